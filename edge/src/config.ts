@@ -1,0 +1,88 @@
+import { hostname } from 'node:os';
+import { z } from 'zod';
+
+/**
+ * Edge / local-stack settings, all from environment variables. Every setting
+ * has its documented default here (Kamailio style: one place to read them);
+ * the README's settings table mirrors this file.
+ */
+const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
+
+const EnvSchema = z.object({
+  /** SIP over UDP and TCP listen on this port. */
+  PBX_SIP_PORT: port(5060),
+  /** HTTP: SIP over WebSocket at /ws (subprotocol "sip"), /healthz, the softphone. HTTPS/WSS when a certificate is set. */
+  PBX_HTTP_PORT: port(8080),
+  /** SIP over TLS (only when PBX_TLS_CERT and PBX_TLS_KEY are set). */
+  PBX_TLS_PORT: port(5061),
+  /** Address every listener binds to. */
+  PBX_BIND: z.string().min(1).default('127.0.0.1'),
+  /** Host put in Via / Record-Route; defaults to PBX_BIND (set it when binding 0.0.0.0). */
+  PBX_ADVERTISED_HOST: z.string().min(1).optional(),
+  /** Embedded store and generated secrets live here; a restart keeps users and registrations. */
+  PBX_DATA_DIR: z.string().min(1).default('./.pbx-data'),
+  /** Seed file (JSON) applied at start; the demo seed when unset. */
+  PBX_SEED: z.string().min(1).optional(),
+  PBX_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** PEM files; when both are set the HTTP port serves HTTPS/WSS and SIP over TLS listens on PBX_TLS_PORT. */
+  PBX_TLS_CERT: z.string().min(1).optional(),
+  PBX_TLS_KEY: z.string().min(1).optional(),
+  /** Name of this edge; bindings remember it so other edges can reach the device through it. */
+  PBX_EDGE_ID: z.string().min(1).default(hostname()),
+  /** Use an external DynamoDB (AWS, LocalStack, DynamoDB Local, another edge's embedded store) instead of the embedded one. */
+  PBX_DYNAMODB_ENDPOINT: z.string().url().optional(),
+  /** Port of the embedded store (0 = any free port). */
+  PBX_STORE_PORT: port(0),
+  PBX_TABLE_NAME: z.string().min(3).default('nimbus-pbx'),
+  /** Seconds a TCP/WebSocket connection may stay silent before it is closed (RFC 5626 keep-alives reset it). */
+  PBX_IDLE_TIMEOUT_SECONDS: z.coerce.number().int().min(10).default(900),
+});
+
+export type EdgeConfig = {
+  sipPort: number;
+  httpPort: number;
+  tlsPort: number;
+  bind: string;
+  advertisedHost: string;
+  dataDir: string;
+  seedFile?: string;
+  logLevel: string;
+  tls?: { certFile: string; keyFile: string };
+  edgeId: string;
+  dynamoEndpoint?: string;
+  storePort: number;
+  tableName: string;
+  idleTimeoutSeconds: number;
+};
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): EdgeConfig {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new ConfigError(`Invalid setting ${String(issue.path.join('.'))}: ${issue.message}`);
+  }
+  const e = parsed.data;
+  if (Boolean(e.PBX_TLS_CERT) !== Boolean(e.PBX_TLS_KEY)) {
+    throw new ConfigError(`Invalid setting ${e.PBX_TLS_CERT ? 'PBX_TLS_KEY' : 'PBX_TLS_CERT'}: TLS needs both PBX_TLS_CERT and PBX_TLS_KEY`);
+  }
+  return {
+    sipPort: e.PBX_SIP_PORT,
+    httpPort: e.PBX_HTTP_PORT,
+    tlsPort: e.PBX_TLS_PORT,
+    bind: e.PBX_BIND,
+    advertisedHost: e.PBX_ADVERTISED_HOST ?? (e.PBX_BIND === '0.0.0.0' ? '127.0.0.1' : e.PBX_BIND),
+    dataDir: e.PBX_DATA_DIR,
+    seedFile: e.PBX_SEED,
+    logLevel: e.PBX_LOG_LEVEL,
+    tls: e.PBX_TLS_CERT && e.PBX_TLS_KEY ? { certFile: e.PBX_TLS_CERT, keyFile: e.PBX_TLS_KEY } : undefined,
+    edgeId: e.PBX_EDGE_ID,
+    dynamoEndpoint: e.PBX_DYNAMODB_ENDPOINT,
+    storePort: e.PBX_STORE_PORT,
+    tableName: e.PBX_TABLE_NAME,
+    idleTimeoutSeconds: e.PBX_IDLE_TIMEOUT_SECONDS,
+  };
+}

@@ -1,0 +1,69 @@
+import http from 'node:http';
+import https from 'node:https';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from '../logger.js';
+import type { TransportLayer } from '../transport/transport-layer.js';
+import { serveStatic } from './static-files.js';
+
+export interface HttpServerOptions {
+  bind: string;
+  port: number;
+  tls?: { cert: Buffer; key: Buffer };
+  logger: Logger;
+  transport: TransportLayer;
+  /** True only when the edge listens and the store answers. */
+  health: () => Promise<boolean>;
+  staticRoot: string;
+}
+
+/**
+ * The edge's HTTP port: SIP over WebSocket at /ws (RFC 7118), /healthz for
+ * load balancers and `npm start` users, and the web softphone's files.
+ */
+export async function startHttpServer(options: HttpServerOptions): Promise<{ server: http.Server; port: number; close(): Promise<void> }> {
+  const { logger } = options;
+  const onRequest = (req: http.IncomingMessage, res: http.ServerResponse) => {
+    handle(req, res).catch((err) => {
+      logger.warn({ err }, 'http request failed');
+      if (!res.headersSent) res.writeHead(500);
+      res.end();
+    });
+  };
+  const handle = async (req: http.IncomingMessage, res: http.ServerResponse) => {
+    const path = (req.url ?? '/').split('?')[0];
+    if (path === '/healthz') {
+      const healthy = await options.health().catch(() => false);
+      res.writeHead(healthy ? 200 : 503, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ status: healthy ? 'ok' : 'unavailable' }));
+      return;
+    }
+    if ((req.method === 'GET' || req.method === 'HEAD') && (await serveStatic(options.staticRoot, path, res))) return;
+    res.writeHead(404, { 'content-type': 'text/plain' });
+    res.end('Not found\n');
+  };
+  const server = options.tls ? https.createServer({ cert: options.tls.cert, key: options.tls.key }, onRequest) : http.createServer(onRequest);
+  server.on('upgrade', (req, socket, head) => {
+    socket.on('error', () => undefined);
+    if (!options.transport.handleUpgrade(req, socket, head)) {
+      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
+    }
+  });
+  server.on('clientError', (_err, socket) => socket.destroy());
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.bind, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  return {
+    server,
+    port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

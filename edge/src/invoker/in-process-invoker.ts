@@ -1,0 +1,35 @@
+import type { Context } from 'aws-lambda';
+import type { FunctionName } from '../../../functions/src/contracts.js';
+import { functionHandlers } from '../../../functions/src/registry.js';
+import type { FunctionSignatures, Invoker } from './invoker.js';
+
+/**
+ * Calls the middy-wrapped Lambda handlers in this process. The event is
+ * copied through JSON on the way in and out, exactly as Lambda would, so code
+ * that only works because edge and function share objects fails here too.
+ */
+export class InProcessInvoker implements Invoker {
+  async invoke<N extends FunctionName>(name: N, event: FunctionSignatures[N]['event']): Promise<FunctionSignatures[N]['result']> {
+    const handler = functionHandlers[name] as (event: unknown, context: Context) => Promise<unknown>;
+    const result = await handler(JSON.parse(JSON.stringify(event)), lambdaContext(name));
+    return JSON.parse(JSON.stringify(result ?? null)) as FunctionSignatures[N]['result'];
+  }
+}
+
+function lambdaContext(name: string): Context {
+  const deadline = Date.now() + 30_000;
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName: `nimbus-${name}`,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:nimbus-${name}`,
+    memoryLimitInMB: '256',
+    awsRequestId: crypto.randomUUID(),
+    logGroupName: `/local/nimbus-${name}`,
+    logStreamName: 'in-process',
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}

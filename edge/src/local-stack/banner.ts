@@ -1,0 +1,34 @@
+import type { EdgeConfig } from '../config.js';
+import type { LocalStack } from './start-local-stack.js';
+
+/** What a new user needs after `npm start`: where things listen and how to register a phone. */
+export function printBanner(config: EdgeConfig, stack: LocalStack): void {
+  const host = config.advertisedHost;
+  const tenant = stack.seed.tenants[0];
+  const user = tenant?.users[0];
+  const domain = tenant?.domains[0];
+  const ws = config.tls ? 'wss' : 'ws';
+  const http = config.tls ? 'https' : 'http';
+  const lines = [
+    '',
+    'Nimbus PBX is running',
+    `  SIP (UDP+TCP)   ${host}:${stack.sipPort}`,
+    ...(stack.tlsPort ? [`  SIP (TLS)       ${host}:${stack.tlsPort}`] : []),
+    `  SIP WebSocket   ${ws}://${host}:${stack.httpPort}/ws   (subprotocol "sip")`,
+    `  Health          ${http}://${host}:${stack.httpPort}/healthz`,
+    `  Softphone       ${http}://${host}:${stack.httpPort}/`,
+    `  Store           ${stack.storeEndpoint}   data in ${config.dataDir}`,
+    `  Seed            ${config.seedFile ?? 'demo seed (functions/src/seed/demo-seed.json)'}`,
+  ];
+  if (tenant && user && domain) {
+    lines.push(
+      '',
+      'Register a phone:',
+      `  server / registrar  ${host}:${stack.sipPort} (UDP or TCP)   domain ${domain}`,
+      `  user / auth name    ${user.ext}   password: see the seed file`,
+      `  e.g. sipp: sipp -sn uac ... or any softphone with sip:${user.ext}@${domain}, outbound proxy ${host}:${stack.sipPort}`,
+    );
+  }
+  lines.push('', 'Stop with Ctrl-C.', '');
+  console.log(lines.join('\n'));
+}

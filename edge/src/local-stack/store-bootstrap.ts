@@ -1,0 +1,39 @@
+import { createDocumentClient, createDynamoClient } from '../../../functions/src/store/dynamo-client.js';
+import { DirectoryRepository } from '../../../functions/src/store/directory-repository.js';
+import { ensureTables } from '../../../functions/src/store/ensure-table.js';
+import { applySeed } from '../../../functions/src/seed/apply-seed.js';
+import type { Seed } from '../../../functions/src/seed/seed-schema.js';
+
+/**
+ * The local stack's view of the store: create the table from the shared
+ * definition, apply the seed, and answer the health check. The functions open
+ * their own clients, as they would on Lambda.
+ */
+export class StoreBootstrap {
+  private readonly client;
+  private readonly directory;
+
+  constructor(endpoint: string, private readonly tableName: string) {
+    this.client = createDynamoClient({ endpoint });
+    this.directory = new DirectoryRepository(createDocumentClient({ endpoint }), tableName);
+  }
+
+  async prepare(seed: Seed): Promise<void> {
+    await ensureTables(this.client, this.tableName);
+    await applySeed({ directory: this.directory }, seed);
+  }
+
+  /** True when the store answers a read (the tenant looked up need not exist). */
+  async check(): Promise<boolean> {
+    try {
+      await this.directory.getTenant('healthz');
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  close(): void {
+    this.client.destroy();
+  }
+}

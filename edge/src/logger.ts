@@ -1,0 +1,19 @@
+import { pino, type Logger } from 'pino';
+
+export type { Logger };
+
+/**
+ * Structured logs (pino). Credentials never reach a log line: SIP messages are
+ * logged by summary (method, Call-ID, status), and anything that looks like a
+ * digest header is redacted should it be logged by accident.
+ */
+export function createLogger(level: string, name = 'nimbus-edge'): Logger {
+  return pino({
+    name,
+    level,
+    redact: {
+      paths: ['*.authorization', '*.Authorization', '*.password', '*.ha1', 'headers.authorization', 'headers["proxy-authorization"]'],
+      censor: '[redacted]',
+    },
+  });
+}

@@ -1,0 +1,74 @@
+import net from 'node:net';
+import tls from 'node:tls';
+import type { Logger } from '../logger.js';
+import { StreamFlow, type StreamFlowEvents } from './stream-flow.js';
+import type { FlowRegistry } from './flow.js';
+import type { HostPort } from './types.js';
+
+export interface StreamTransportOptions {
+  protocol: 'tcp' | 'tls';
+  logger: Logger;
+  flows: FlowRegistry;
+  events: StreamFlowEvents;
+  idleTimeoutMs: number;
+  tls?: { cert: Buffer; key: Buffer };
+}
+
+/** SIP over TCP or TLS: accepts connections and opens new ones when a response or request needs one (RFC 3261 §18.2.2). */
+export class StreamTransport {
+  private server?: net.Server;
+
+  constructor(private readonly options: StreamTransportOptions) {}
+
+  async listen(bind: string, port: number): Promise<HostPort> {
+    const onConnection = (socket: net.Socket) => this.adopt(socket);
+    const server = this.options.protocol === 'tls'
+      ? tls.createServer({ cert: this.options.tls?.cert, key: this.options.tls?.key }, onConnection)
+      : net.createServer(onConnection);
+    server.on('error', (err) => this.options.logger.warn({ err }, `${this.options.protocol} server error`));
+    this.server = server;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, bind, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    const addr = server.address() as net.AddressInfo;
+    return { address: addr.address, port: addr.port };
+  }
+
+  /** Opens a connection to a peer (e.g. to answer over a new connection after the old one closed). */
+  async connect(to: HostPort): Promise<StreamFlow> {
+    const socket = this.options.protocol === 'tls'
+      ? tls.connect({ host: to.address, port: to.port, rejectUnauthorized: false })
+      : net.connect({ host: to.address, port: to.port });
+    await new Promise<void>((resolve, reject) => {
+      socket.once('error', reject);
+      socket.once(this.options.protocol === 'tls' ? 'secureConnect' : 'connect', () => {
+        socket.off('error', reject);
+        resolve();
+      });
+    });
+    return this.adopt(socket);
+  }
+
+  private adopt(socket: net.Socket): StreamFlow {
+    const { flows, events } = this.options;
+    const flow = new StreamFlow(this.options.protocol, socket, this.options.logger, {
+      onMessage: events.onMessage,
+      onClose: (closed) => {
+        flows.remove(closed.id);
+        events.onClose(closed);
+      },
+    }, this.options.idleTimeoutMs);
+    flows.add(flow);
+    return flow;
+  }
+
+  async close(): Promise<void> {
+    const server = this.server;
+    this.server = undefined;
+    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+}

@@ -1,0 +1,124 @@
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { serializeMessage } from '../../../sip/index.js';
+import type { SipRequest, SipResponse } from '../../../sip/message.js';
+import type { Logger } from '../logger.js';
+import { FlowRegistry, type Flow } from './flow.js';
+import { responseDestination } from './response-route.js';
+import { StreamTransport } from './stream-transport.js';
+import type { Destination, HostPort, Source, TransportProtocol } from './types.js';
+import { UdpTransport } from './udp-transport.js';
+import { WsTransport } from './ws-transport.js';
+
+export interface TransportEvents {
+  /** Raw bytes of one SIP message and where they really came from. */
+  onMessage(data: Buffer, source: Source): void;
+  /** A TCP/TLS/WebSocket flow is gone; bindings reached through it are dead. */
+  onFlowClosed(flow: Flow): void;
+}
+
+export interface TransportLayerOptions {
+  bind: string;
+  sipPort: number;
+  tlsPort?: number;
+  tls?: { cert: Buffer; key: Buffer };
+  /** WebSocket flows are plain ws:// unless the HTTP server is HTTPS. */
+  wsSecure: boolean;
+  idleTimeoutMs: number;
+  maxMessageBytes: number;
+  logger: Logger;
+  events: TransportEvents;
+}
+
+/**
+ * RFC 3261 §18 for the edge: owns every listener and flow, and knows how to
+ * get a request or a response to its destination. The transaction layer and
+ * the core above see only `sendRequest` / `sendResponse` and Source/Destination.
+ */
+export class TransportLayer {
+  readonly flows = new FlowRegistry();
+  private readonly udp: UdpTransport;
+  private readonly tcp: StreamTransport;
+  private readonly tls?: StreamTransport;
+  readonly ws: WsTransport;
+  private readonly bound = new Map<TransportProtocol, HostPort>();
+
+  constructor(private readonly options: TransportLayerOptions) {
+    const { logger, events, idleTimeoutMs } = options;
+    const streamEvents = { onMessage: events.onMessage, onClose: events.onFlowClosed };
+    this.udp = new UdpTransport(logger, events.onMessage);
+    this.tcp = new StreamTransport({ protocol: 'tcp', logger, flows: this.flows, events: streamEvents, idleTimeoutMs });
+    if (options.tls) {
+      this.tls = new StreamTransport({ protocol: 'tls', logger, flows: this.flows, events: streamEvents, idleTimeoutMs, tls: options.tls });
+    }
+    this.ws = new WsTransport({
+      protocol: options.wsSecure ? 'wss' : 'ws',
+      path: '/ws',
+      logger,
+      flows: this.flows,
+      events: streamEvents,
+      idleTimeoutMs,
+      maxPayloadBytes: options.maxMessageBytes,
+    });
+  }
+
+  /** UDP and TCP share one port (RFC 3261 §18: a server MUST listen on both). */
+  async listen(): Promise<void> {
+    const udp = await this.udp.listen(this.options.bind, this.options.sipPort);
+    this.bound.set('udp', udp);
+    this.bound.set('tcp', await this.tcp.listen(this.options.bind, udp.port));
+    if (this.tls && this.options.tlsPort !== undefined) {
+      this.bound.set('tls', await this.tls.listen(this.options.bind, this.options.tlsPort));
+    }
+  }
+
+  /** The address a listener is bound to (after listen; port 0 resolves to the real port). */
+  local(protocol: TransportProtocol): HostPort | undefined {
+    return this.bound.get(protocol);
+  }
+
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean {
+    return this.ws.handleUpgrade(req, socket, head);
+  }
+
+  sendResponse(res: SipResponse, source: Source): void {
+    const flowOpen = this.flows.get(source.flowId) !== undefined;
+    const dest = responseDestination(res, source, flowOpen);
+    if (!dest) {
+      this.options.logger.debug({ status: res.status, source }, 'response undeliverable: flow closed');
+      return;
+    }
+    this.send(serializeMessage(res), dest);
+  }
+
+  sendRequest(req: SipRequest, dest: Destination): void {
+    this.send(serializeMessage(req), dest);
+  }
+
+  private send(data: string, dest: Destination): void {
+    if (dest.protocol === 'udp') {
+      this.udp.send(data, dest);
+      return;
+    }
+    const flow = this.flows.get(dest.flowId) ?? this.flows.findByRemote(dest.protocol, dest);
+    if (flow) {
+      flow.send(data);
+      return;
+    }
+    const stream = dest.protocol === 'tcp' ? this.tcp : dest.protocol === 'tls' ? this.tls : undefined;
+    if (!stream) {
+      this.options.logger.debug({ dest }, 'no flow to destination');
+      return;
+    }
+    stream.connect(dest).then(
+      (opened) => opened.send(data),
+      (err) => this.options.logger.debug({ err, dest }, 'connect failed'),
+    );
+  }
+
+  async close(): Promise<void> {
+    this.ws.close();
+    this.flows.closeAll('shutdown');
+    await Promise.all([this.udp.close(), this.tcp.close(), this.tls?.close()]);
+  }
+}

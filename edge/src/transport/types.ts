@@ -1,0 +1,39 @@
+/**
+ * Transport-layer vocabulary shared by the transports, the transaction layer
+ * and the edge core (RFC 3261 §18). A *flow* is one connection-oriented path
+ * to a peer (TCP connection, WebSocket) in the sense of RFC 5626 §3; UDP has
+ * no flows, only source addresses.
+ */
+
+export type TransportProtocol = 'udp' | 'tcp' | 'tls' | 'ws' | 'wss';
+
+/** Value of the Via transport token for a protocol (RFC 3261 §20.42, RFC 7118 §5.2). */
+export const VIA_TRANSPORT: Record<TransportProtocol, string> = {
+  udp: 'UDP',
+  tcp: 'TCP',
+  tls: 'TLS',
+  ws: 'WS',
+  wss: 'WSS',
+};
+
+export function isReliable(protocol: TransportProtocol): boolean {
+  return protocol !== 'udp';
+}
+
+export interface HostPort {
+  address: string;
+  port: number;
+}
+
+/** Where a message came from, as the transport saw it (never as the message claims). */
+export interface Source extends HostPort {
+  protocol: TransportProtocol;
+  /** Set for connection-oriented transports: the flow the message arrived on. */
+  flowId?: string;
+}
+
+/** Where to send a message: a flow when one is known and open, else an address. */
+export interface Destination extends HostPort {
+  protocol: TransportProtocol;
+  flowId?: string;
+}

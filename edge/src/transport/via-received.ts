@@ -1,0 +1,32 @@
+import { addHeader, formatVia, getHeaders, parseVia, removeFirstValue } from '../../../sip/index.js';
+import type { SipMessage, SipRequest } from '../../../sip/message.js';
+import type { Source } from './types.js';
+
+/**
+ * RFC 3261 §18.2.1 + RFC 3581 §4: the server transport records where a
+ * request really came from in the top Via, so responses go back there and not
+ * to the (possibly private or ".invalid", RFC 7118 §5.2) address the client claims.
+ * - `received` is added when the sent-by host differs from the source address;
+ * - an empty `rport` is filled with the source port, and then `received` is always added.
+ * Returns false when there is no parseable top Via (the caller answers 400).
+ */
+export function stampReceived(req: SipRequest, source: Source): boolean {
+  const top = getHeaders(req, 'Via')[0];
+  const via = top === undefined ? undefined : parseVia(top);
+  if (!via) return false;
+  const hasRport = Object.prototype.hasOwnProperty.call(via.params, 'rport');
+  if (hasRport) via.params.rport = String(source.port);
+  if (hasRport || stripBrackets(via.host) !== source.address) via.params.received = source.address;
+  setTopVia(req, formatVia(via));
+  return true;
+}
+
+function stripBrackets(host: string): string {
+  return host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
+}
+
+/** Replaces the topmost Via value (which may share a header line with others) and keeps the rest in order. */
+export function setTopVia(msg: SipMessage, value: string): void {
+  removeFirstValue(msg, 'Via');
+  addHeader(msg, 'Via', value, { prepend: true });
+}

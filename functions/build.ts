@@ -1,0 +1,72 @@
+/**
+ * Bundles each function into dist/functions/<name>/index.mjs, ready to zip
+ * for Lambda (handler: index.handler, runtime nodejs20.x):
+ *   npx tsx functions/build.ts
+ * Everything is bundled, the AWS SDK included: the SDK in the Lambda runtime
+ * changes under our feet and cold starts are faster from one file.
+ */
+import { build, type BuildOptions } from 'esbuild';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { FunctionName } from './src/contracts.js';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+/** Entry point of each function, relative to the repository root. */
+export const FUNCTION_ENTRIES: Record<FunctionName, string> = {
+  register: 'functions/src/register/handler.ts',
+  'flow-closed': 'functions/src/flow-closed/handler.ts',
+};
+
+/**
+ * ESM output has no `require`; CommonJS dependencies bundled into it (parts of
+ * the SDK, zod's CJS fallbacks) call it for Node built-ins.
+ */
+const REQUIRE_BANNER =
+  "import { createRequire as __nimbusCreateRequire } from 'node:module';\n" +
+  'const require = __nimbusCreateRequire(import.meta.url);';
+
+export interface BuildFunctionsOptions {
+  /** Defaults to <repo>/dist/functions. */
+  outDir?: string;
+  minify?: boolean;
+}
+
+/** Builds every function; returns the written bundle paths by function name. */
+export async function buildFunctions(options: BuildFunctionsOptions = {}): Promise<Record<FunctionName, string>> {
+  const outDir = options.outDir ?? join(ROOT, 'dist', 'functions');
+  const out = {} as Record<FunctionName, string>;
+  for (const [name, entry] of Object.entries(FUNCTION_ENTRIES) as [FunctionName, string][]) {
+    const outfile = join(outDir, name, 'index.mjs');
+    const config: BuildOptions = {
+      entryPoints: [join(ROOT, entry)],
+      outfile,
+      bundle: true,
+      platform: 'node',
+      target: 'node20',
+      format: 'esm',
+      mainFields: ['module', 'main'],
+      banner: { js: REQUIRE_BANNER },
+      sourcemap: 'linked',
+      minify: options.minify ?? false,
+      legalComments: 'none',
+      logLevel: 'warning',
+    };
+    await build(config);
+    out[name] = outfile;
+  }
+  return out;
+}
+
+// Run as a script (npx tsx functions/build.ts), not when imported by tests.
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+  buildFunctions().then(
+    (written) => {
+      for (const [name, file] of Object.entries(written)) console.log(`${name} -> ${file}`);
+    },
+    (err: unknown) => {
+      console.error(err);
+      process.exitCode = 1;
+    },
+  );
+}

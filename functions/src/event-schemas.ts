@@ -1,0 +1,40 @@
+/**
+ * Runtime shape checks of the events in contracts.ts. Events cross a process
+ * (and in the cloud a Lambda Invoke) boundary, so the functions check them
+ * instead of trusting the type annotations.
+ */
+import { z } from 'zod';
+import type { FlowClosedEvent, RegisterEvent } from './contracts.js';
+
+const edgeIdentitySchema = z.object({
+  id: z.string().min(1),
+  bootId: z.string().min(1),
+});
+
+const sourceSchema = z.object({
+  protocol: z.enum(['udp', 'tcp', 'tls', 'ws', 'wss']),
+  address: z.string().min(1),
+  port: z.number().int().min(0).max(65535),
+  flowId: z.string().min(1).optional(),
+});
+
+const sipRequestSchema = z.object({
+  kind: z.literal('request'),
+  method: z.string().min(1),
+  uri: z.string(),
+  headers: z.array(z.object({ name: z.string(), value: z.string() })),
+  body: z.string(),
+});
+
+export const registerEventSchema = z.object({
+  type: z.literal('register'),
+  edge: edgeIdentitySchema,
+  source: sourceSchema,
+  request: sipRequestSchema,
+}) satisfies z.ZodType<RegisterEvent>;
+
+export const flowClosedEventSchema = z.object({
+  type: z.literal('flow-closed'),
+  edge: edgeIdentitySchema,
+  flowId: z.string().min(1),
+}) satisfies z.ZodType<FlowClosedEvent>;

@@ -1,0 +1,175 @@
+/**
+ * Digest authentication of a REGISTER (RFC 3261 §22, RFC 7616, RFC 8760).
+ * Pure: the tenant and user lookups are passed in as data, the clock as a
+ * number.
+ *
+ * Anti-enumeration: an unknown domain, an unknown user and a wrong password
+ * look the same from outside — the same 401 first (realm = the domain asked
+ * for when there is no tenant), then the same 403 — and unknown users are
+ * verified against a dummy HA1 so the work (and the timing) is the same.
+ *
+ * Nonces are stateless (HMAC, sip/digest.ts): any function instance can
+ * check them. The price is that a nonce can be replayed until it goes stale
+ * (PBX_NONCE_TTL_SECONDS); use TLS/WSS where a passive listener is a threat.
+ */
+import { randomBytes } from 'node:crypto';
+import {
+  checkNonce,
+  createNonce,
+  formatChallenge,
+  getHeaders,
+  parseAuthHeader,
+  verifyDigestResponse,
+  type DigestAlgorithm,
+  type DigestParams,
+  type SipRequest,
+} from '../../../sip/index.js';
+import type { TransportProtocol } from '../../../edge/src/transport/types.js';
+import type { Tenant } from '../directory/tenant.js';
+import type { UserAccount } from '../directory/user-account.js';
+import type { RegistrarSettings } from '../settings.js';
+
+/** What happened, for the reply and for fail-to-ban (which counts 'failed'). */
+export type { AuthOutcome } from '../contracts.js';
+
+/** Internal reason of a 'failed' outcome: for logs and metrics only, never sent to the UA. */
+export type AuthFailure =
+  | 'username-mismatch'
+  | 'unknown-tenant'
+  | 'unknown-user'
+  | 'unsupported-algorithm'
+  | 'unsupported-qop'
+  | 'incomplete-credentials'
+  | 'wrong-response';
+
+export interface AuthenticateInput {
+  request: SipRequest;
+  /** Registrar domain: the Request-URI host, lower-case (RFC 3261 §10.3 step 1). */
+  domain: string;
+  tenant: Tenant | undefined;
+  /** User part of the To URI: the address-of-record being registered. */
+  aorUser: string | undefined;
+  /** The account of `aorUser` in `tenant`; undefined when unknown (or not looked up). */
+  user: UserAccount | undefined;
+  settings: Pick<RegistrarSettings, 'nonceSecret' | 'nonceTtlSeconds' | 'digestAlgorithms'>;
+  now: number;
+  /** Transport the REGISTER arrived on; decides the order of the challenges (see challengeOrder). */
+  transport?: TransportProtocol;
+}
+
+export type AuthResult =
+  | { outcome: 'ok'; tenant: Tenant; user: UserAccount; username: string }
+  /** 401 with these WWW-Authenticate values, one per configured algorithm (order: challengeOrder). */
+  | { outcome: 'challenge'; wwwAuthenticate: string[]; username?: string }
+  | { outcome: 'stale'; wwwAuthenticate: string[]; username?: string }
+  | { outcome: 'failed'; failure: AuthFailure; username?: string };
+
+/** Realm of the challenges: the tenant's, or the domain asked for when there is none (no hint that it is unknown). */
+export function challengeRealm(domain: string, tenant: Tenant | undefined): string {
+  return tenant?.realm ?? domain;
+}
+
+/**
+ * The Digest credentials meant for `realm` (RFC 3261 §22.4: a UA may send
+ * several Authorization headers, one per realm), if any.
+ */
+export function findCredentials(request: SipRequest, realm: string): DigestParams | undefined {
+  for (const value of getHeaders(request, 'Authorization')) {
+    const parsed = parseAuthHeader(value);
+    if (parsed && parsed.scheme.toLowerCase() === 'digest' && parsed.params.realm === realm) return parsed;
+  }
+  return undefined;
+}
+
+/** RFC 7616 §3.3: an absent algorithm means MD5. Tokens compare case-insensitively. */
+function digestAlgorithmOf(credentials: DigestParams): DigestAlgorithm | undefined {
+  const raw = (credentials.params.algorithm ?? 'MD5').toUpperCase();
+  return raw === 'MD5' || raw === 'SHA-256' ? raw : undefined;
+}
+
+/**
+ * Random per process, never matching a real HA1: lets an unknown user cost
+ * the same hashing as a known one.
+ */
+const DUMMY_HA1: Record<DigestAlgorithm, string> = {
+  MD5: randomBytes(16).toString('hex'),
+  'SHA-256': randomBytes(32).toString('hex'),
+};
+
+/**
+ * Order of the WWW-Authenticate headers. The first configured algorithm is
+ * the one clients that answer a single challenge end up using:
+ * - SIPp and most desk phones take the FIRST header;
+ * - the browser stacks (JsSIP, and SIP.js, which shares its parser) keep the
+ *   LAST one: their parser overwrites repeated WWW-Authenticate headers
+ *   (jssip lib/Parser.js) and their digest only knows MD5.
+ * Those stacks speak SIP over WebSocket (RFC 7118), so on ws/wss the list is
+ * reversed; RFC 8760-aware clients pick by algorithm and do not care.
+ */
+export function challengeOrder(algorithms: readonly DigestAlgorithm[], transport: TransportProtocol | undefined): DigestAlgorithm[] {
+  return transport === 'ws' || transport === 'wss' ? [...algorithms].reverse() : [...algorithms];
+}
+
+function challenge(input: AuthenticateInput, realm: string, stale: boolean, username?: string): AuthResult {
+  const nonce = createNonce(input.settings.nonceSecret, realm, input.now);
+  return {
+    outcome: stale ? 'stale' : 'challenge',
+    wwwAuthenticate: challengeOrder(input.settings.digestAlgorithms, input.transport).map((algorithm) =>
+      formatChallenge({ realm, nonce, algorithm, qop: 'auth', stale }),
+    ),
+    ...(username !== undefined ? { username } : {}),
+  };
+}
+
+export function authenticate(input: AuthenticateInput): AuthResult {
+  const { request, tenant, user, settings, now } = input;
+  const realm = challengeRealm(input.domain, tenant);
+
+  const credentials = findCredentials(request, realm);
+  // No credentials for our realm: first contact, RFC 3261 §22.2.
+  if (!credentials) return challenge(input, realm, false);
+  const p = credentials.params;
+  const username = p.username;
+
+  // A nonce we did not issue (forged, other realm, from another secret): a fresh challenge, not a failure.
+  const nonceStatus = p.nonce === undefined ? 'invalid' : checkNonce(settings.nonceSecret, realm, p.nonce, now, settings.nonceTtlSeconds * 1000);
+  if (nonceStatus === 'invalid') return challenge(input, realm, false, username);
+
+  const failed = (failure: AuthFailure): AuthResult => ({ outcome: 'failed', failure, ...(username !== undefined ? { username } : {}) });
+
+  if (username === undefined || p.response === undefined || p.uri === undefined) return failed('incomplete-credentials');
+
+  const algorithm = digestAlgorithmOf(credentials);
+  if (!algorithm || !settings.digestAlgorithms.includes(algorithm)) return failed('unsupported-algorithm');
+
+  // qop=auth (RFC 7616) or none at all (RFC 2069 compatibility, RFC 3261 §22.4); auth-int was never offered.
+  const qop = p.qop?.toLowerCase();
+  if (qop !== undefined && qop !== 'auth') return failed('unsupported-qop');
+  if (qop === 'auth' && (p.nc === undefined || p.cnonce === undefined)) return failed('incomplete-credentials');
+
+  // Always hash, with a dummy HA1 when there is no account, so unknown users cost the same.
+  const account = tenant && user && user.tenantId === tenant.id && user.ext === username ? user : undefined;
+  // The digest `uri` is hashed as sent and not compared with the Request-URI:
+  // SIPp and some phones put the server address there; the response hash is the proof.
+  const responseOk = verifyDigestResponse({
+    algorithm,
+    ha1: account?.ha1[algorithm] ?? DUMMY_HA1[algorithm],
+    method: request.method,
+    digestUri: p.uri,
+    nonce: p.nonce!,
+    ...(qop === 'auth' ? { qop: 'auth' as const, nc: p.nc, cnonce: p.cnonce } : {}),
+    response: p.response,
+  });
+
+  // The authenticated identity must be the AOR being registered (RFC 3261 §10.3 step 3).
+  if (username !== input.aorUser) return failed('username-mismatch');
+  if (!tenant) return failed('unknown-tenant');
+  if (!account) return failed('unknown-user');
+  if (!responseOk) return failed('wrong-response');
+
+  // RFC 7616 §3.3: stale=true only when the digest was right for an old nonce,
+  // so the UA retries with the new nonce without asking the user again.
+  if (nonceStatus === 'stale') return challenge(input, realm, true, username);
+
+  return { outcome: 'ok', tenant, user: account, username };
+}

@@ -1,0 +1,38 @@
+/**
+ * Lambda entry of the registrar: validates the event and calls register().
+ * Dependencies come from the environment on the first invocation (memoized,
+ * see runtime-deps.ts); createRegisterHandler(deps) builds one with explicit
+ * dependencies (tests). A deps factory is called on every invocation, so it
+ * must be cheap.
+ */
+import middy from '@middy/core';
+import type { RegisterEvent, RegisterResult } from '../contracts.js';
+import { registerEventSchema } from '../event-schemas.js';
+import { parseEvent } from '../middleware/parse-event.js';
+import { memoizeByEnv, STORE_ENV, storesFromEnv, systemClock } from '../runtime-deps.js';
+import { loadRegistrarSettings } from '../settings.js';
+import { register, type RegisterDeps } from './register.js';
+
+export function createRegisterHandler(deps: RegisterDeps | (() => RegisterDeps)) {
+  const getDeps = typeof deps === 'function' ? deps : () => deps;
+  return middy<RegisterEvent, RegisterResult>()
+    .use(parseEvent(registerEventSchema))
+    .handler(async (event) => register(event, getDeps()));
+}
+
+const REGISTRAR_ENV = [
+  'PBX_NONCE_SECRET',
+  'PBX_NONCE_TTL_SECONDS',
+  'PBX_REG_MIN_EXPIRES',
+  'PBX_REG_MAX_EXPIRES',
+  'PBX_REG_DEFAULT_EXPIRES',
+  'PBX_DIGEST_ALGORITHMS',
+] as const;
+
+/** Register dependencies from the environment, rebuilt only when a variable they read changes. */
+export const registerDepsFromEnv = memoizeByEnv([...STORE_ENV, ...REGISTRAR_ENV], (env): RegisterDeps => {
+  const { directory, bindings } = storesFromEnv(env);
+  return { directory, bindings, settings: loadRegistrarSettings(env), now: systemClock };
+});
+
+export const handler = createRegisterHandler(() => registerDepsFromEnv());

@@ -1,0 +1,61 @@
+/**
+ * Dependencies of the handlers built from the environment on first use (not
+ * at import: importing the registry must not need any env). One document
+ * client per store configuration, shared by every handler, as Lambda reuses
+ * it across invocations of a warm container.
+ *
+ * Built values are memoized by the environment variables they read, so a
+ * process that re-points the functions (the local stack sets
+ * PBX_DYNAMODB_ENDPOINT when it starts its store; tests start several) gets
+ * fresh dependencies instead of a stale client.
+ */
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { loadStoreSettings, type Env } from './settings.js';
+import { BindingRepository } from './store/binding-repository.js';
+import { DirectoryRepository } from './store/directory-repository.js';
+import { createDocumentClient } from './store/dynamo-client.js';
+
+export interface Stores {
+  directory: DirectoryRepository;
+  bindings: BindingRepository;
+}
+
+export const systemClock = (): number => Date.now();
+
+export function createStores(doc: DynamoDBDocumentClient, tableName: string): Stores {
+  return { directory: new DirectoryRepository(doc, tableName), bindings: new BindingRepository(doc, tableName) };
+}
+
+/** Variables that decide which store (and which credentials) the clients use. */
+export const STORE_ENV = [
+  'PBX_TABLE_NAME',
+  'PBX_DYNAMODB_ENDPOINT',
+  'AWS_REGION',
+  'AWS_ACCESS_KEY_ID',
+  'AWS_SECRET_ACCESS_KEY',
+  'AWS_PROFILE',
+] as const;
+
+/**
+ * Memoizes `build(env)` on the values of `names`: built on the first call,
+ * rebuilt only when one of those variables changes. A failed build (bad
+ * settings) is not cached, so fixing the environment recovers.
+ */
+export function memoizeByEnv<T>(names: readonly string[], build: (env: Env) => T): (env?: Env) => T {
+  let cached: { key: string; value: T } | undefined;
+  return (env = process.env) => {
+    const key = JSON.stringify(names.map((n) => env[n] ?? null));
+    if (cached?.key !== key) cached = { key, value: build(env) };
+    return cached.value;
+  };
+}
+
+export const storesFromEnv = memoizeByEnv(STORE_ENV, (env) => {
+  const settings = loadStoreSettings(env);
+  const doc = createDocumentClient({
+    region: settings.region,
+    env,
+    ...(settings.dynamoEndpoint !== undefined ? { endpoint: settings.dynamoEndpoint } : {}),
+  });
+  return createStores(doc, settings.tableName);
+});

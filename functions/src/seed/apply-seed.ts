@@ -1,0 +1,61 @@
+/**
+ * Idempotent upsert of a seed into the directory: tenants, their domain
+ * index items and users. Never deletes (a removed user stays until an admin
+ * removes it) and never touches bindings, so re-seeding a running PBX keeps
+ * every registration.
+ */
+import { computeHa1 } from '../../../sip/index.js';
+import type { Tenant } from '../directory/tenant.js';
+import type { UserAccount } from '../directory/user-account.js';
+import type { DirectoryRepository } from '../store/directory-repository.js';
+import { tenantRealm, type Seed, type SeedTenant, type SeedUser } from './seed-schema.js';
+
+export interface ApplySeedDeps {
+  directory: Pick<DirectoryRepository, 'putTenant' | 'putDomain' | 'putUser'>;
+}
+
+export interface ApplySeedSummary {
+  tenants: number;
+  domains: number;
+  users: number;
+}
+
+export function toTenant(tenant: SeedTenant): Tenant {
+  return { id: tenant.id, realm: tenantRealm(tenant), domains: tenant.domains };
+}
+
+/** The digest username is the extension; HA1s depend on the realm, so a realm change re-hashes on the next apply. */
+export function toUserAccount(tenant: Tenant, user: SeedUser): UserAccount {
+  return {
+    tenantId: tenant.id,
+    ext: user.ext,
+    ...(user.displayName !== undefined ? { displayName: user.displayName } : {}),
+    ha1: {
+      MD5: computeHa1('MD5', user.ext, tenant.realm, user.password),
+      'SHA-256': computeHa1('SHA-256', user.ext, tenant.realm, user.password),
+    },
+    multiDevice: user.multiDevice,
+    maxDevices: user.maxDevices,
+    ...(user.maxCalls !== undefined ? { maxCalls: user.maxCalls } : {}),
+    ...(user.maxOutgoingCalls !== undefined ? { maxOutgoingCalls: user.maxOutgoingCalls } : {}),
+  };
+}
+
+export async function applySeed(deps: ApplySeedDeps, seed: Seed): Promise<ApplySeedSummary> {
+  const summary: ApplySeedSummary = { tenants: 0, domains: 0, users: 0 };
+  for (const seedTenant of seed.tenants) {
+    const tenant = toTenant(seedTenant);
+    // Tenant first: a domain item must never point at a tenant that does not exist yet.
+    await deps.directory.putTenant(tenant);
+    summary.tenants++;
+    for (const domain of tenant.domains) {
+      await deps.directory.putDomain(domain, tenant.id);
+      summary.domains++;
+    }
+    for (const user of seedTenant.users) {
+      await deps.directory.putUser(toUserAccount(tenant, user));
+      summary.users++;
+    }
+  }
+  return summary;
+}

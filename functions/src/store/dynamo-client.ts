@@ -1,0 +1,47 @@
+/**
+ * AWS SDK v3 clients. This folder is the only place that imports SDK
+ * clients, so the rest of the functions stays testable with plain data.
+ */
+import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+
+export interface DynamoClientOptions {
+  /** Local emulator endpoint (dynalite, DynamoDB Local, LocalStack); defaults to PBX_DYNAMODB_ENDPOINT. */
+  endpoint?: string;
+  /** Defaults to AWS_REGION, then us-east-1. */
+  region?: string;
+  /** Environment to read defaults and credentials presence from (tests pass their own). */
+  env?: Record<string, string | undefined>;
+}
+
+/**
+ * Emulators accept any signature, but the SDK refuses to sign without
+ * credentials: with an endpoint and nothing in the environment, use dummy
+ * static ones so a laptop without an AWS account just works. Real
+ * credentials (or a profile) in the environment are left to the default
+ * provider chain, e.g. for LocalStack setups that check them.
+ */
+const LOCAL_DUMMY_CREDENTIALS = { accessKeyId: 'nimbus-local', secretAccessKey: 'nimbus-local' };
+
+function hasEnvCredentials(env: Record<string, string | undefined>): boolean {
+  return Boolean((env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY) || env.AWS_PROFILE || env.AWS_WEB_IDENTITY_TOKEN_FILE);
+}
+
+export function createDynamoClient(options: DynamoClientOptions = {}): DynamoDBClient {
+  const env = options.env ?? process.env;
+  const endpoint = options.endpoint ?? (env.PBX_DYNAMODB_ENDPOINT || undefined);
+  const region = options.region ?? (env.AWS_REGION || 'us-east-1');
+  const config: DynamoDBClientConfig = { region };
+  if (endpoint) {
+    config.endpoint = endpoint;
+    if (!hasEnvCredentials(env)) config.credentials = LOCAL_DUMMY_CREDENTIALS;
+  }
+  return new DynamoDBClient(config);
+}
+
+/** Document client (native JS values instead of AttributeValues); undefined attributes are dropped. */
+export function createDocumentClient(options: DynamoClientOptions = {}): DynamoDBDocumentClient {
+  return DynamoDBDocumentClient.from(createDynamoClient(options), {
+    marshallOptions: { removeUndefinedValues: true },
+  });
+}

@@ -1,0 +1,66 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, readdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { freePort } from './free-port.js';
+
+export const SCENARIOS = resolve(import.meta.dirname, '../sipp');
+
+export interface SippRun {
+  scenario: string;
+  transport: 'udp' | 'tcp';
+  /** host:port of the edge */
+  target: string;
+  service: string;
+  authUser?: string;
+  password?: string;
+  /** -set key value pairs */
+  vars?: Record<string, string>;
+  localIp?: string;
+  localPort?: number;
+  calls?: number;
+  timeoutSeconds?: number;
+}
+
+export interface SippResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  /** What the scenario's <log> actions wrote. */
+  log: string;
+}
+
+/** Runs one SIPp scenario to completion (-m calls) and returns its exit code and log lines. */
+export async function runSipp(run: SippRun): Promise<SippResult> {
+  const dir = await mkdtemp(join(tmpdir(), 'nimbus-sipp-'));
+  const logFile = join(dir, 'scenario.log');
+  const args = [
+    run.target,
+    '-sf', join(SCENARIOS, run.scenario),
+    '-t', run.transport === 'udp' ? 'u1' : 't1',
+    '-s', run.service,
+    '-i', run.localIp ?? '127.0.0.1',
+    '-m', String(run.calls ?? 1),
+    '-timeout', `${run.timeoutSeconds ?? 15}s`,
+    '-timeout_error',
+    '-nostdin',
+    '-trace_logs', '-log_file', logFile,
+    '-trace_err', '-error_file', join(dir, 'errors.log'),
+  ];
+  // SIPp would take 5060 when free: give every run its own port so runs never collide and each is its own device.
+  args.push('-p', String(run.localPort ?? (await freePort())));
+  if (run.authUser) args.push('-au', run.authUser);
+  if (run.password) args.push('-ap', run.password);
+  for (const [key, value] of Object.entries(run.vars ?? {})) args.push('-set', key, value);
+  const child = spawn('sipp', args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => (stdout += d));
+  child.stderr.on('data', (d) => (stderr += d));
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  const log = await readFile(logFile, 'utf8').catch(() => '');
+  const errors = await readdir(dir).then((files) =>
+    Promise.all(files.filter((f) => f.startsWith('errors')).map((f) => readFile(join(dir, f), 'utf8'))),
+  );
+  return { code, stdout, stderr: stderr + errors.join('\n'), log };
+}
