@@ -1,0 +1,45 @@
+import type { EventBus } from './event-bus.js';
+import { matchesPattern, type EventPattern, type PbxEvent } from './pbx-event.js';
+
+export type EventConsumer = (event: PbxEvent) => Promise<void>;
+
+interface Subscription {
+  pattern: EventPattern;
+  consumer: EventConsumer;
+}
+
+/**
+ * The local stand-in for EventBridge: delivers each event to every consumer
+ * whose pattern matches, asynchronously like EventBridge (publish resolves
+ * once the events are accepted, not once they are consumed). A failing
+ * consumer is reported and does not affect the others.
+ */
+export class InProcessBus implements EventBus {
+  private readonly subscriptions: Subscription[] = [];
+  private readonly inFlight = new Set<Promise<void>>();
+
+  constructor(private readonly onError: (err: unknown, event: PbxEvent) => void = () => undefined) {}
+
+  subscribe(pattern: EventPattern, consumer: EventConsumer): void {
+    this.subscriptions.push({ pattern, consumer });
+  }
+
+  async publish(events: PbxEvent[]): Promise<void> {
+    for (const event of events) {
+      const copy = JSON.parse(JSON.stringify(event)) as PbxEvent;
+      for (const { pattern, consumer } of this.subscriptions) {
+        if (!matchesPattern(copy, pattern)) continue;
+        const delivery = Promise.resolve()
+          .then(() => consumer(copy))
+          .catch((err) => this.onError(err, copy))
+          .finally(() => this.inFlight.delete(delivery));
+        this.inFlight.add(delivery);
+      }
+    }
+  }
+
+  /** Resolves when every delivery so far has finished (tests, shutdown). */
+  async drain(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.all([...this.inFlight]);
+  }
+}
