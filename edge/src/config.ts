@@ -34,8 +34,20 @@ const EnvSchema = z.object({
   /** Port of the embedded store (0 = any free port). */
   PBX_STORE_PORT: port(0),
   PBX_TABLE_NAME: z.string().min(3).default('nimbus-pbx'),
+  /** How the edge calls functions: in this process (local) or AWS Lambda Invoke (cloud). */
+  PBX_INVOKER: z.enum(['in-process', 'lambda']).default('in-process'),
+  /** Lambda function names are <prefix><function>, e.g. nimbus-dev-register (the CDK stage's prefix). */
+  PBX_FUNCTION_PREFIX: z.string().regex(/^[A-Za-z0-9_-]*$/).default('nimbus-'),
+  /** Another Lambda endpoint (LocalStack, a test stub); the regional AWS endpoint when unset. */
+  PBX_LAMBDA_ENDPOINT: z.string().url().optional(),
+  /** Publish PBX events to this EventBridge bus; the in-process bus when unset. */
+  PBX_EVENT_BUS_NAME: z.string().min(1).optional(),
+  /** Another EventBridge endpoint (LocalStack, a test stub). */
+  PBX_EVENTBRIDGE_ENDPOINT: z.string().url().optional(),
   /** Seconds a TCP/WebSocket connection may stay silent before it is closed (RFC 5626 keep-alives reset it). */
   PBX_IDLE_TIMEOUT_SECONDS: z.coerce.number().int().min(10).default(900),
+  /** RFC 3261 §16.8 Timer C: a ringing branch is cancelled after this (the RFC wants > 3 minutes; tests use less). */
+  PBX_TIMER_C_SECONDS: z.coerce.number().int().min(1).default(181),
 });
 
 export type EdgeConfig = {
@@ -52,7 +64,13 @@ export type EdgeConfig = {
   dynamoEndpoint?: string;
   storePort: number;
   tableName: string;
+  invoker: 'in-process' | 'lambda';
+  functionPrefix: string;
+  lambdaEndpoint?: string;
+  eventBusName?: string;
+  eventBridgeEndpoint?: string;
   idleTimeoutSeconds: number;
+  timerCSeconds: number;
 };
 
 export class ConfigError extends Error {
@@ -83,6 +101,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): EdgeConfig {
     dynamoEndpoint: e.PBX_DYNAMODB_ENDPOINT,
     storePort: e.PBX_STORE_PORT,
     tableName: e.PBX_TABLE_NAME,
+    invoker: e.PBX_INVOKER,
+    functionPrefix: e.PBX_FUNCTION_PREFIX,
+    lambdaEndpoint: e.PBX_LAMBDA_ENDPOINT,
+    eventBusName: e.PBX_EVENT_BUS_NAME,
+    eventBridgeEndpoint: e.PBX_EVENTBRIDGE_ENDPOINT,
     idleTimeoutSeconds: e.PBX_IDLE_TIMEOUT_SECONDS,
+    timerCSeconds: e.PBX_TIMER_C_SECONDS,
   };
 }

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, readdir } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { freePort } from './free-port.js';
@@ -20,6 +20,8 @@ export interface SippRun {
   localPort?: number;
   calls?: number;
   timeoutSeconds?: number;
+  /** `{{name}}` placeholders in the scenario file are replaced with these (e.g. an expected status code). */
+  template?: Record<string, string>;
 }
 
 export interface SippResult {
@@ -34,9 +36,16 @@ export interface SippResult {
 export async function runSipp(run: SippRun): Promise<SippResult> {
   const dir = await mkdtemp(join(tmpdir(), 'nimbus-sipp-'));
   const logFile = join(dir, 'scenario.log');
+  let scenarioFile = join(SCENARIOS, run.scenario);
+  if (run.template) {
+    let text = await readFile(scenarioFile, 'utf8');
+    for (const [key, value] of Object.entries(run.template)) text = text.replaceAll(`{{${key}}}`, value);
+    scenarioFile = join(dir, run.scenario);
+    await writeFile(scenarioFile, text);
+  }
   const args = [
     run.target,
-    '-sf', join(SCENARIOS, run.scenario),
+    '-sf', scenarioFile,
     '-t', run.transport === 'udp' ? 'u1' : 't1',
     '-s', run.service,
     '-i', run.localIp ?? '127.0.0.1',

@@ -3,5 +3,5 @@
  * Only what is actually implemented is advertised (RFC 3261 §20.5: Allow
  * lists the methods the UA supports).
  */
-export const ALLOWED_METHODS = ['REGISTER', 'OPTIONS', 'ACK', 'CANCEL'] as const;
+export const ALLOWED_METHODS = ['INVITE', 'ACK', 'CANCEL', 'BYE', 'OPTIONS', 'REGISTER', 'MESSAGE', 'INFO', 'UPDATE', 'REFER', 'NOTIFY', 'SUBSCRIBE', 'PRACK'] as const;
 export const SERVER_HEADER = 'Nimbus PBX';

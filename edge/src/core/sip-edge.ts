@@ -1,20 +1,37 @@
 import { getHeader, parseMessage, validateRequest, validateResponse } from '../../../sip/index.js';
 import type { EdgeIdentity } from '../../../functions/src/contracts.js';
+import type { EventBus } from '../../../functions/src/bus/event-bus.js';
 import type { Invoker } from '../invoker/invoker.js';
 import type { Logger } from '../logger.js';
 import { TransactionLayer } from '../transaction/index.js';
 import type { Flow } from '../transport/flow.js';
 import { TransportLayer } from '../transport/transport-layer.js';
 import type { Source } from '../transport/types.js';
+import type { SipRequest } from '../../../sip/message.js';
 import { stampReceived } from '../transport/via-received.js';
+import { CallRegistry } from '../proxy/call-registry.js';
+import { forwardAck, nextHop } from '../proxy/in-dialog-forwarder.js';
+import { LocalAddresses } from '../proxy/local-addresses.js';
+import type { ProxyContext } from '../proxy/proxy-context.js';
+import { popOwnRoutes } from '../proxy/route-set.js';
+import { EdgeHeartbeat } from './edge-heartbeat.js';
 import { routeRequest, type RouterContext } from './request-router.js';
 import { replyStatelessly } from './stateless-reply.js';
 
 export interface SipEdgeOptions {
   identity: EdgeIdentity;
   invoker: Invoker;
+  bus: EventBus;
   logger: Logger;
+  /** Signs hop tokens in Record-Route/Route; every edge of a deployment shares it. */
+  secret: string;
   bind: string;
+  /** Host peers reach this edge at (Via, Record-Route, heartbeat). */
+  advertisedHost: string;
+  /** RFC 3261 §16.8 Timer C (default 181 s: "greater than 3 minutes"). */
+  timerCMs?: number;
+  /** How often the edge tells the store it is alive (0 = never, for tests that fake an edge). */
+  heartbeatMs?: number;
   sipPort: number;
   tlsPort?: number;
   tls?: { cert: Buffer; key: Buffer };
@@ -32,6 +49,8 @@ export class SipEdge {
   readonly transport: TransportLayer;
   readonly transactions: TransactionLayer;
   private readonly router: RouterContext;
+  readonly proxy: ProxyContext;
+  private readonly heartbeat: EdgeHeartbeat;
   private stopping = false;
 
   constructor(private readonly options: SipEdgeOptions) {
@@ -55,13 +74,20 @@ export class SipEdge {
       sendResponse: (res, source) => this.transport.sendResponse(res, source),
       logger,
     });
-    this.router = {
+    this.proxy = {
       identity: options.identity,
-      invoker: options.invoker,
+      secret: options.secret,
+      addresses: new LocalAddresses(options.advertisedHost),
       transactions: this.transactions,
+      transport: this.transport,
+      invoker: options.invoker,
+      bus: options.bus,
       logger,
-      registeredFlows: new Set(),
+      calls: new CallRegistry(),
+      timerCMs: options.timerCMs ?? 181_000,
     };
+    this.router = { proxy: this.proxy, logger, registeredFlows: new Set() };
+    this.heartbeat = new EdgeHeartbeat(options.invoker, options.identity, this.proxy.addresses, logger, options.heartbeatMs ?? 10_000);
   }
 
   get identity(): EdgeIdentity {
@@ -70,10 +96,21 @@ export class SipEdge {
 
   async start(): Promise<void> {
     await this.transport.listen();
+    for (const protocol of ['udp', 'tcp', 'tls'] as const) {
+      const local = this.transport.local(protocol);
+      if (local) this.proxy.addresses.setPort(protocol, local.port);
+    }
+    await this.heartbeat.start();
+  }
+
+  /** The HTTP server carries SIP over WebSocket; its port goes into Via and Record-Route for ws/wss legs. */
+  setWebSocketPort(port: number): void {
+    this.proxy.addresses.setPort(this.transport.ws.protocol, port);
   }
 
   async stop(): Promise<void> {
     this.stopping = true;
+    this.heartbeat.stop();
     await this.transport.close();
   }
 
@@ -115,6 +152,13 @@ export class SipEdge {
     logger.debug({ source, method: message.method, callId: getHeader(message, 'Call-ID') }, 'request');
     const outcome = this.transactions.receiveRequest(message, source);
     if (outcome.kind === 'new') void routeRequest(this.router, outcome.transaction, message, source);
+    else if (outcome.kind === 'ack') this.forwardAck(message);
+  }
+
+  /** An ACK for a 2xx travels the dialog's route set through this edge (§16.12); anything else is dropped. */
+  private forwardAck(ack: SipRequest): void {
+    const dest = nextHop(ack, popOwnRoutes(ack, this.proxy.identity.id, this.proxy.secret));
+    if (dest) forwardAck(this.proxy, ack, dest);
   }
 
   private flowClosed(flow: Flow): void {

@@ -6,6 +6,7 @@ import { SipEdge } from '../core/sip-edge.js';
 import { newEdgeIdentity } from '../core/edge-identity.js';
 import { startHttpServer } from '../http/http-server.js';
 import { InProcessInvoker } from '../invoker/in-process-invoker.js';
+import { localEventBus } from '../../../functions/src/bus/bus-from-env.js';
 import type { Logger } from '../logger.js';
 import { loadSeedFile } from '../../../functions/src/seed/load-seed-file.js';
 import { SeedError, type Seed } from '../../../functions/src/seed/seed-schema.js';
@@ -64,9 +65,14 @@ export async function startLocalStack(config: EdgeConfig, logger: Logger): Promi
     const tls = config.tls
       ? { cert: await readFile(config.tls.certFile), key: await readFile(config.tls.keyFile) }
       : undefined;
+    const bus = localEventBus();
     const edge = new SipEdge({
       identity: newEdgeIdentity(config.edgeId),
       invoker: new InProcessInvoker(),
+      bus,
+      secret,
+      advertisedHost: config.advertisedHost,
+      timerCMs: config.timerCSeconds * 1000,
       logger,
       bind: config.bind,
       sipPort: config.sipPort,
@@ -87,6 +93,7 @@ export async function startLocalStack(config: EdgeConfig, logger: Logger): Promi
       staticRoot: SOFTPHONE_ROOT,
     });
     stack.push(() => http.close());
+    edge.setWebSocketPort(http.port);
     return {
       edge,
       sipPort: edge.transport.local('udp')!.port,

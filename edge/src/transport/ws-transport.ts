@@ -32,6 +32,10 @@ export class WsTransport {
   }
 
   /** Returns false when the request is not for this transport (the HTTP server then answers 404). */
+  get protocol(): 'ws' | 'wss' {
+    return this.options.protocol;
+  }
+
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean {
     const path = (req.url ?? '').split('?')[0];
     if (path !== this.options.path) return false;

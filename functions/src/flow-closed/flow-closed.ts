@@ -1,12 +1,14 @@
 /**
  * A TCP/TLS/WebSocket flow closed at the edge: bindings reached only through
  * it are unreachable (RFC 5626 §5.2: a UA behind NAT can only be reached over
- * the flow it registered on), so they go now instead of at expiry.
+ * the flow it registered on), so they go now instead of at expiry. Bindings
+ * whose Contact can be dialled directly stay (see reachableOnlyThroughFlow).
  * Idempotent: a repeated event finds no flow index item and removes nothing.
  */
 import type { FlowClosedEvent, FlowClosedResult } from '../contracts.js';
 import type { BindingStore } from '../store/binding-repository.js';
 import { updateBindings } from '../store/optimistic-update.js';
+import { reachableOnlyThroughFlow } from '../register/binding.js';
 
 export interface FlowClosedDeps {
   bindings: BindingStore;
@@ -21,7 +23,7 @@ export async function flowClosed(event: FlowClosedEvent, deps: FlowClosedDeps): 
 
   for (const aor of await deps.bindings.listFlowAors(edge.id, flowId)) {
     removedBindings += await updateBindings(deps.bindings, aor, now, (current) => {
-      const kept = current.filter((b) => !(b.edgeId === edge.id && b.flowId === flowId));
+      const kept = current.filter((b) => !(b.edgeId === edge.id && b.flowId === flowId && reachableOnlyThroughFlow(b)));
       const removed = current.length - kept.length;
       return removed === 0 ? { result: 0 } : { save: kept, result: removed };
     });

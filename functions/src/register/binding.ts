@@ -37,3 +37,18 @@ export interface Binding {
 export function isLive(binding: Binding, now: number): boolean {
   return binding.expiresAt > now;
 }
+
+/**
+ * Can the device only be reached over the connection it registered on? True
+ * for WebSocket clients (a browser cannot be dialled), ".invalid" Contacts
+ * (RFC 7118 §5.2) and RFC 5626 outbound registrations (reg-id). A plain
+ * TCP/TLS desk phone that listens on its Contact address stays reachable
+ * after its connection closes (RFC 3261 §18.1.1: open a new connection).
+ */
+export function reachableOnlyThroughFlow(binding: Binding): boolean {
+  if (!binding.flowId) return false;
+  if (binding.protocol === 'ws' || binding.protocol === 'wss') return true;
+  if (binding.params['reg-id'] !== undefined) return true;
+  const host = /^sips?:(?:[^@]*@)?(\[[^\]]*\]|[^:;?>]+)/i.exec(binding.contact)?.[1] ?? '';
+  return host.toLowerCase().endsWith('.invalid');
+}

@@ -1,0 +1,58 @@
+import type { CallTarget } from '../../../functions/src/contracts.js';
+import { parseUri } from '../../../sip/index.js';
+import type { Destination } from '../transport/types.js';
+import { destinationToHop, signHopToken, type Hop } from './hop-token.js';
+import type { ProxyContext } from './proxy-context.js';
+
+/** Where one branch goes, and the Route to push when another edge must deliver it. */
+export interface BranchTarget {
+  requestUri: string;
+  destination: Destination;
+  /** Set for targets held by another edge (§16.6 step 6: a pre-loaded route to that edge). */
+  route?: string;
+  bindingKey?: string;
+}
+
+/**
+ * Turns a callee binding into a branch: directly over this edge's flow or
+ * address, or through the edge that holds the device's flow (architecture:
+ * "a device held by another edge is reached through that edge").
+ * Returns undefined when this edge's flow to the device is already gone.
+ */
+export function branchTargetFor(ctx: ProxyContext, target: CallTarget): BranchTarget | undefined {
+  const device: Hop = { p: target.protocol, a: target.address, o: target.port, ...(target.flowId ? { f: target.flowId } : {}) };
+  if (target.viaEdge && target.viaEdge.edgeId !== ctx.identity.id) {
+    const token = signHopToken({ k: 'fwd', e: target.viaEdge.edgeId, d: device }, ctx.secret);
+    return {
+      requestUri: target.contact,
+      destination: { protocol: 'udp', address: target.viaEdge.host, port: target.viaEdge.port },
+      route: `sip:${target.viaEdge.host}:${target.viaEdge.port};lr;nt=${token}`,
+      bindingKey: target.bindingKey,
+    };
+  }
+  if (target.flowId && !ctx.transport.flows.get(target.flowId)) {
+    const direct = dialContact(target);
+    return direct ? { requestUri: target.contact, destination: direct, bindingKey: target.bindingKey } : undefined;
+  }
+  return { requestUri: target.contact, destination: { protocol: target.protocol, address: target.address, port: target.port, ...(target.flowId ? { flowId: target.flowId } : {}) }, bindingKey: target.bindingKey };
+}
+
+/**
+ * The device's connection is gone: a TCP/TLS phone that listens on its
+ * Contact address is dialled there (RFC 3261 §18.1.1 / RFC 3263 with an IP
+ * literal); WebSocket and ".invalid" Contacts cannot be dialled at all.
+ */
+function dialContact(target: CallTarget): Destination | undefined {
+  if (target.protocol !== 'tcp' && target.protocol !== 'tls') return undefined;
+  const uri = parseUri(target.contact);
+  if (!uri || uri.host.toLowerCase().endsWith('.invalid')) return undefined;
+  return { protocol: target.protocol, address: uri.host.replace(/^\[|\]$/g, ''), port: uri.port ?? (target.protocol === 'tls' ? 5061 : 5060) };
+}
+
+/** A hop delivered by another edge's `fwd` token: this edge sends straight to the device. */
+export function branchTargetForHop(ctx: ProxyContext, requestUri: string, hop: Hop): BranchTarget | undefined {
+  if (hop.f && !ctx.transport.flows.get(hop.f)) return undefined;
+  return { requestUri, destination: { protocol: hop.p, address: hop.a, port: hop.o, ...(hop.f ? { flowId: hop.f } : {}) } };
+}
+
+export { destinationToHop };

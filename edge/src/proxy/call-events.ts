@@ -1,0 +1,16 @@
+import type { PbxEventType } from '../../../functions/src/bus/pbx-event.js';
+import type { ProxyContext } from './proxy-context.js';
+
+export type CallDisposition = 'answered' | 'busy' | 'no-answer' | 'cancelled' | 'failed' | 'rejected';
+export type HangupBy = 'caller' | 'callee' | 'system';
+
+/**
+ * Reports a step of a call's life to the bus (the `cdr` function turns them
+ * into one CDR). Publishing never blocks or breaks call handling: a bus
+ * failure is logged, and the reaper closes CDRs whose end never arrived.
+ */
+export function publishCallEvent(ctx: ProxyContext, detailType: Extract<PbxEventType, `call.${string}`>, detail: Record<string, unknown>): void {
+  ctx.bus
+    .publish([{ source: 'nimbus.edge', detailType, time: new Date().toISOString(), detail }])
+    .catch((err) => ctx.logger.warn({ err, detailType, callId: detail.callId }, 'call event not published'));
+}

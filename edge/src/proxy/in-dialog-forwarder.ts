@@ -1,0 +1,54 @@
+import { createResponse, getHeader, parseNameAddr } from '../../../sip/index.js';
+import type { SipRequest } from '../../../sip/message.js';
+import type { ServerTransaction } from '../transaction/index.js';
+import type { Destination, Source } from '../transport/types.js';
+import { forwardedCopy } from './forward-request.js';
+import { hopToDestination, type HopToken } from './hop-token.js';
+import type { ProxyContext } from './proxy-context.js';
+import { withoutTopVia } from './response-relay.js';
+
+/**
+ * Loose routing of requests inside a dialog (RFC 3261 §16.4, §16.12): the
+ * Route values that were ours are already removed; the hop token tells which
+ * side of the dialog the request goes to — the side whose From tag it does
+ * not carry — so BYE, re-INVITE, UPDATE, INFO, MESSAGE, REFER/NOTIFY and the
+ * ACK for a 2xx all pass through this edge to the right flow.
+ */
+export function nextHop(req: SipRequest, tokens: HopToken[]): Destination | undefined {
+  const token = tokens[tokens.length - 1];
+  if (!token) return undefined;
+  if (token.k === 'fwd') return hopToDestination(token.d);
+  const fromTag = parseNameAddr(getHeader(req, 'From') ?? '')?.params.tag;
+  return hopToDestination(fromTag === token.t ? token.d : token.c);
+}
+
+/** ACK for a 2xx is its own transaction end to end (§17.1.1.3): forwarded without one. */
+export function forwardAck(ctx: ProxyContext, req: SipRequest, dest: Destination): void {
+  const { request } = forwardedCopy(req, { viaSentBy: ctx.addresses.viaSentBy(dest.protocol) });
+  ctx.transport.sendRequest(request, dest);
+}
+
+/** Any other in-dialog request: a client transaction of its own, responses relayed back (§16.7). */
+export function forwardStatefully(ctx: ProxyContext, serverTx: ServerTransaction, req: SipRequest, dest: Destination, _source: Source): void {
+  const { request } = forwardedCopy(req, { viaSentBy: ctx.addresses.viaSentBy(dest.protocol) });
+  let finalSent = false;
+  const relay = (status: number, reason: string) => {
+    if (finalSent) return;
+    finalSent = true;
+    serverTx.respond(createResponse(req, status, reason));
+  };
+  try {
+    ctx.transactions.sendRequest(request, dest, {
+      onResponse: (res) => {
+        if (res.status === 100) return;
+        if (res.status >= 200) finalSent = true;
+        serverTx.respond(withoutTopVia(res));
+      },
+      onTimeout: () => relay(408, 'Request Timeout'),
+      onTransportError: () => relay(503, 'Service Unavailable'),
+    });
+  } catch (err) {
+    ctx.logger.debug({ err }, 'in-dialog request not forwarded');
+    relay(503, 'Service Unavailable');
+  }
+}
