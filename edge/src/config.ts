@@ -1,5 +1,7 @@
 import { hostname } from 'node:os';
 import { z } from 'zod';
+import { isAddressOrBlock } from '../../functions/src/ban/address-set.js';
+import { DEFAULT_SECURITY_SETTINGS as SECURITY, type SecuritySettings } from './security/security-settings.js';
 
 /**
  * Edge / local-stack settings, all from environment variables. Every setting
@@ -39,15 +41,44 @@ const EnvSchema = z.object({
   /** Lambda function names are <prefix><function>, e.g. nimbus-dev-register (the CDK stage's prefix). */
   PBX_FUNCTION_PREFIX: z.string().regex(/^[A-Za-z0-9_-]*$/).default('nimbus-'),
   /** Another Lambda endpoint (LocalStack, a test stub); the regional AWS endpoint when unset. */
-  PBX_LAMBDA_ENDPOINT: z.string().url().optional(),
+  PBX_LAMBDA_ENDPOINT: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL such as http://localhost:4566' }).optional(),
   /** Publish PBX events to this EventBridge bus; the in-process bus when unset. */
   PBX_EVENT_BUS_NAME: z.string().min(1).optional(),
   /** Another EventBridge endpoint (LocalStack, a test stub). */
-  PBX_EVENTBRIDGE_ENDPOINT: z.string().url().optional(),
+  PBX_EVENTBRIDGE_ENDPOINT: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL such as http://localhost:4566' }).optional(),
   /** Seconds a TCP/WebSocket connection may stay silent before it is closed (RFC 5626 keep-alives reset it). */
   PBX_IDLE_TIMEOUT_SECONDS: z.coerce.number().int().min(10).default(900),
   /** RFC 3261 §16.8 Timer C: a ringing branch is cancelled after this (the RFC wants > 3 minutes; tests use less). */
   PBX_TIMER_C_SECONDS: z.coerce.number().int().min(1).default(181),
+  /** How often the local stack runs the reaper (closes calls and frees slots of dead edges; every minute in the cloud). */
+  PBX_REAPER_INTERVAL_SECONDS: z.coerce.number().int().min(1).default(60),
+  /** The edge's heartbeat period; its calls, slots and flows count as lost 3 periods after the last beat. */
+  PBX_HEARTBEAT_SECONDS: z.coerce.number().int().min(1).default(10),
+  // ---- protection (docs/security.md; fail-to-ban thresholds are the seed's system.f2b, not variables)
+  /** HTTP proxies (addresses / CIDR blocks, comma-separated) whose X-Forwarded-For names the WebSocket client; none by default. */
+  PBX_TRUSTED_PROXIES: z
+    .string()
+    .default('')
+    .transform((v) => v.split(',').map((p) => p.trim()).filter((p) => p !== ''))
+    .refine((list) => list.every(isAddressOrBlock), { message: 'must list IP addresses or CIDR blocks, comma-separated' }),
+  /** Flood control (like Kamailio pike): messages one address may send per window before it is dropped; 0 = off. Default 100. */
+  PBX_PIKE_REQUESTS: z.coerce.number().int().min(0).default(SECURITY.pike.requests),
+  /** Window of PBX_PIKE_REQUESTS, seconds. Default 2. */
+  PBX_PIKE_WINDOW_SECONDS: z.coerce.number().int().min(1).default(SECURITY.pike.windowSeconds),
+  /** A flooding address is dropped this long after its last excess, seconds. Default 60. */
+  PBX_PIKE_BLOCK_SECONDS: z.coerce.number().int().min(1).default(SECURITY.pike.blockSeconds),
+  /** One address's requests (REGISTER, INVITE, MESSAGE) authenticated by the functions at once; the rest wait. Default 4. */
+  PBX_AUTH_CONCURRENCY_PER_ADDRESS: z.coerce.number().int().min(1).default(SECURITY.authPerAddress.concurrent),
+  /** One address's requests waiting for authentication; beyond this they get 503. Default 100. */
+  PBX_AUTH_QUEUE_PER_ADDRESS: z.coerce.number().int().min(0).default(SECURITY.authPerAddress.queued),
+  /** Open TCP/TLS/WebSocket connections one address may hold. Default 50. */
+  PBX_MAX_CONNECTIONS_PER_ADDRESS: z.coerce.number().int().min(1).default(SECURITY.maxConnectionsPerAddress),
+  /** Slowloris: a SIP message on TCP/TLS/WebSocket (and a new connection's first one) must arrive whole within this, seconds. Default 10. */
+  PBX_HEADER_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(SECURITY.headerTimeoutSeconds),
+  /** An HTTP connection (WebSocket upgrade) must send its request within this, seconds. Default 10. */
+  PBX_HANDSHAKE_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(SECURITY.handshakeTimeoutSeconds),
+  /** How often the edge re-reads the bans from the store (other edges' bans arrive this way), seconds. Default 2. */
+  PBX_BAN_POLL_SECONDS: z.coerce.number().int().min(1).default(SECURITY.banPollSeconds),
 });
 
 export type EdgeConfig = {
@@ -71,6 +102,10 @@ export type EdgeConfig = {
   eventBridgeEndpoint?: string;
   idleTimeoutSeconds: number;
   timerCSeconds: number;
+  reaperIntervalSeconds: number;
+  heartbeatSeconds: number;
+  /** Fail-to-ban enforcement, flood control, connection caps and timeouts (edge/src/security). */
+  security: SecuritySettings;
 };
 
 export class ConfigError extends Error {
@@ -108,5 +143,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): EdgeConfig {
     eventBridgeEndpoint: e.PBX_EVENTBRIDGE_ENDPOINT,
     idleTimeoutSeconds: e.PBX_IDLE_TIMEOUT_SECONDS,
     timerCSeconds: e.PBX_TIMER_C_SECONDS,
+    reaperIntervalSeconds: e.PBX_REAPER_INTERVAL_SECONDS,
+    heartbeatSeconds: e.PBX_HEARTBEAT_SECONDS,
+    security: {
+      trustedProxies: e.PBX_TRUSTED_PROXIES,
+      pike: { requests: e.PBX_PIKE_REQUESTS, windowSeconds: e.PBX_PIKE_WINDOW_SECONDS, blockSeconds: e.PBX_PIKE_BLOCK_SECONDS },
+      authPerAddress: { concurrent: e.PBX_AUTH_CONCURRENCY_PER_ADDRESS, queued: e.PBX_AUTH_QUEUE_PER_ADDRESS },
+      maxConnectionsPerAddress: e.PBX_MAX_CONNECTIONS_PER_ADDRESS,
+      headerTimeoutSeconds: e.PBX_HEADER_TIMEOUT_SECONDS,
+      handshakeTimeoutSeconds: e.PBX_HANDSHAKE_TIMEOUT_SECONDS,
+      banPollSeconds: e.PBX_BAN_POLL_SECONDS,
+    },
   };
 }

@@ -55,5 +55,122 @@ export interface FlowClosedResult {
   removedBindings: number;
 }
 
+// ---------------------------------------------------------------------------
+// Calls (issue "calls between users")
+
+/** Where one device of the callee is reached: a binding, plus the edge that holds its flow. */
+export interface CallTarget {
+  /** The binding's Contact URI: the Request-URI of this branch (RFC 3261 §16.5). */
+  contact: string;
+  bindingKey: string;
+  edgeId: string;
+  bootId: string;
+  flowId?: string;
+  protocol: Source['protocol'];
+  address: string;
+  port: number;
+  /**
+   * Set when another edge holds the device's flow: send the branch to that
+   * edge (its SIP address), which delivers it over the flow.
+   */
+  viaEdge?: { edgeId: string; host: string; port: number };
+}
+
+export interface CallParty {
+  ext: string;
+  displayName?: string;
+}
+
+export type CallDirection = 'internal' | 'inbound' | 'outbound';
+
+/** A concurrent-call slot taken for a call (MSS per-user limits); released by release-call. */
+export interface CallSlot {
+  tenantId: string;
+  ext: string;
+}
+
+/** A call authorize-call let through (or refused as a call). */
+export interface RoutedCall {
+  tenantId: string;
+  callId: string;
+  direction: CallDirection;
+  caller: CallParty;
+  callee: CallParty;
+  /** Slots taken for this call; the edge passes them to release-call on every end. */
+  slots: CallSlot[];
+}
+
+export interface AuthorizeCallEvent {
+  type: 'authorize-call';
+  edge: EdgeIdentity;
+  source: Source;
+  /** An out-of-dialog INVITE or MESSAGE (or other request) from a user. */
+  request: SipRequest;
+}
+
+export type AuthorizeCallResult =
+  | {
+      /** Answer the request with this (407 challenge, 403, 404, 480, 486 …). */
+      decision: 'reply';
+      reply: SipReply;
+      auth?: { outcome: AuthOutcome; tenantId?: string; username?: string };
+      /**
+       * Set when an authenticated user's INVITE is refused as a call (unknown
+       * number, callee offline, over a call limit): the edge reports it on the
+       * bus so the call still gets its CDR and counts in the reports.
+       */
+      rejectedCall?: { call: Omit<RoutedCall, 'slots'>; disposition: 'failed' | 'rejected' };
+    }
+  | {
+      decision: 'route';
+      call: RoutedCall;
+      /** Every live device of the callee; the edge forks to all in parallel. */
+      targets: CallTarget[];
+      auth?: { outcome: AuthOutcome; tenantId?: string; username?: string };
+    };
+
+export interface ReleaseCallEvent {
+  type: 'release-call';
+  callId: string;
+  slots: CallSlot[];
+}
+
+export interface ReleaseCallResult {
+  released: number;
+}
+
+/** Every edge says it is alive every few seconds; calls, slots and flows of a dead edge are reclaimed. */
+export interface EdgeHeartbeatEvent {
+  type: 'edge-heartbeat';
+  edge: EdgeIdentity;
+  /** Where other edges send SIP for devices this edge holds. */
+  sip: { host: string; port: number };
+  /** The heartbeat is valid this long (a few heartbeat periods). */
+  ttlSeconds: number;
+}
+
+export interface EdgeHeartbeatResult {
+  ok: true;
+}
+
+// ---------------------------------------------------------------------------
+
+/** Each function's event and result, by name: the invoker port and the registry are typed by these. */
+export interface FunctionEvents {
+  register: RegisterEvent;
+  'flow-closed': FlowClosedEvent;
+  'authorize-call': AuthorizeCallEvent;
+  'release-call': ReleaseCallEvent;
+  'edge-heartbeat': EdgeHeartbeatEvent;
+}
+
+export interface FunctionResults {
+  register: RegisterResult;
+  'flow-closed': FlowClosedResult;
+  'authorize-call': AuthorizeCallResult;
+  'release-call': ReleaseCallResult;
+  'edge-heartbeat': EdgeHeartbeatResult;
+}
+
 /** Function names as the invoker knows them (the Lambda function names' suffixes in the cloud). */
-export type FunctionName = 'register' | 'flow-closed';
+export type FunctionName = keyof FunctionEvents;

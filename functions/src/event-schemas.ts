@@ -4,7 +4,13 @@
  * instead of trusting the type annotations.
  */
 import { z } from 'zod';
-import type { FlowClosedEvent, RegisterEvent } from './contracts.js';
+import type {
+  AuthorizeCallEvent,
+  EdgeHeartbeatEvent,
+  FlowClosedEvent,
+  RegisterEvent,
+  ReleaseCallEvent,
+} from './contracts.js';
 
 const edgeIdentitySchema = z.object({
   id: z.string().min(1),
@@ -38,3 +44,28 @@ export const flowClosedEventSchema = z.object({
   edge: edgeIdentitySchema,
   flowId: z.string().min(1),
 }) satisfies z.ZodType<FlowClosedEvent>;
+
+export const authorizeCallEventSchema = z.object({
+  type: z.literal('authorize-call'),
+  edge: edgeIdentitySchema,
+  source: sourceSchema,
+  request: sipRequestSchema,
+}) satisfies z.ZodType<AuthorizeCallEvent>;
+
+const callSlotSchema = z.object({
+  tenantId: z.string().min(1),
+  ext: z.string().min(1),
+});
+
+export const releaseCallEventSchema = z.object({
+  type: z.literal('release-call'),
+  callId: z.string().min(1),
+  slots: z.array(callSlotSchema),
+}) satisfies z.ZodType<ReleaseCallEvent>;
+
+export const edgeHeartbeatEventSchema = z.object({
+  type: z.literal('edge-heartbeat'),
+  edge: edgeIdentitySchema,
+  sip: z.object({ host: z.string().min(1), port: z.number().int().min(1).max(65535) }),
+  ttlSeconds: z.number().int().min(1).max(3600),
+}) satisfies z.ZodType<EdgeHeartbeatEvent>;

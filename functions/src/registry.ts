@@ -3,24 +3,33 @@
  * runs). In the cloud each is its own Lambda bundle (functions/build.ts).
  */
 import type { Context } from 'aws-lambda';
-import type { FlowClosedEvent, FlowClosedResult, FunctionName, RegisterEvent, RegisterResult } from './contracts.js';
+import type { FunctionEvents, FunctionName, FunctionResults } from './contracts.js';
+import { handler as authorizeCallHandler } from './authorize-call/handler.js';
+import { handler as cdrHandler } from './cdr/handler.js';
+import { handler as edgeHeartbeatHandler } from './edge-heartbeat/handler.js';
 import { handler as flowClosedHandler } from './flow-closed/handler.js';
+import { handler as reaperHandler } from './reaper/handler.js';
 import { handler as registerHandler } from './register/handler.js';
-
-export interface FunctionEvents {
-  register: RegisterEvent;
-  'flow-closed': FlowClosedEvent;
-}
-
-export interface FunctionResults {
-  register: RegisterResult;
-  'flow-closed': FlowClosedResult;
-}
+import { handler as releaseCallHandler } from './release-call/handler.js';
 
 /** A Lambda-style handler (middy's `opts` argument is optional at runtime). */
 export type FunctionHandler<N extends FunctionName> = (event: FunctionEvents[N], context: Context) => Promise<FunctionResults[N]>;
 
-export const functionHandlers: { [N in FunctionName]: FunctionHandler<N> } = {
+export const functionHandlers: { [N in FunctionName]?: FunctionHandler<N> } = {
   register: registerHandler,
   'flow-closed': flowClosedHandler,
+  'authorize-call': authorizeCallHandler,
+  'release-call': releaseCallHandler,
+  'edge-heartbeat': edgeHeartbeatHandler,
+};
+
+/**
+ * Functions nobody invokes directly: bus consumers (routed by
+ * bus/event-routes.ts) and scheduled ones. The local stack hands them the
+ * same events EventBridge would (an EventBridge envelope or a PbxEvent for
+ * cdr; anything for the reaper).
+ */
+export const backgroundHandlers: Record<'cdr' | 'reaper', (event: unknown, context: Context) => Promise<unknown>> = {
+  cdr: cdrHandler as (event: unknown, context: Context) => Promise<unknown>,
+  reaper: reaperHandler,
 };

@@ -10,20 +10,43 @@
  * fresh dependencies instead of a stale client.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BanRepository } from './ban/ban-repository.js';
+import { SystemSettingsRepository } from './ban/system-settings-repository.js';
 import { loadStoreSettings, type Env } from './settings.js';
 import { BindingRepository } from './store/binding-repository.js';
+import { CallSlotRepository } from './store/call-slot-repository.js';
+import { CdrRepository } from './store/cdr-repository.js';
 import { DirectoryRepository } from './store/directory-repository.js';
 import { createDocumentClient } from './store/dynamo-client.js';
+import { EdgeRegistryRepository } from './store/edge-registry.js';
 
 export interface Stores {
   directory: DirectoryRepository;
   bindings: BindingRepository;
+  /** Fail-to-ban: bans and failure counters (functions/src/ban). */
+  bans: BanRepository;
+  /** The seed's "system" settings (fail-to-ban's among them). */
+  systemSettings: SystemSettingsRepository;
+  /** Edge heartbeats (leases): which edges are alive. */
+  edges: EdgeRegistryRepository;
+  /** Per-user concurrent-call slots (call limits). */
+  callSlots: CallSlotRepository;
+  /** CDRs and the open-call index. */
+  cdrs: CdrRepository;
 }
 
 export const systemClock = (): number => Date.now();
 
 export function createStores(doc: DynamoDBDocumentClient, tableName: string): Stores {
-  return { directory: new DirectoryRepository(doc, tableName), bindings: new BindingRepository(doc, tableName) };
+  return {
+    directory: new DirectoryRepository(doc, tableName),
+    bindings: new BindingRepository(doc, tableName),
+    bans: new BanRepository(doc, tableName),
+    systemSettings: new SystemSettingsRepository(doc, tableName),
+    edges: new EdgeRegistryRepository(doc, tableName),
+    callSlots: new CallSlotRepository(doc, tableName),
+    cdrs: new CdrRepository(doc, tableName),
+  };
 }
 
 /** Variables that decide which store (and which credentials) the clients use. */

@@ -11,6 +11,7 @@
  * | PBX_DYNAMODB_ENDPOINT    | (AWS)         | Endpoint of a local emulator (dynalite, DynamoDB Local, LocalStack) |
  * | AWS_REGION               | us-east-1     | Region of the table |
  * | PBX_NONCE_SECRET         | (required)    | HMAC key of the stateless digest nonces; every instance must share it |
+ * | PBX_NONCE_SECRET_ARN     | —             | Cloud: Secrets Manager secret holding the nonce secret, read once per container (resolveNonceSecret) |
  * | PBX_NONCE_TTL_SECONDS    | 300           | Age after which a nonce is answered with stale=true |
  * | PBX_REG_MIN_EXPIRES      | 60            | Below this a REGISTER gets 423 + Min-Expires (RFC 3261 §10.3 step 7) |
  * | PBX_REG_MAX_EXPIRES      | 3600          | Longer requested expirations are shortened to this |
@@ -105,7 +106,10 @@ const registrarSchema = z
   .object({
     PBX_NONCE_SECRET: z.preprocess(
       (v) => (v === '' ? undefined : v),
-      z.string({ error: 'is required: set it to a long random string shared by every function instance (it signs digest nonces)' }),
+      z.string({
+        error:
+          'is required: set it to a long random string shared by every function instance (it signs digest nonces), or PBX_NONCE_SECRET_ARN in the cloud',
+      }),
     ),
     PBX_NONCE_TTL_SECONDS: intWithDefault(300, 1),
     PBX_REG_MIN_EXPIRES: intWithDefault(60, 1),
@@ -185,4 +189,40 @@ export function loadSettings(env: Env = process.env): FunctionSettings {
   const problems = [store, registrar].flatMap((p) => (p.ok ? [] : p.problems));
   if (problems.length > 0) throw settingsError(problems);
   return { ...toStoreSettings(valueOf(store)), ...toRegistrarSettings(valueOf(registrar)) };
+}
+
+/** Default port of the AWS Parameters and Secrets Lambda Extension. */
+const SECRETS_EXTENSION_DEFAULT_PORT = '2773';
+
+/**
+ * In the cloud the nonce secret is no plaintext variable (anyone allowed to
+ * read a function's configuration would see it): the stack keeps it in
+ * Secrets Manager and passes PBX_NONCE_SECRET_ARN. This reads it through the
+ * AWS Parameters and Secrets Lambda Extension (a localhost HTTP endpoint
+ * authenticated with the function's session token, so no SDK client is
+ * needed) and puts it in `env.PBX_NONCE_SECRET` of this process only, where
+ * loadRegistrarSettings finds it. A set PBX_NONCE_SECRET wins (local runs).
+ *
+ * The extension answers only during an invocation, not at init, so the
+ * cloud bundle calls this at the start of the first invocation
+ * (infra/lambda/with-nonce-secret.ts).
+ */
+export async function resolveNonceSecret(env: Env = process.env, fetchSecret: typeof fetch = fetch): Promise<void> {
+  if (env.PBX_NONCE_SECRET || !env.PBX_NONCE_SECRET_ARN) return;
+  const port = env.PARAMETERS_SECRETS_EXTENSION_HTTP_PORT || SECRETS_EXTENSION_DEFAULT_PORT;
+  const url = `http://localhost:${port}/secretsmanager/get?secretId=${encodeURIComponent(env.PBX_NONCE_SECRET_ARN)}`;
+  let response: Response;
+  try {
+    response = await fetchSecret(url, { headers: { 'X-Aws-Parameters-Secrets-Token': env.AWS_SESSION_TOKEN ?? '' } });
+  } catch (err) {
+    throw new SettingsError(`PBX_NONCE_SECRET_ARN: the Parameters and Secrets extension did not answer (${(err as Error).message})`);
+  }
+  if (!response.ok) {
+    throw new SettingsError(`PBX_NONCE_SECRET_ARN: reading ${env.PBX_NONCE_SECRET_ARN} failed with HTTP ${response.status}`);
+  }
+  const body = (await response.json()) as { SecretString?: unknown };
+  if (typeof body.SecretString !== 'string' || body.SecretString === '') {
+    throw new SettingsError(`PBX_NONCE_SECRET_ARN: ${env.PBX_NONCE_SECRET_ARN} has no SecretString`);
+  }
+  env.PBX_NONCE_SECRET = body.SecretString;
 }

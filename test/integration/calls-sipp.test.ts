@@ -18,6 +18,8 @@ const SEED = {
         { ext: '2004', password: 'pw-2004-offline' },
         { ext: '2005', password: 'pw-2005-busyline' },
         { ext: '2006', password: 'pw-2006-noanswer' },
+        { ext: '2008', password: 'pw-2008-no-outgoing', maxOutgoingCalls: 0 },
+        { ext: '2009', password: 'pw-2009-no-calls', maxCalls: 0 },
       ],
     },
   ],
@@ -34,15 +36,15 @@ describe.runIf(hasTool('sipp'))('calls between users (SIPp ↔ edge ↔ SIPp)', 
   let stack: TestStack;
   const target = () => `127.0.0.1:${stack.sipPort}`;
   const device = (ext: string, transport: 'udp' | 'tcp' = 'udp') => registerSippDevice(target(), { ext, password: PASSWORDS[ext], domain: DOMAIN }, transport);
-  const call = (callee: string, scenario: string, opts: { transport?: 'udp' | 'tcp'; talk?: string; template?: Record<string, string> } = {}) =>
+  const call = (callee: string, scenario: string, opts: { transport?: 'udp' | 'tcp'; talk?: string; template?: Record<string, string>; caller?: string } = {}) =>
     runSipp({
       scenario,
       transport: opts.transport ?? 'udp',
       target: target(),
       service: callee,
-      authUser: '2001',
-      password: PASSWORDS['2001'],
-      vars: { domain: DOMAIN, caller: '2001', ...(opts.talk ? { talk: opts.talk } : {}) },
+      authUser: opts.caller ?? '2001',
+      password: PASSWORDS[opts.caller ?? '2001'],
+      vars: { domain: DOMAIN, caller: opts.caller ?? '2001', ...(opts.talk ? { talk: opts.talk } : {}) },
       template: opts.template,
       timeoutSeconds: 30,
     });
@@ -124,11 +126,18 @@ describe.runIf(hasTool('sipp'))('calls between users (SIPp ↔ edge ↔ SIPp)', 
   });
 
   it.each([
-    ['an unknown extension', '2999', '404'],
-    ['a known user with no device registered', '2004', '480'],
-  ])('%s: the caller gets %s', async (_what, callee, status) => {
-    const caller = await call(callee, 'uac-expect-final.xml', { template: { status } });
+    ['an unknown extension', '2001', '2999', '404', 'failed'],
+    ['a known user with no device registered', '2001', '2004', '480', 'failed'],
+    ['a caller whose outgoing limit is 0 (MSS maxOutgoingCalls)', '2008', '2002', '403', 'rejected'],
+    ['a callee whose call limit is 0 (MSS maxCalls)', '2001', '2009', '486', 'rejected'],
+  ])('%s', async (_what, callerExt, callee, status, disposition) => {
+    if (callee === '2009' || callee === '2002') await device(callee);
+    const caller = await call(callee, 'uac-expect-final.xml', { template: { status }, caller: callerExt });
     expect(caller.code, caller.stderr).toBe(0);
+    if (status === '403') expect(caller.log).toMatch(/STATUS: SIP\/2\.0 403 Outgoing call/i);
+    const cdr = await waitForCdr(stack, 'acme', (c) => c.callee?.ext === callee && c.caller?.ext === callerExt && c.state === 'closed' && !seen.has(c.callId));
+    seen.add(cdr.callId);
+    expect(cdr).toMatchObject({ disposition, status: Number(status), hangupBy: 'system' });
   });
 
   it('a multi-device user: both devices ring, one answers, the other gets CANCEL with "Call completed elsewhere"', async () => {

@@ -38,7 +38,7 @@ describe('edge transports', () => {
       client.send(options('UDP', 9, 'opt-udp-1'));
       const res = asResponse(await client.next());
       expect(res.status).toBe(200);
-      expect(getHeader(res, 'Allow')).toContain('REGISTER');
+      expect(getHeaders(res, 'Allow')).toContain('REGISTER');
       const via = parseVia(getHeaders(res, 'Via')[0]!)!;
       expect(via.params.rport).toBe(String(client.localPort));
       expect(via.params.received).toBe('127.0.0.1');

@@ -1,4 +1,4 @@
-/** Answers a registrar's 401 the way a phone does (RFC 7616 §3.4, qop=auth). */
+/** Answers a registrar's 401 or a proxy's 407 the way a phone does (RFC 7616 §3.4, qop=auth; RFC 3261 §22.3). */
 import type { SipReply } from '../../functions/src/contracts.js';
 import { computeDigestResponse, computeHa1, formatCredentials, parseAuthHeader, type DigestAlgorithm } from '../../sip/index.js';
 
@@ -7,8 +7,9 @@ export function answerChallenge(
   o: { username: string; password: string; uri: string; algorithm?: DigestAlgorithm; method?: string },
 ): string {
   const algorithm = o.algorithm ?? 'MD5';
+  const header = reply.status === 407 ? 'Proxy-Authenticate' : 'WWW-Authenticate';
   const challenge = reply.headers
-    .filter((h) => h.name === 'WWW-Authenticate')
+    .filter((h) => h.name === header)
     .map((h) => parseAuthHeader(h.value)!)
     .find((c) => c.params.algorithm === algorithm);
   if (!challenge) throw new Error(`no ${algorithm} challenge in ${reply.status} ${reply.reason}`);

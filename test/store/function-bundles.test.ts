@@ -14,13 +14,13 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildFunctions } from '../../functions/build.js';
 import type { FunctionName } from '../../functions/src/contracts.js';
-import { registerEvent, registerText, sipRequest } from '../unit/functions/fixtures.js';
+import { authorizeCallEvent, callText, registerEvent, registerText, sipRequest } from '../unit/functions/fixtures.js';
 import { startLocalDynamo, TEST_TABLE, type LocalDynamo } from './local-dynamo.js';
 
 const run = promisify(execFile);
 
 let db: LocalDynamo;
-let bundles: Record<FunctionName, string>;
+let bundles: Record<string, string>;
 let cwd: string;
 
 beforeAll(async () => {
@@ -36,7 +36,7 @@ afterAll(async () => {
 });
 
 /** Imports a bundle in a fresh `node` and calls handler(event, context) like the Lambda runtime does. */
-async function invokeBundle(name: FunctionName, event: unknown): Promise<unknown> {
+async function invokeBundle(name: FunctionName | 'cdr' | 'reaper', event: unknown): Promise<unknown> {
   const script = `
     const { handler } = await import(${JSON.stringify(pathToFileURL(bundles[name]).href)});
     const context = { functionName: 'nimbus-${name}', awsRequestId: 'test', getRemainingTimeInMillis: () => 10000 };
@@ -59,7 +59,7 @@ async function invokeBundle(name: FunctionName, event: unknown): Promise<unknown
 
 describe('function bundles (functions/build.ts)', () => {
   it('writes dist/functions/<name>/index.mjs for every function', () => {
-    expect(Object.keys(bundles).sort()).toEqual(['flow-closed', 'register']);
+    expect(Object.keys(bundles).sort()).toEqual(['authorize-call', 'cdr', 'edge-heartbeat', 'flow-closed', 'reaper', 'register', 'release-call']);
     for (const [name, file] of Object.entries(bundles)) {
       expect(file).toMatch(new RegExp(`dist/functions/${name}/index\\.mjs$`));
       expect(existsSync(file)).toBe(true);
@@ -83,5 +83,32 @@ describe('function bundles (functions/build.ts)', () => {
   it('flow-closed bundle answers an unknown flow with zero removed bindings', async () => {
     const result = await invokeBundle('flow-closed', { type: 'flow-closed', edge: { id: 'edge-x', bootId: 'b' }, flowId: 'none' });
     expect(result).toEqual({ removedBindings: 0 });
+  });
+
+  it('authorize-call bundle answers an INVITE without credentials with a 407 proxy challenge', async () => {
+    const request = sipRequest(callText({ from: '1001', to: '1002', domain: 'acme.test' }));
+    const result = (await invokeBundle('authorize-call', authorizeCallEvent(request))) as {
+      decision: string;
+      reply: { status: number; headers: { name: string }[] };
+    };
+    expect(result.decision).toBe('reply');
+    expect(result.reply.status).toBe(407);
+    expect(result.reply.headers.map((h) => h.name)).toEqual(['Proxy-Authenticate', 'Proxy-Authenticate']);
+  });
+
+  it('edge-heartbeat, release-call, cdr and reaper bundles run against the store', async () => {
+    const edge = { id: 'edge-bundle', bootId: 'b-1' };
+    expect(await invokeBundle('edge-heartbeat', { type: 'edge-heartbeat', edge, sip: { host: '10.0.0.1', port: 5060 }, ttlSeconds: 30 })).toEqual({ ok: true });
+    expect(await invokeBundle('release-call', { type: 'release-call', callId: 'none', slots: [{ tenantId: 'acme', ext: '1001' }] })).toEqual({ released: 0 });
+    const envelope = {
+      version: '0',
+      id: 'e-1',
+      'detail-type': 'call.alert',
+      source: 'nimbus.edge',
+      time: '2025-01-15T12:00:00Z',
+      detail: { tenantId: 'acme', callId: 'bundle-call', time: '2025-01-15T12:00:01Z', status: 180 },
+    };
+    expect(await invokeBundle('cdr', envelope)).toEqual({ tenantId: 'acme', callId: 'bundle-call', applied: true, state: 'open' });
+    expect(await invokeBundle('reaper', { 'detail-type': 'Scheduled Event' })).toMatchObject({ failedCalls: 0 });
   });
 });

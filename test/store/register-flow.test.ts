@@ -203,15 +203,19 @@ describe('register handler with DynamoDB (dynalite)', () => {
 });
 
 describe('flow-closed handler with DynamoDB (dynalite)', () => {
-  it('removes the bindings reached through the closed flow, keeps the others, and is idempotent', async () => {
+  it('removes the bindings reachable only through the closed flow, keeps the others, and is idempotent', async () => {
     const tcp: Source = { protocol: 'tcp', address: '198.51.100.40', port: 40001, flowId: 'tcp-flow-9' };
-    await registerWithAuth({ user: '1002', contacts: ['<sip:1002@10.0.0.40;transport=tcp>'], source: tcp });
+    // An RFC 5626 outbound registration (reg-id): the device can only be reached over this flow.
+    const outbound = '<sip:1002@10.0.0.40;transport=tcp>;+sip.instance="<urn:uuid:00000000-0000-4000-8000-000000000009>";reg-id=1';
+    await registerWithAuth({ user: '1002', contacts: [outbound], source: tcp });
+    // A plain TCP desk phone on the same flow listens on its Contact: it stays (RFC 3261 §18.1.1: open a new connection).
+    await registerWithAuth({ user: '1002', contacts: ['<sip:1002@10.0.0.42;transport=tcp>'], source: tcp });
     await registerWithAuth({ user: '1002', contacts: ['<sip:1002@10.0.0.41>'] });
 
     const first = await flowClosed({ type: 'flow-closed', edge: EDGE, flowId: 'tcp-flow-9' }, CONTEXT);
     expect(first).toEqual({ removedBindings: 1 });
     const left = await db.stores.bindings.loadBindings({ tenantId: 'acme', ext: '1002' }, clock);
-    expect(left.bindings.map((b) => b.contact)).toEqual(['sip:1002@10.0.0.41']);
+    expect(left.bindings.map((b) => b.contact).sort()).toEqual(['sip:1002@10.0.0.41', 'sip:1002@10.0.0.42;transport=tcp']);
     expect(await db.stores.bindings.listFlowAors(EDGE.id, 'tcp-flow-9')).toEqual([]);
 
     expect(await flowClosed({ type: 'flow-closed', edge: EDGE, flowId: 'tcp-flow-9' }, CONTEXT)).toEqual({ removedBindings: 0 });

@@ -22,6 +22,8 @@ export interface SippRun {
   timeoutSeconds?: number;
   /** `{{name}}` placeholders in the scenario file are replaced with these (e.g. an expected status code). */
   template?: Record<string, string>;
+  /** Aborting kills SIPp (a phone that vanishes mid-call). */
+  signal?: AbortSignal;
 }
 
 export interface SippResult {
@@ -37,12 +39,18 @@ export async function runSipp(run: SippRun): Promise<SippResult> {
   const dir = await mkdtemp(join(tmpdir(), 'nimbus-sipp-'));
   const logFile = join(dir, 'scenario.log');
   let scenarioFile = join(SCENARIOS, run.scenario);
-  if (run.template) {
-    let text = await readFile(scenarioFile, 'utf8');
-    for (const [key, value] of Object.entries(run.template)) text = text.replaceAll(`{{${key}}}`, value);
+  const scenarioText = await readFile(scenarioFile, 'utf8');
+  if (scenarioText.includes('{{')) {
+    // Placeholders take template values, else -set values (e.g. {{talk}}: SIPp pauses only take literal numbers).
+    const values = { ...run.vars, ...run.template };
+    const text = scenarioText.replace(/\{\{(\w+)\}\}/g, (_all, key: string) => {
+      if (values[key] === undefined) throw new Error(`${run.scenario} needs a value for {{${key}}}`);
+      return values[key];
+    });
     scenarioFile = join(dir, run.scenario);
     await writeFile(scenarioFile, text);
   }
+  const globals = new Set([...scenarioText.matchAll(/<Global variables="([^"]*)"/g)].flatMap((m) => m[1].split(',')));
   const args = [
     run.target,
     '-sf', scenarioFile,
@@ -60,8 +68,9 @@ export async function runSipp(run: SippRun): Promise<SippResult> {
   args.push('-p', String(run.localPort ?? (await freePort())));
   if (run.authUser) args.push('-au', run.authUser);
   if (run.password) args.push('-ap', run.password);
-  for (const [key, value] of Object.entries(run.vars ?? {})) args.push('-set', key, value);
-  const child = spawn('sipp', args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  for (const [key, value] of Object.entries(run.vars ?? {})) if (globals.has(key)) args.push('-set', key, value);
+  const child = spawn('sipp', args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], signal: run.signal, killSignal: 'SIGKILL' });
+  child.on('error', () => undefined);
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d) => (stdout += d));

@@ -3,6 +3,7 @@ import type { SipHeader, SipRequest } from '../../../sip/message.js';
 import type { Logger } from '../logger.js';
 import { branchTargetFor, branchTargetForHop } from '../proxy/branch-target.js';
 import { forwardStatefully, nextHop } from '../proxy/in-dialog-forwarder.js';
+import { reportRefusedCall } from '../proxy/call-events.js';
 import { InviteProxy } from '../proxy/invite-proxy.js';
 import { forkNonInvite } from '../proxy/non-invite-fork.js';
 import type { ProxyContext } from '../proxy/proxy-context.js';
@@ -97,7 +98,10 @@ async function cancelInvite(ctx: RouterContext, tx: ServerTransaction, req: SipR
 async function proxyInvite(ctx: RouterContext, tx: ServerTransaction, req: SipRequest, source: Source): Promise<void> {
   if (hopsExhausted(req)) return respond(tx, req, 483, 'Too Many Hops');
   const result = await ctx.proxy.invoker.invoke('authorize-call', { type: 'authorize-call', edge: ctx.proxy.identity, source, request: req });
-  if (result.decision === 'reply') return respond(tx, req, result.reply.status, result.reply.reason, result.reply.headers);
+  if (result.decision === 'reply') {
+    if (result.rejectedCall) reportRefusedCall(ctx.proxy, result.rejectedCall, result.reply.status);
+    return respond(tx, req, result.reply.status, result.reply.reason, result.reply.headers);
+  }
   const targets = result.targets.map((t) => branchTargetFor(ctx.proxy, t)).filter((t) => t !== undefined);
   new InviteProxy(ctx.proxy, tx as InviteServerTransaction, req, source, result.call).start(targets);
 }

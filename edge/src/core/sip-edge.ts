@@ -3,6 +3,7 @@ import type { EdgeIdentity } from '../../../functions/src/contracts.js';
 import type { EventBus } from '../../../functions/src/bus/event-bus.js';
 import type { Invoker } from '../invoker/invoker.js';
 import type { Logger } from '../logger.js';
+import type { SecurityGate } from '../security/security-gate.js';
 import { TransactionLayer } from '../transaction/index.js';
 import type { Flow } from '../transport/flow.js';
 import { TransportLayer } from '../transport/transport-layer.js';
@@ -38,6 +39,8 @@ export interface SipEdgeOptions {
   wsSecure: boolean;
   idleTimeoutMs: number;
   maxMessageBytes?: number;
+  /** Fail-to-ban, flood control, connection caps (edge/src/security); none = everything admitted. */
+  security?: SecurityGate;
 }
 
 /**
@@ -64,6 +67,7 @@ export class SipEdge {
       idleTimeoutMs: options.idleTimeoutMs,
       maxMessageBytes: options.maxMessageBytes ?? 65_535,
       logger,
+      security: options.security,
       events: {
         onMessage: (data, source) => this.receive(data, source),
         onFlowClosed: (flow) => this.flowClosed(flow),
@@ -115,6 +119,8 @@ export class SipEdge {
   }
 
   receive(data: Buffer, source: Source): void {
+    // Banned or flooding sources are dropped before parsing: no function runs, no store is read.
+    if (this.options.security && !this.options.security.admitMessage(source)) return;
     try {
       this.receiveMessage(data, source);
     } catch (err) {

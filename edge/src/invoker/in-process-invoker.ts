@@ -1,7 +1,7 @@
 import type { Context } from 'aws-lambda';
-import type { FunctionName } from '../../../functions/src/contracts.js';
+import type { FunctionEvents, FunctionName, FunctionResults } from '../../../functions/src/contracts.js';
 import { functionHandlers } from '../../../functions/src/registry.js';
-import type { FunctionSignatures, Invoker } from './invoker.js';
+import type { Invoker } from './invoker.js';
 
 /**
  * Calls the middy-wrapped Lambda handlers in this process. The event is
@@ -9,10 +9,11 @@ import type { FunctionSignatures, Invoker } from './invoker.js';
  * that only works because edge and function share objects fails here too.
  */
 export class InProcessInvoker implements Invoker {
-  async invoke<N extends FunctionName>(name: N, event: FunctionSignatures[N]['event']): Promise<FunctionSignatures[N]['result']> {
-    const handler = functionHandlers[name] as (event: unknown, context: Context) => Promise<unknown>;
+  async invoke<N extends FunctionName>(name: N, event: FunctionEvents[N]): Promise<FunctionResults[N]> {
+    const handler = functionHandlers[name] as ((event: unknown, context: Context) => Promise<unknown>) | undefined;
+    if (!handler) throw new Error(`function ${name} is not available in this build`);
     const result = await handler(JSON.parse(JSON.stringify(event)), lambdaContext(name));
-    return JSON.parse(JSON.stringify(result ?? null)) as FunctionSignatures[N]['result'];
+    return JSON.parse(JSON.stringify(result ?? null)) as FunctionResults[N];
   }
 }
 

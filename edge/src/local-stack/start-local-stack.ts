@@ -1,4 +1,4 @@
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { EdgeConfig } from '../config.js';
@@ -8,11 +8,13 @@ import { startHttpServer } from '../http/http-server.js';
 import { InProcessInvoker } from '../invoker/in-process-invoker.js';
 import { localEventBus } from '../../../functions/src/bus/bus-from-env.js';
 import type { Logger } from '../logger.js';
+import { startSecurity, type EdgeSecurity } from '../security/start-security.js';
 import { loadSeedFile } from '../../../functions/src/seed/load-seed-file.js';
 import { SeedError, type Seed } from '../../../functions/src/seed/seed-schema.js';
 import { StoreBootstrap } from './store-bootstrap.js';
 import { startEmbeddedStore, type EmbeddedStore } from './embedded-store.js';
 import { loadNonceSecret } from './nonce-secret.js';
+import { startLocalBackground } from './local-background.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 export const DEMO_SEED_FILE = join(repoRoot, 'functions/src/seed/demo-seed.json');
@@ -25,6 +27,8 @@ export interface LocalStack {
   tlsPort?: number;
   storeEndpoint: string;
   seed: Seed;
+  /** Fail-to-ban enforcement, flood control, connection limits (edge/src/security). */
+  security: EdgeSecurity;
   stop(): Promise<void>;
 }
 
@@ -61,18 +65,30 @@ export async function startLocalStack(config: EdgeConfig, logger: Logger): Promi
     const storeAccess = new StoreBootstrap(storeEndpoint, config.tableName);
     stack.push(async () => storeAccess.close());
     await storeAccess.prepare(seed);
+    // `npm run bans` (functions/src/ban/cli.ts) finds this stack's store here.
+    await writeFile(join(config.dataDir, 'store-endpoint'), `${storeEndpoint}\n`);
+
+    // Bans (loaded now, then polled and taken from the bus), flood control, connection limits.
+    const security = await startSecurity({ settings: config.security, storeEndpoint, tableName: config.tableName, bus: localEventBus(), logger });
+    stack.push(() => security.stop());
 
     const tls = config.tls
       ? { cert: await readFile(config.tls.certFile), key: await readFile(config.tls.keyFile) }
       : undefined;
     const bus = localEventBus();
+    const stopBackground = startLocalBackground(bus, logger, config.reaperIntervalSeconds * 1000);
+    stack.push(async () => {
+      stopBackground();
+      await bus.drain();
+    });
     const edge = new SipEdge({
       identity: newEdgeIdentity(config.edgeId),
-      invoker: new InProcessInvoker(),
+      invoker: security.guardInvoker(new InProcessInvoker()),
       bus,
       secret,
       advertisedHost: config.advertisedHost,
       timerCMs: config.timerCSeconds * 1000,
+      heartbeatMs: config.heartbeatSeconds * 1000,
       logger,
       bind: config.bind,
       sipPort: config.sipPort,
@@ -80,6 +96,7 @@ export async function startLocalStack(config: EdgeConfig, logger: Logger): Promi
       tls,
       wsSecure: Boolean(tls),
       idleTimeoutMs: config.idleTimeoutSeconds * 1000,
+      security: security.gate,
     });
     await edge.start();
     stack.push(() => edge.stop());
@@ -93,6 +110,7 @@ export async function startLocalStack(config: EdgeConfig, logger: Logger): Promi
       staticRoot: SOFTPHONE_ROOT,
     });
     stack.push(() => http.close());
+    security.guardHttpServer(http.server);
     edge.setWebSocketPort(http.port);
     return {
       edge,
@@ -101,6 +119,7 @@ export async function startLocalStack(config: EdgeConfig, logger: Logger): Promi
       tlsPort: edge.transport.local('tls')?.port,
       storeEndpoint,
       seed,
+      security,
       stop,
     };
   } catch (err) {

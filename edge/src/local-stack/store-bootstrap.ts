@@ -2,6 +2,7 @@ import { createDocumentClient, createDynamoClient } from '../../../functions/src
 import { DirectoryRepository } from '../../../functions/src/store/directory-repository.js';
 import { ensureTables } from '../../../functions/src/store/ensure-table.js';
 import { applySeed } from '../../../functions/src/seed/apply-seed.js';
+import { SystemSettingsRepository } from '../../../functions/src/ban/system-settings-repository.js';
 import type { Seed } from '../../../functions/src/seed/seed-schema.js';
 
 /**
@@ -12,15 +13,18 @@ import type { Seed } from '../../../functions/src/seed/seed-schema.js';
 export class StoreBootstrap {
   private readonly client;
   private readonly directory;
+  private readonly system;
 
   constructor(endpoint: string, private readonly tableName: string) {
     this.client = createDynamoClient({ endpoint });
-    this.directory = new DirectoryRepository(createDocumentClient({ endpoint }), tableName);
+    const doc = createDocumentClient({ endpoint });
+    this.directory = new DirectoryRepository(doc, tableName);
+    this.system = new SystemSettingsRepository(doc, tableName);
   }
 
   async prepare(seed: Seed): Promise<void> {
     await ensureTables(this.client, this.tableName);
-    await applySeed({ directory: this.directory }, seed);
+    await applySeed({ directory: this.directory, system: this.system }, seed);
   }
 
   /** True when the store answers a read (the tenant looked up need not exist). */

@@ -1,3 +1,4 @@
+import type { AuthorizeCallResult } from '../../../functions/src/contracts.js';
 import type { PbxEventType } from '../../../functions/src/bus/pbx-event.js';
 import type { ProxyContext } from './proxy-context.js';
 
@@ -13,4 +14,12 @@ export function publishCallEvent(ctx: ProxyContext, detailType: Extract<PbxEvent
   ctx.bus
     .publish([{ source: 'nimbus.edge', detailType, time: new Date().toISOString(), detail }])
     .catch((err) => ctx.logger.warn({ err, detailType, callId: detail.callId }, 'call event not published'));
+}
+
+/** A call refused before any device rang (unknown number, offline callee, over a limit): attempt and end at once. */
+export function reportRefusedCall(ctx: ProxyContext, refused: NonNullable<Extract<AuthorizeCallResult, { decision: 'reply' }>['rejectedCall']>, status: number): void {
+  const now = new Date().toISOString();
+  const { call, disposition } = refused;
+  publishCallEvent(ctx, 'call.attempt', { ...call, startTime: now, edgeId: ctx.identity.id, bootId: ctx.identity.bootId, slots: [] });
+  publishCallEvent(ctx, 'call.end', { ...call, startTime: now, endTime: now, disposition, status, hangupBy: 'system' });
 }

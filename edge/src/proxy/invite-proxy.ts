@@ -85,6 +85,7 @@ export class InviteProxy {
         startTime: this.startTime.toISOString(),
         edgeId: this.ctx.identity.id,
         bootId: this.ctx.identity.bootId,
+        slots: this.plan.slots,
       });
     }
     for (const target of targets) this.fork(target);

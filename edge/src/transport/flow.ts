@@ -1,3 +1,4 @@
+import { normalizeAddress } from '../../../functions/src/ban/address-set.js';
 import type { HostPort, TransportProtocol } from './types.js';
 
 /**
@@ -52,6 +53,19 @@ export class FlowRegistry {
 
   get size(): number {
     return this.flows.size;
+  }
+
+  /** Closes every flow from this address (a ban: RFC-less, MSS fail-to-ban). Returns how many were open. */
+  closeByAddress(address: string, reason: string): number {
+    const target = normalizeAddress(address);
+    let closed = 0;
+    for (const flow of [...this.flows.values()]) {
+      if (flow.open && normalizeAddress(flow.remote.address) === target) {
+        flow.close(reason);
+        closed++;
+      }
+    }
+    return closed;
   }
 
   closeAll(reason: string): void {

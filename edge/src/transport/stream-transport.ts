@@ -1,6 +1,7 @@
 import net from 'node:net';
 import tls from 'node:tls';
 import type { Logger } from '../logger.js';
+import type { SecurityGate } from '../security/security-gate.js';
 import { StreamFlow, type StreamFlowEvents } from './stream-flow.js';
 import type { FlowRegistry } from './flow.js';
 import type { HostPort } from './types.js';
@@ -12,6 +13,8 @@ export interface StreamTransportOptions {
   events: StreamFlowEvents;
   idleTimeoutMs: number;
   tls?: { cert: Buffer; key: Buffer };
+  /** Bans, per-address connection cap and slow-sender timeouts (edge/src/security); none = accept everything. */
+  security?: SecurityGate;
 }
 
 /** SIP over TCP or TLS: accepts connections and opens new ones when a response or request needs one (RFC 3261 §18.2.2). */
@@ -21,10 +24,20 @@ export class StreamTransport {
   constructor(private readonly options: StreamTransportOptions) {}
 
   async listen(bind: string, port: number): Promise<HostPort> {
-    const onConnection = (socket: net.Socket) => this.adopt(socket);
+    const { security } = this.options;
     const server = this.options.protocol === 'tls'
-      ? tls.createServer({ cert: this.options.tls?.cert, key: this.options.tls?.key }, onConnection)
-      : net.createServer(onConnection);
+      ? tls.createServer({
+          cert: this.options.tls?.cert,
+          key: this.options.tls?.key,
+          ...(security ? { handshakeTimeout: security.headerTimeoutMs } : {}),
+        })
+      : net.createServer();
+    // Judged on the raw TCP connection, before a TLS handshake or a byte of SIP costs anything.
+    server.on('connection', (socket: net.Socket) => {
+      if (!this.admit(socket)) return;
+      if (this.options.protocol === 'tcp') this.adopt(socket, true);
+    });
+    if (this.options.protocol === 'tls') server.on('secureConnection', (socket: tls.TLSSocket) => this.adopt(socket, true));
     server.on('error', (err) => this.options.logger.warn({ err }, `${this.options.protocol} server error`));
     this.server = server;
     await new Promise<void>((resolve, reject) => {
@@ -53,7 +66,21 @@ export class StreamTransport {
     return this.adopt(socket);
   }
 
-  private adopt(socket: net.Socket): StreamFlow {
+  /** Banned address or too many connections from it: closed at once. */
+  private admit(socket: net.Socket): boolean {
+    const { security } = this.options;
+    if (!security) return true;
+    const address = socket.remoteAddress ?? '';
+    if (!security.admitConnection(address)) {
+      socket.on('error', () => undefined);
+      socket.destroy();
+      return false;
+    }
+    socket.once('close', () => security.releaseConnection(address));
+    return true;
+  }
+
+  private adopt(socket: net.Socket, inbound = false): StreamFlow {
     const { flows, events } = this.options;
     const flow = new StreamFlow(this.options.protocol, socket, this.options.logger, {
       onMessage: events.onMessage,
@@ -61,7 +88,7 @@ export class StreamTransport {
         flows.remove(closed.id);
         events.onClose(closed);
       },
-    }, this.options.idleTimeoutMs);
+    }, this.options.idleTimeoutMs, this.options.security ? { headerTimeoutMs: this.options.security.headerTimeoutMs, inbound } : undefined);
     flows.add(flow);
     return flow;
   }

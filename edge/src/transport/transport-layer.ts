@@ -3,6 +3,7 @@ import type { Duplex } from 'node:stream';
 import { serializeMessage } from '../../../sip/index.js';
 import type { SipRequest, SipResponse } from '../../../sip/message.js';
 import type { Logger } from '../logger.js';
+import type { SecurityGate } from '../security/security-gate.js';
 import { FlowRegistry, type Flow } from './flow.js';
 import { responseDestination } from './response-route.js';
 import { StreamTransport } from './stream-transport.js';
@@ -28,6 +29,8 @@ export interface TransportLayerOptions {
   maxMessageBytes: number;
   logger: Logger;
   events: TransportEvents;
+  /** Bans, connection caps and slow-sender timeouts (edge/src/security); none = accept everything. */
+  security?: SecurityGate;
 }
 
 /**
@@ -44,12 +47,14 @@ export class TransportLayer {
   private readonly bound = new Map<TransportProtocol, HostPort>();
 
   constructor(private readonly options: TransportLayerOptions) {
-    const { logger, events, idleTimeoutMs } = options;
+    const { logger, events, idleTimeoutMs, security } = options;
     const streamEvents = { onMessage: events.onMessage, onClose: events.onFlowClosed };
+    // A new ban closes the banned address's open connections.
+    security?.attachFlows(this.flows);
     this.udp = new UdpTransport(logger, events.onMessage);
-    this.tcp = new StreamTransport({ protocol: 'tcp', logger, flows: this.flows, events: streamEvents, idleTimeoutMs });
+    this.tcp = new StreamTransport({ protocol: 'tcp', logger, flows: this.flows, events: streamEvents, idleTimeoutMs, security });
     if (options.tls) {
-      this.tls = new StreamTransport({ protocol: 'tls', logger, flows: this.flows, events: streamEvents, idleTimeoutMs, tls: options.tls });
+      this.tls = new StreamTransport({ protocol: 'tls', logger, flows: this.flows, events: streamEvents, idleTimeoutMs, tls: options.tls, security });
     }
     this.ws = new WsTransport({
       protocol: options.wsSecure ? 'wss' : 'ws',
@@ -59,6 +64,7 @@ export class TransportLayer {
       events: streamEvents,
       idleTimeoutMs,
       maxPayloadBytes: options.maxMessageBytes,
+      security,
     });
   }
 
@@ -96,6 +102,11 @@ export class TransportLayer {
   }
 
   private send(data: string, dest: Destination): void {
+    // A banned address gets nothing — not even the answer to a guess that was already in flight when the ban landed.
+    if (this.options.security?.isBanned(dest.address)) {
+      this.options.logger.debug({ dest }, 'not sending to a banned address');
+      return;
+    }
     if (dest.protocol === 'udp') {
       this.udp.send(data, dest);
       return;

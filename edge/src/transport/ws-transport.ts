@@ -2,6 +2,8 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import type { Logger } from '../logger.js';
+import { IncompleteMessageTimer } from '../security/incomplete-message-timer.js';
+import type { SecurityGate } from '../security/security-gate.js';
 import type { FlowRegistry } from './flow.js';
 import { WsFlow, type WsFlowEvents } from './ws-flow.js';
 
@@ -13,6 +15,8 @@ export interface WsTransportOptions {
   events: WsFlowEvents;
   idleTimeoutMs: number;
   maxPayloadBytes: number;
+  /** Bans, per-address cap, trusted-proxy X-Forwarded-For and slow-sender timeout (edge/src/security). */
+  security?: SecurityGate;
 }
 
 /**
@@ -44,7 +48,22 @@ export class WsTransport {
       socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Type: text/plain\r\n\r\nSec-WebSocket-Protocol must offer "sip" (RFC 7118)\n');
       return true;
     }
-    const remote = { address: req.socket.remoteAddress ?? '0.0.0.0', port: req.socket.remotePort ?? 0 };
+    const { security } = this.options;
+    // The client's address: the peer's, or X-Forwarded-For's when the peer is a trusted proxy.
+    const admission = security?.admitUpgrade(req);
+    if (admission && !admission.admitted) {
+      this.options.logger.debug({ address: admission.address, reason: admission.reason }, 'websocket upgrade refused');
+      socket.destroy(); // a banned address gets nothing, not even an HTTP status
+      return true;
+    }
+    if (admission) socket.once('close', () => security!.releaseConnection(admission.address));
+    // Slowloris: registered before the WebSocket's own listener, so a frame that completes in this chunk settles the clock after it starts.
+    const incomplete = security ? new IncompleteMessageTimer(security.headerTimeoutMs, () => socket.destroy()) : undefined;
+    if (incomplete) {
+      socket.on('data', () => incomplete.pending());
+      socket.once('close', () => incomplete.stop());
+    }
+    const remote = { address: admission?.address ?? req.socket.remoteAddress ?? '0.0.0.0', port: req.socket.remotePort ?? 0 };
     this.wss.handleUpgrade(req, socket, head, (ws) => {
       const { flows, events } = this.options;
       const flow = new WsFlow(this.options.protocol, ws, remote, this.options.logger, {
@@ -55,6 +74,7 @@ export class WsTransport {
         },
       }, this.options.idleTimeoutMs);
       flows.add(flow);
+      if (incomplete) for (const completion of ['message', 'ping', 'pong'] as const) ws.on(completion, () => incomplete.completed());
     });
     return true;
   }

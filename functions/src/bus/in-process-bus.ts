@@ -20,8 +20,14 @@ export class InProcessBus implements EventBus {
 
   constructor(private readonly onError: (err: unknown, event: PbxEvent) => void = () => undefined) {}
 
-  subscribe(pattern: EventPattern, consumer: EventConsumer): void {
-    this.subscriptions.push({ pattern, consumer });
+  /** Returns the unsubscribe function (a stopped local stack removes its consumers). */
+  subscribe(pattern: EventPattern, consumer: EventConsumer): () => void {
+    const subscription = { pattern, consumer };
+    this.subscriptions.push(subscription);
+    return () => {
+      const i = this.subscriptions.indexOf(subscription);
+      if (i >= 0) this.subscriptions.splice(i, 1);
+    };
   }
 
   async publish(events: PbxEvent[]): Promise<void> {

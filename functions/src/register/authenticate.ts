@@ -1,12 +1,19 @@
 /**
- * Digest authentication of a REGISTER (RFC 3261 §22, RFC 7616, RFC 8760).
- * Pure: the tenant and user lookups are passed in as data, the clock as a
- * number.
+ * Digest authentication (RFC 3261 §22, RFC 7616, RFC 8760), shared by the
+ * registrar and the proxy:
+ * - REGISTER is challenged by the registrar as a UAS (RFC 3261 §22.1):
+ *   401 + WWW-Authenticate, answered in Authorization;
+ * - INVITE, MESSAGE and other out-of-dialog requests are challenged by the
+ *   proxy (RFC 3261 §22.3): 407 + Proxy-Authenticate, answered in
+ *   Proxy-Authorization.
+ * Everything else (nonces, realms, anti-enumeration, challenge order) is the
+ * same for both. Pure: the tenant and user lookups are passed in as data, the
+ * clock as a number.
  *
  * Anti-enumeration: an unknown domain, an unknown user and a wrong password
- * look the same from outside — the same 401 first (realm = the domain asked
- * for when there is no tenant), then the same 403 — and unknown users are
- * verified against a dummy HA1 so the work (and the timing) is the same.
+ * look the same from outside — the same 401/407 first (realm = the domain
+ * asked for when there is no tenant), then the same 403 — and unknown users
+ * are verified against a dummy HA1 so the work (and the timing) is the same.
  *
  * Nonces are stateless (HMAC, sip/digest.ts): any function instance can
  * check them. The price is that a nonce can be replayed until it goes stale
@@ -25,6 +32,7 @@ import {
   type SipRequest,
 } from '../../../sip/index.js';
 import type { TransportProtocol } from '../../../edge/src/transport/types.js';
+import type { SipReply } from '../contracts.js';
 import type { Tenant } from '../directory/tenant.js';
 import type { UserAccount } from '../directory/user-account.js';
 import type { RegistrarSettings } from '../settings.js';
@@ -42,12 +50,40 @@ export type AuthFailure =
   | 'incomplete-credentials'
   | 'wrong-response';
 
+/**
+ * Who asks for credentials, which decides status code and header names:
+ * a registrar (any UAS) or a proxy (RFC 3261 §22.3).
+ */
+export type DigestChallenger = 'registrar' | 'proxy';
+
+export interface DigestHeaderNames {
+  status: 401 | 407;
+  reason: string;
+  /** Header carrying the challenges. */
+  challenge: 'WWW-Authenticate' | 'Proxy-Authenticate';
+  /** Header the UA answers in. */
+  credentials: 'Authorization' | 'Proxy-Authorization';
+}
+
+/** RFC 3261 §22.2 (401, UAS/registrar) and §22.3 (407, proxy). */
+export const DIGEST_HEADERS: Record<DigestChallenger, DigestHeaderNames> = {
+  registrar: { status: 401, reason: 'Unauthorized', challenge: 'WWW-Authenticate', credentials: 'Authorization' },
+  proxy: { status: 407, reason: 'Proxy Authentication Required', challenge: 'Proxy-Authenticate', credentials: 'Proxy-Authorization' },
+};
+
 export interface AuthenticateInput {
   request: SipRequest;
-  /** Registrar domain: the Request-URI host, lower-case (RFC 3261 §10.3 step 1). */
+  /**
+   * Domain that picks the tenant and, without a tenant, the realm: for a
+   * REGISTER the Request-URI host (RFC 3261 §10.3 step 1), for a call the
+   * caller's From host. Lower-case.
+   */
   domain: string;
   tenant: Tenant | undefined;
-  /** User part of the To URI: the address-of-record being registered. */
+  /**
+   * The address-of-record the request claims, which the credentials must be
+   * for: the To user of a REGISTER, the From user of a call.
+   */
   aorUser: string | undefined;
   /** The account of `aorUser` in `tenant`; undefined when unknown (or not looked up). */
   user: UserAccount | undefined;
@@ -57,6 +93,19 @@ export interface AuthenticateInput {
   transport?: TransportProtocol;
 }
 
+export interface DigestAuthInput extends AuthenticateInput {
+  challenger: DigestChallenger;
+}
+
+/** Outcome of authenticateDigest: the challenge values go in DIGEST_HEADERS[challenger].challenge headers. */
+export type DigestAuthResult =
+  | { outcome: 'ok'; tenant: Tenant; user: UserAccount; username: string }
+  /** One challenge value per configured algorithm (order: challengeOrder). */
+  | { outcome: 'challenge'; challenges: string[]; username?: string }
+  | { outcome: 'stale'; challenges: string[]; username?: string }
+  | { outcome: 'failed'; failure: AuthFailure; username?: string };
+
+/** The registrar's view of DigestAuthResult (the challenges are WWW-Authenticate values). */
 export type AuthResult =
   | { outcome: 'ok'; tenant: Tenant; user: UserAccount; username: string }
   /** 401 with these WWW-Authenticate values, one per configured algorithm (order: challengeOrder). */
@@ -71,10 +120,14 @@ export function challengeRealm(domain: string, tenant: Tenant | undefined): stri
 
 /**
  * The Digest credentials meant for `realm` (RFC 3261 §22.4: a UA may send
- * several Authorization headers, one per realm), if any.
+ * several Authorization / Proxy-Authorization headers, one per realm), if any.
  */
-export function findCredentials(request: SipRequest, realm: string): DigestParams | undefined {
-  for (const value of getHeaders(request, 'Authorization')) {
+export function findCredentials(
+  request: SipRequest,
+  realm: string,
+  header: DigestHeaderNames['credentials'] = 'Authorization',
+): DigestParams | undefined {
+  for (const value of getHeaders(request, header)) {
     const parsed = parseAuthHeader(value);
     if (parsed && parsed.scheme.toLowerCase() === 'digest' && parsed.params.realm === realm) return parsed;
   }
@@ -97,12 +150,14 @@ const DUMMY_HA1: Record<DigestAlgorithm, string> = {
 };
 
 /**
- * Order of the WWW-Authenticate headers. The first configured algorithm is
- * the one clients that answer a single challenge end up using:
+ * Order of the WWW-Authenticate (and Proxy-Authenticate) headers. The first
+ * configured algorithm is the one clients that answer a single challenge end
+ * up using:
  * - SIPp and most desk phones take the FIRST header;
  * - the browser stacks (JsSIP, and SIP.js, which shares its parser) keep the
- *   LAST one: their parser overwrites repeated WWW-Authenticate headers
- *   (jssip lib/Parser.js) and their digest only knows MD5.
+ *   LAST one: their parser overwrites repeated WWW-Authenticate and
+ *   Proxy-Authenticate headers (jssip lib/Parser.js) and their digest only
+ *   knows MD5.
  * Those stacks speak SIP over WebSocket (RFC 7118), so on ws/wss the list is
  * reversed; RFC 8760-aware clients pick by algorithm and do not care.
  */
@@ -110,22 +165,37 @@ export function challengeOrder(algorithms: readonly DigestAlgorithm[], transport
   return transport === 'ws' || transport === 'wss' ? [...algorithms].reverse() : [...algorithms];
 }
 
-function challenge(input: AuthenticateInput, realm: string, stale: boolean, username?: string): AuthResult {
+function challenge(input: DigestAuthInput, realm: string, stale: boolean, username?: string): DigestAuthResult {
   const nonce = createNonce(input.settings.nonceSecret, realm, input.now);
   return {
-    outcome: stale ? 'stale' : 'challenge',
-    wwwAuthenticate: challengeOrder(input.settings.digestAlgorithms, input.transport).map((algorithm) =>
+    outcome: stale ? ('stale' as const) : ('challenge' as const),
+    challenges: challengeOrder(input.settings.digestAlgorithms, input.transport).map((algorithm) =>
       formatChallenge({ realm, nonce, algorithm, qop: 'auth', stale }),
     ),
     ...(username !== undefined ? { username } : {}),
   };
 }
 
+/** The registrar's digest check of a REGISTER (401 / WWW-Authenticate / Authorization). */
 export function authenticate(input: AuthenticateInput): AuthResult {
+  const result = authenticateDigest({ ...input, challenger: 'registrar' });
+  if (result.outcome !== 'challenge' && result.outcome !== 'stale') return result;
+  const { challenges, outcome, ...rest } = result;
+  return { ...rest, outcome, wwwAuthenticate: challenges };
+}
+
+/** The reply that carries a challenge: 401 + WWW-Authenticate or 407 + Proxy-Authenticate. */
+export function challengeReply(challenger: DigestChallenger, challenges: readonly string[]): SipReply {
+  const names = DIGEST_HEADERS[challenger];
+  return { status: names.status, reason: names.reason, headers: challenges.map((value) => ({ name: names.challenge, value })) };
+}
+
+/** Digest check of any request, as registrar or as proxy (see DIGEST_HEADERS). */
+export function authenticateDigest(input: DigestAuthInput): DigestAuthResult {
   const { request, tenant, user, settings, now } = input;
   const realm = challengeRealm(input.domain, tenant);
 
-  const credentials = findCredentials(request, realm);
+  const credentials = findCredentials(request, realm, DIGEST_HEADERS[input.challenger].credentials);
   // No credentials for our realm: first contact, RFC 3261 §22.2.
   if (!credentials) return challenge(input, realm, false);
   const p = credentials.params;
@@ -135,7 +205,7 @@ export function authenticate(input: AuthenticateInput): AuthResult {
   const nonceStatus = p.nonce === undefined ? 'invalid' : checkNonce(settings.nonceSecret, realm, p.nonce, now, settings.nonceTtlSeconds * 1000);
   if (nonceStatus === 'invalid') return challenge(input, realm, false, username);
 
-  const failed = (failure: AuthFailure): AuthResult => ({ outcome: 'failed', failure, ...(username !== undefined ? { username } : {}) });
+  const failed = (failure: AuthFailure): DigestAuthResult => ({ outcome: 'failed', failure, ...(username !== undefined ? { username } : {}) });
 
   if (username === undefined || p.response === undefined || p.uri === undefined) return failed('incomplete-credentials');
 
@@ -161,7 +231,8 @@ export function authenticate(input: AuthenticateInput): AuthResult {
     response: p.response,
   });
 
-  // The authenticated identity must be the AOR being registered (RFC 3261 §10.3 step 3).
+  // The authenticated identity must be the AOR being registered (RFC 3261 §10.3 step 3)
+  // or, for a call, the caller the From header claims to be.
   if (username !== input.aorUser) return failed('username-mismatch');
   if (!tenant) return failed('unknown-tenant');
   if (!account) return failed('unknown-user');

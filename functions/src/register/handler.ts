@@ -10,6 +10,7 @@ import type { RegisterEvent, RegisterResult } from '../contracts.js';
 import { registerEventSchema } from '../event-schemas.js';
 import { parseEvent } from '../middleware/parse-event.js';
 import { memoizeByEnv, STORE_ENV, storesFromEnv, systemClock } from '../runtime-deps.js';
+import { failToBanDepsFromEnv } from '../ban/fail-to-ban-deps.js';
 import { loadRegistrarSettings } from '../settings.js';
 import { register, type RegisterDeps } from './register.js';
 
@@ -32,7 +33,7 @@ const REGISTRAR_ENV = [
 /** Register dependencies from the environment, rebuilt only when a variable they read changes. */
 export const registerDepsFromEnv = memoizeByEnv([...STORE_ENV, ...REGISTRAR_ENV], (env): RegisterDeps => {
   const { directory, bindings } = storesFromEnv(env);
-  return { directory, bindings, settings: loadRegistrarSettings(env), now: systemClock };
+  return { directory, bindings, settings: loadRegistrarSettings(env), now: systemClock, failToBan: failToBanDepsFromEnv(env) };
 });
 
 export const handler = createRegisterHandler(() => registerDepsFromEnv());

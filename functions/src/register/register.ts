@@ -21,6 +21,8 @@ import {
   type SipRequest,
 } from '../../../sip/index.js';
 import type { AuthOutcome, RegisterEvent, RegisterResult, SipReply } from '../contracts.js';
+import { failToBanOutcome } from '../ban/failure-outcome.js';
+import { recordAuthOutcome, type FailToBanDeps } from '../ban/record-auth-failure.js';
 import type { Tenant } from '../directory/tenant.js';
 import type { RegistrarSettings } from '../settings.js';
 import type { BindingStore } from '../store/binding-repository.js';
@@ -37,6 +39,8 @@ export interface RegisterDeps {
   settings: RegistrarSettings;
   /** Epoch ms. */
   now: () => number;
+  /** Fail-to-ban: failed authentications are counted per source address (absent = not counted). */
+  failToBan?: FailToBanDeps;
 }
 
 /** Flow index items outlive every binding they point at (bindings never exceed maxExpires). */
@@ -118,10 +122,15 @@ export async function register(event: RegisterEvent, deps: RegisterDeps): Promis
   const user =
     credentials && tenant && req.aorUser !== undefined ? await deps.directory.getUser(tenant.id, req.aorUser) : undefined;
   const auth = authenticate({ request, domain: req.domain, tenant, aorUser: req.aorUser, user, settings, now, transport: source.protocol });
+  // failToBan: credentials that did not verify count against the source address (never a first challenge or a stale nonce).
+  const outcome = failToBanOutcome(auth.outcome, request, challengeRealm(req.domain, tenant));
+  if (deps.failToBan) {
+    await recordAuthOutcome(deps.failToBan, { address: source.address, outcome, ...authInfo(outcome, tenant, auth.username) });
+  }
   if (auth.outcome === 'challenge' || auth.outcome === 'stale') {
     return {
       reply: reply(401, 'Unauthorized', auth.wwwAuthenticate.map((value) => ({ name: 'WWW-Authenticate', value }))),
-      auth: authInfo(auth.outcome, tenant, auth.username),
+      auth: authInfo(outcome, tenant, auth.username),
     };
   }
   if (auth.outcome === 'failed') {

@@ -8,10 +8,13 @@ import { computeHa1 } from '../../../sip/index.js';
 import type { Tenant } from '../directory/tenant.js';
 import type { UserAccount } from '../directory/user-account.js';
 import type { DirectoryRepository } from '../store/directory-repository.js';
+import type { SystemSettingsRepository } from '../ban/system-settings-repository.js';
 import { tenantRealm, type Seed, type SeedTenant, type SeedUser } from './seed-schema.js';
 
 export interface ApplySeedDeps {
   directory: Pick<DirectoryRepository, 'putTenant' | 'putDomain' | 'putUser'>;
+  /** Where the seed's "system" settings go (SYSTEM / SETTINGS); without it they are not applied. */
+  system?: Pick<SystemSettingsRepository, 'putF2bSettings'>;
 }
 
 export interface ApplySeedSummary {
@@ -43,6 +46,8 @@ export function toUserAccount(tenant: Tenant, user: SeedUser): UserAccount {
 
 export async function applySeed(deps: ApplySeedDeps, seed: Seed): Promise<ApplySeedSummary> {
   const summary: ApplySeedSummary = { tenants: 0, domains: 0, users: 0 };
+  // Fail-to-ban settings: written when the seed has them (an upsert like the rest: a seed without them leaves the stored ones, and readers default).
+  if (seed.system?.f2b && deps.system) await deps.system.putF2bSettings(seed.system.f2b);
   for (const seedTenant of seed.tenants) {
     const tenant = toTenant(seedTenant);
     // Tenant first: a domain item must never point at a tenant that does not exist yet.

@@ -13,6 +13,7 @@
  * }
  */
 import { z } from 'zod';
+import { f2bSettingsSchema } from '../ban/f2b-settings.js';
 import { DEFAULT_MAX_DEVICES } from '../directory/user-account.js';
 import { normalizeDomain } from '../store/keys.js';
 
@@ -43,9 +44,20 @@ const tenantSchema = z.looseObject({
   users: z.array(userSchema).default([]),
 });
 
+/**
+ * System-wide settings. "f2b": fail-to-ban (functions/src/ban/f2b-settings.ts),
+ * e.g. { "f2b": { "maxFailures": 5, "windowSeconds": 60, "banSeconds": 10800,
+ * "whitelist": ["192.0.2.0/24"] } }; absent fields (or no "system" at all)
+ * take the defaults. Loose: later MSS system variables join it.
+ */
+const systemSchema = z.looseObject({
+  f2b: f2bSettingsSchema.optional(),
+});
+
 export const seedSchema = z
   .looseObject({
     tenants: z.array(tenantSchema),
+    system: systemSchema.optional(),
   })
   .superRefine((seed, ctx) => {
     const tenantIds = new Map<string, number>();

@@ -21,7 +21,7 @@ export interface DynamoClientOptions {
  * credentials (or a profile) in the environment are left to the default
  * provider chain, e.g. for LocalStack setups that check them.
  */
-const LOCAL_DUMMY_CREDENTIALS = { accessKeyId: 'nimbus-local', secretAccessKey: 'nimbus-local' };
+const LOCAL_DUMMY_CREDENTIALS = { accessKeyId: 'nimbuslocal', secretAccessKey: 'nimbuslocal' };
 
 function hasEnvCredentials(env: Record<string, string | undefined>): boolean {
   return Boolean((env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY) || env.AWS_PROFILE || env.AWS_WEB_IDENTITY_TOKEN_FILE);

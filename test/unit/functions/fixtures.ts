@@ -1,5 +1,5 @@
 /** Shared test data for the functions' unit and store tests. */
-import type { RegisterEvent, EdgeIdentity } from '../../../functions/src/contracts.js';
+import type { AuthorizeCallEvent, RegisterEvent, EdgeIdentity } from '../../../functions/src/contracts.js';
 import type { Binding } from '../../../functions/src/register/binding.js';
 import type { RegistrarSettings } from '../../../functions/src/settings.js';
 import { parseMessage, type SipRequest } from '../../../sip/index.js';
@@ -81,4 +81,41 @@ export function registerText(o: RegisterTextOptions): string {
 
 export function registerEvent(request: SipRequest, source: Source = UDP_SOURCE, edge: EdgeIdentity = EDGE): RegisterEvent {
   return { type: 'register', edge, source, request };
+}
+
+export interface CallTextOptions {
+  /** Caller extension (From user) and domain (From host). */
+  from: string;
+  domain: string;
+  /** Dialled number: the Request-URI user. */
+  to: string;
+  /** Request-URI host; defaults to `domain`. */
+  requestHost?: string;
+  method?: string;
+  callId?: string;
+  cseq?: number;
+  proxyAuthorization?: string;
+}
+
+/** An out-of-dialog INVITE (or MESSAGE) as a phone writes it (RFC 3261 §8.1.1). */
+export function callText(o: CallTextOptions): string {
+  const method = o.method ?? 'INVITE';
+  return [
+    `${method} sip:${o.to}@${o.requestHost ?? o.domain} SIP/2.0`,
+    'Via: SIP/2.0/UDP 198.51.100.7:5060;branch=z9hG4bK-call;rport',
+    'Max-Forwards: 70',
+    `From: "Caller" <sip:${o.from}@${o.domain}>;tag=caller-tag`,
+    `To: <sip:${o.to}@${o.requestHost ?? o.domain}>`,
+    `Call-ID: ${o.callId ?? 'call-1@198.51.100.7'}`,
+    `CSeq: ${o.cseq ?? 1} ${method}`,
+    `Contact: <sip:${o.from}@198.51.100.7:5060>`,
+    ...(o.proxyAuthorization ? [`Proxy-Authorization: ${o.proxyAuthorization}`] : []),
+    'Content-Length: 0',
+    '',
+    '',
+  ].join('\n');
+}
+
+export function authorizeCallEvent(request: SipRequest, source: Source = UDP_SOURCE, edge: EdgeIdentity = EDGE): AuthorizeCallEvent {
+  return { type: 'authorize-call', edge, source, request };
 }

@@ -1,0 +1,60 @@
+/**
+ * Composition of the edge's protection: the gate, fed by a ban watcher that
+ * reads the shared store (its own DynamoDB client, like the functions) and
+ * listens on the in-process bus.
+ */
+import type { Server as HttpServer } from 'node:http';
+import { BanRepository } from '../../../functions/src/ban/ban-repository.js';
+import { SystemSettingsRepository } from '../../../functions/src/ban/system-settings-repository.js';
+import type { InProcessBus } from '../../../functions/src/bus/in-process-bus.js';
+import { createDocumentClient } from '../../../functions/src/store/dynamo-client.js';
+import type { Invoker } from '../invoker/invoker.js';
+import type { Logger } from '../logger.js';
+import { BanWatcher } from './ban-watcher.js';
+import { GuardedInvoker } from './guarded-invoker.js';
+import { guardHttpServer } from './http-guard.js';
+import { SecurityGate } from './security-gate.js';
+import type { SecuritySettings } from './security-settings.js';
+
+export interface EdgeSecurity {
+  gate: SecurityGate;
+  watcher: BanWatcher;
+  /** Bans and the handshake timeout on the HTTP port (WebSocket). */
+  guardHttpServer(server: HttpServer): void;
+  /** The invoker the edge must use: per-address limits on authentication, failures counted at once. */
+  guardInvoker(invoker: Invoker): Invoker;
+  stop(): Promise<void>;
+}
+
+export interface StartSecurityOptions {
+  settings: SecuritySettings;
+  storeEndpoint?: string;
+  tableName: string;
+  bus?: Pick<InProcessBus, 'subscribe'>;
+  logger: Logger;
+}
+
+export async function startSecurity(options: StartSecurityOptions): Promise<EdgeSecurity> {
+  const logger = options.logger.child({ component: 'security' });
+  const doc = createDocumentClient(options.storeEndpoint !== undefined ? { endpoint: options.storeEndpoint } : {});
+  const gate = new SecurityGate(options.settings, logger);
+  const watcher = new BanWatcher({
+    gate,
+    bans: new BanRepository(doc, options.tableName),
+    settings: new SystemSettingsRepository(doc, options.tableName),
+    ...(options.bus ? { bus: options.bus } : {}),
+    pollMs: options.settings.banPollSeconds * 1000,
+    logger,
+  });
+  await watcher.start();
+  return {
+    gate,
+    watcher,
+    guardHttpServer: (server) => guardHttpServer(server, gate),
+    guardInvoker: (invoker) => new GuardedInvoker(invoker, gate, options.settings.authPerAddress),
+    stop: async () => {
+      await watcher.stop();
+      doc.destroy();
+    },
+  };
+}

@@ -1,0 +1,47 @@
+/**
+ * Lambda entry of authorize-call: validates the event and calls
+ * authorizeCall(). Dependencies as in register/handler.ts (memoized by the
+ * environment variables they read); it needs the nonce settings to sign and
+ * check its 407 challenges.
+ */
+import middy from '@middy/core';
+import type { AuthorizeCallEvent, AuthorizeCallResult } from '../contracts.js';
+import { failToBanDepsFromEnv } from '../ban/fail-to-ban-deps.js';
+import { authorizeCallEventSchema } from '../event-schemas.js';
+import { parseEvent } from '../middleware/parse-event.js';
+import { memoizeByEnv, STORE_ENV, storesFromEnv, systemClock } from '../runtime-deps.js';
+import { loadRegistrarSettings } from '../settings.js';
+import { authorizeCall, type AuthorizeCallDeps } from './authorize-call.js';
+
+export function createAuthorizeCallHandler(deps: AuthorizeCallDeps | (() => AuthorizeCallDeps)) {
+  const getDeps = typeof deps === 'function' ? deps : () => deps;
+  return middy<AuthorizeCallEvent, AuthorizeCallResult>()
+    .use(parseEvent(authorizeCallEventSchema))
+    .handler(async (event) => authorizeCall(event, getDeps()));
+}
+
+/** Variables loadRegistrarSettings reads (nonce secret and lifetime, digest algorithms, expiry limits). */
+const REGISTRAR_ENV = [
+  'PBX_NONCE_SECRET',
+  'PBX_NONCE_TTL_SECONDS',
+  'PBX_REG_MIN_EXPIRES',
+  'PBX_REG_MAX_EXPIRES',
+  'PBX_REG_DEFAULT_EXPIRES',
+  'PBX_DIGEST_ALGORITHMS',
+] as const;
+
+/** authorize-call dependencies from the environment, rebuilt only when a variable they read changes. */
+export const authorizeCallDepsFromEnv = memoizeByEnv([...STORE_ENV, ...REGISTRAR_ENV], (env): AuthorizeCallDeps => {
+  const { directory, bindings, callSlots, edges } = storesFromEnv(env);
+  return {
+    directory,
+    bindings,
+    slots: callSlots,
+    edges,
+    settings: loadRegistrarSettings(env),
+    now: systemClock,
+    failToBan: failToBanDepsFromEnv(env),
+  };
+});
+
+export const handler = createAuthorizeCallHandler(() => authorizeCallDepsFromEnv());

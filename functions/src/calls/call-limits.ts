@@ -1,0 +1,71 @@
+/**
+ * The call-limits step of a call between users (MSS per-user limits): the
+ * caller takes an outgoing slot, then the callee an incoming one; if the
+ * callee refuses, the caller's slot is given back, so a refused call holds
+ * nothing. Absent limits are unlimited, but the call is still recorded: a
+ * limit set later, and the reaper, see the calls already running.
+ */
+import type { CallSlot, EdgeIdentity, SipReply } from '../contracts.js';
+import type { UserAccount } from '../directory/user-account.js';
+import { CallSlotConflictError, type CallSlotStore } from '../store/call-slot-repository.js';
+import type { CallLimits, SlotDirection, SlotHolderAlive } from './call-slot-rules.js';
+import { releaseCallSlot, takeCallSlot } from './call-slots.js';
+import { limitReply } from './limit-replies.js';
+
+export interface CallLimitsInput {
+  callId: string;
+  caller: UserAccount;
+  callee: UserAccount;
+  /** The edge carrying the call: the slots' lease. */
+  edge: EdgeIdentity;
+  /** Epoch ms. */
+  now: number;
+  /** Liveness of the edges holding other slots, loaded only when a user already has calls. */
+  loadHolderLiveness: () => Promise<SlotHolderAlive>;
+}
+
+export type CallLimitsResult = { ok: true; slots: CallSlot[] } | { ok: false; reply: SipReply };
+
+/** RFC 3261 §21.5.1 with Retry-After: the slots could not be committed, try again shortly. */
+const SLOTS_BUSY_REPLY: SipReply = { status: 500, reason: 'Server Internal Error', headers: [{ name: 'Retry-After', value: '1' }] };
+
+export function limitsOf(user: Pick<UserAccount, 'maxCalls' | 'maxOutgoingCalls'>): CallLimits {
+  return {
+    ...(user.maxCalls !== undefined ? { maxCalls: user.maxCalls } : {}),
+    ...(user.maxOutgoingCalls !== undefined ? { maxOutgoingCalls: user.maxOutgoingCalls } : {}),
+  };
+}
+
+export async function takeCallLimits(store: CallSlotStore, input: CallLimitsInput): Promise<CallLimitsResult> {
+  const { callId, caller, callee, edge, now } = input;
+  const taken: CallSlot[] = [];
+
+  /** undefined when the slot is taken, else the refusal. */
+  const take = async (user: UserAccount, direction: SlotDirection): Promise<SipReply | undefined> => {
+    const limits = limitsOf(user);
+    const entry = { callId, direction, edgeId: edge.id, bootId: edge.bootId, since: now };
+    const result = await takeCallSlot(store, { tenantId: user.tenantId, ext: user.ext }, entry, limits, input.loadHolderLiveness);
+    return result.ok ? undefined : limitReply(direction, result.limit, limits[result.limit]);
+  };
+  const giveBack = async (): Promise<void> => {
+    for (const slot of taken) await releaseCallSlot(store, slot, callId);
+  };
+
+  try {
+    const callerRefused = await take(caller, 'out');
+    if (callerRefused) return { ok: false, reply: callerRefused };
+    taken.push({ tenantId: caller.tenantId, ext: caller.ext });
+    const calleeRefused = await take(callee, 'in');
+    if (calleeRefused) {
+      await giveBack();
+      return { ok: false, reply: calleeRefused };
+    }
+    // A user calling itself holds both entries in one slot item, released together.
+    if (callee.ext !== caller.ext || callee.tenantId !== caller.tenantId) taken.push({ tenantId: callee.tenantId, ext: callee.ext });
+    return { ok: true, slots: taken };
+  } catch (err) {
+    if (!(err instanceof CallSlotConflictError)) throw err;
+    await giveBack();
+    return { ok: false, reply: SLOTS_BUSY_REPLY };
+  }
+}

@@ -1,0 +1,42 @@
+/**
+ * One call event into the CDR store: the CDR update (cdr-merge.ts) plus the
+ * open-call index the reaper uses to find calls of a dead edge.
+ *
+ * The index is kept right whatever the order: attempt writes the index
+ * entry BEFORE opening the CDR and deletes it again if the CDR turns out to
+ * be closed already; end closes the CDR and then deletes the entry. Every
+ * interleaving of the two leaves no entry behind for a closed call.
+ */
+import type { CdrStore } from '../store/cdr-repository.js';
+import type { CallEvent } from './call-events.js';
+import { cdrWriteFor } from './cdr-merge.js';
+import type { CdrState } from './cdr-record.js';
+
+export interface CdrDeps {
+  cdrs: CdrStore;
+}
+
+export interface RecordCallEventResult {
+  tenantId: string;
+  callId: string;
+  /** False when the event had nothing left to change (e.g. an alert after the end). */
+  applied: boolean;
+  state?: CdrState;
+}
+
+export async function recordCallEvent(event: CallEvent, deps: CdrDeps): Promise<RecordCallEventResult> {
+  const { tenantId, callId } = event.detail;
+  const write = cdrWriteFor(event);
+
+  if (event.detailType === 'call.attempt') {
+    const d = event.detail;
+    await deps.cdrs.putOpenCall({ edgeId: d.edgeId, tenantId, callId, bootId: d.bootId, startTime: d.startTime, slots: d.slots ?? [] });
+    const after = await deps.cdrs.applyWrite(write);
+    if (after?.state === 'closed') await deps.cdrs.deleteOpenCall(d.edgeId, tenantId, callId);
+    return { tenantId, callId, applied: after !== undefined, ...(after?.state ? { state: after.state } : {}) };
+  }
+
+  const after = await deps.cdrs.applyWrite(write);
+  if (event.detailType === 'call.end' && after?.edgeId !== undefined) await deps.cdrs.deleteOpenCall(after.edgeId, tenantId, callId);
+  return { tenantId, callId, applied: after !== undefined, ...(after?.state ? { state: after.state } : {}) };
+}
