@@ -21,6 +21,8 @@ export const FUNCTION_ENTRIES: Record<string, string> = {
   'edge-heartbeat': 'functions/src/edge-heartbeat/handler.ts',
   cdr: 'functions/src/cdr/handler.ts',
   reaper: 'functions/src/reaper/handler.ts',
+  rollup: 'functions/src/rollup/handler.ts',
+  'admin-api': 'functions/src/admin-api/handler.ts',
 };
 
 /**

@@ -73,7 +73,8 @@ export const FUNCTION_CATALOG: readonly CatalogEntry[] = [
     name: 'register',
     description: 'REGISTER: digest authentication, bindings, fail-to-ban counting',
     entry: entryOf('register'),
-    table: { level: 'readWrite', actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'] },
+    // Query: the user's latest online interval (local user report, store/online-repository.ts).
+    table: { level: 'readWrite', actions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem'] },
     publishesToBus: true,
     needsNonceSecret: true,
     trigger: 'edge',
@@ -142,7 +143,8 @@ export const FUNCTION_CATALOG: readonly CatalogEntry[] = [
     name: 'rollup',
     description: 'Hourly reports: basic call report and local user report for the hour before (no row for an empty hour)',
     entry: entryOf('rollup'),
-    table: { level: 'readWrite', actions: ['dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:PutItem'] },
+    // UpdateItem: the watermark; DeleteItem: an hour that became empty loses its row.
+    table: { level: 'readWrite', actions: ['dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'] },
     publishesToBus: false,
     needsNonceSecret: false,
     // Minute 5: late call events of the hour before have arrived by then.

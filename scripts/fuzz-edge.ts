@@ -1,6 +1,6 @@
 /**
  * The big mutation-fuzz run of the edge (docs/security.md). The CI test
- * (test/hostile/mutation-fuzz.test.ts) sends ~12 000 corrupted messages;
+ * (test/hostile/mutation-fuzz.test.ts) sends 8 000 corrupted messages;
  * this sends as many as you ask, reports progress and the edge's memory,
  * then waits for the edge's transactions to end (RFC 3261 Timer J, 32 s)
  * and checks that memory came back.

@@ -20,6 +20,7 @@ import { createEventBridgePublisher } from '../../functions/src/bus/eventbridge-
 import { createDynamoClient } from '../../functions/src/store/dynamo-client.js';
 import { ConfigError, loadConfig, type EdgeConfig } from './config.js';
 import { newEdgeIdentity } from './core/edge-identity.js';
+import { ecsTaskPrivateAddress } from './ecs-task-address.js';
 import { SipEdge } from './core/sip-edge.js';
 import { startHttpServer } from './http/http-server.js';
 import type { Invoker } from './invoker/invoker.js';
@@ -98,6 +99,7 @@ export async function startCloudEdge(config: EdgeConfig, logger: Logger, env: No
       security: security.gate,
       secret,
       advertisedHost: config.advertisedHost,
+      peerHost: config.peerHost ?? (await ecsTaskPrivateAddress()),
       timerCMs: config.timerCSeconds * 1000,
       logger,
       bind: config.bind,

@@ -54,6 +54,8 @@ const EnvSchema = z.object({
   PBX_REAPER_INTERVAL_SECONDS: z.coerce.number().int().min(1).default(60),
   /** The edge's heartbeat period; its calls, slots and flows count as lost 3 periods after the last beat. */
   PBX_HEARTBEAT_SECONDS: z.coerce.number().int().min(1).default(10),
+  /** Address other edges use to reach this one (edge-to-edge SIP); PBX_ADVERTISED_HOST by default, the task's private IP on ECS. */
+  PBX_PEER_HOST: z.string().min(1).optional(),
   // ---- protection (docs/security.md; fail-to-ban thresholds are the seed's system.f2b, not variables)
   /** HTTP proxies (addresses / CIDR blocks, comma-separated) whose X-Forwarded-For names the WebSocket client; none by default. */
   PBX_TRUSTED_PROXIES: z
@@ -104,6 +106,7 @@ export type EdgeConfig = {
   timerCSeconds: number;
   reaperIntervalSeconds: number;
   heartbeatSeconds: number;
+  peerHost?: string;
   /** Fail-to-ban enforcement, flood control, connection caps and timeouts (edge/src/security). */
   security: SecuritySettings;
 };
@@ -145,6 +148,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): EdgeConfig {
     timerCSeconds: e.PBX_TIMER_C_SECONDS,
     reaperIntervalSeconds: e.PBX_REAPER_INTERVAL_SECONDS,
     heartbeatSeconds: e.PBX_HEARTBEAT_SECONDS,
+    peerHost: e.PBX_PEER_HOST,
     security: {
       trustedProxies: e.PBX_TRUSTED_PROXIES,
       pike: { requests: e.PBX_PIKE_REQUESTS, windowSeconds: e.PBX_PIKE_WINDOW_SECONDS, blockSeconds: e.PBX_PIKE_BLOCK_SECONDS },

@@ -11,6 +11,7 @@ import { handler as flowClosedHandler } from './flow-closed/handler.js';
 import { handler as reaperHandler } from './reaper/handler.js';
 import { handler as registerHandler } from './register/handler.js';
 import { handler as releaseCallHandler } from './release-call/handler.js';
+import { handler as rollupHandler } from './rollup/handler.js';
 
 /** A Lambda-style handler (middy's `opts` argument is optional at runtime). */
 export type FunctionHandler<N extends FunctionName> = (event: FunctionEvents[N], context: Context) => Promise<FunctionResults[N]>;
@@ -29,7 +30,8 @@ export const functionHandlers: { [N in FunctionName]?: FunctionHandler<N> } = {
  * same events EventBridge would (an EventBridge envelope or a PbxEvent for
  * cdr; anything for the reaper).
  */
-export const backgroundHandlers: Record<'cdr' | 'reaper', (event: unknown, context: Context) => Promise<unknown>> = {
+export const backgroundHandlers: Record<'cdr' | 'reaper' | 'rollup', (event: unknown, context: Context) => Promise<unknown>> = {
   cdr: cdrHandler as (event: unknown, context: Context) => Promise<unknown>,
   reaper: reaperHandler,
+  rollup: rollupHandler,
 };

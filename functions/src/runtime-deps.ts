@@ -19,6 +19,8 @@ import { CdrRepository } from './store/cdr-repository.js';
 import { DirectoryRepository } from './store/directory-repository.js';
 import { createDocumentClient } from './store/dynamo-client.js';
 import { EdgeRegistryRepository } from './store/edge-registry.js';
+import { OnlineRepository } from './store/online-repository.js';
+import { ReportRepository } from './store/report-repository.js';
 
 export interface Stores {
   directory: DirectoryRepository;
@@ -33,6 +35,10 @@ export interface Stores {
   callSlots: CallSlotRepository;
   /** CDRs and the open-call index. */
   cdrs: CdrRepository;
+  /** Report rows, the rollup watermark, paged CDR reads (reports). */
+  reports: ReportRepository;
+  /** Users' online intervals (local user report). */
+  online: OnlineRepository;
 }
 
 export const systemClock = (): number => Date.now();
@@ -46,6 +52,8 @@ export function createStores(doc: DynamoDBDocumentClient, tableName: string): St
     edges: new EdgeRegistryRepository(doc, tableName),
     callSlots: new CallSlotRepository(doc, tableName),
     cdrs: new CdrRepository(doc, tableName),
+    reports: new ReportRepository(doc, tableName),
+    online: new OnlineRepository(doc, tableName),
   };
 }
 

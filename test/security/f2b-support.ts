@@ -29,7 +29,7 @@ export function optionsRequest(transport: 'UDP' | 'TCP' | 'WS', host: string, po
 }
 
 /** True when the client gets an answer within `timeoutMs` (false = the edge stayed silent). */
-export async function answers(client: RawSipClient, request: string, timeoutMs = 1500): Promise<SipResponse | undefined> {
+export async function answers(client: RawSipClient, request: string | Buffer, timeoutMs = 1500): Promise<SipResponse | undefined> {
   client.send(request);
   try {
     return asResponse(await client.next(timeoutMs));

@@ -59,7 +59,7 @@ async function invokeBundle(name: FunctionName | 'cdr' | 'reaper', event: unknow
 
 describe('function bundles (functions/build.ts)', () => {
   it('writes dist/functions/<name>/index.mjs for every function', () => {
-    expect(Object.keys(bundles).sort()).toEqual(['authorize-call', 'cdr', 'edge-heartbeat', 'flow-closed', 'reaper', 'register', 'release-call']);
+    expect(Object.keys(bundles).sort()).toEqual(['admin-api', 'authorize-call', 'cdr', 'edge-heartbeat', 'flow-closed', 'reaper', 'register', 'release-call', 'rollup']);
     for (const [name, file] of Object.entries(bundles)) {
       expect(file).toMatch(new RegExp(`dist/functions/${name}/index\\.mjs$`));
       expect(existsSync(file)).toBe(true);

@@ -20,6 +20,8 @@ export class EdgeHeartbeat {
     private readonly addresses: LocalAddresses,
     private readonly logger: Logger,
     private readonly periodMs: number,
+    /** Where other edges reach this one (a private address in the cloud); the advertised host by default. */
+    private readonly peerHost?: string,
   ) {}
 
   async start(): Promise<void> {
@@ -41,7 +43,7 @@ export class EdgeHeartbeat {
       await this.invoker.invoke('edge-heartbeat', {
         type: 'edge-heartbeat',
         edge: this.identity,
-        sip: { host: this.addresses.host, port },
+        sip: { host: this.peerHost ?? this.addresses.host, port },
         ttlSeconds: Math.ceil((this.periodMs * TTL_PERIODS) / 1000),
       });
     } catch (err) {

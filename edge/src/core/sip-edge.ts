@@ -33,6 +33,8 @@ export interface SipEdgeOptions {
   timerCMs?: number;
   /** How often the edge tells the store it is alive (0 = never, for tests that fake an edge). */
   heartbeatMs?: number;
+  /** Address other edges send SIP to for devices this edge holds (default: advertisedHost). */
+  peerHost?: string;
   sipPort: number;
   tlsPort?: number;
   tls?: { cert: Buffer; key: Buffer };
@@ -91,7 +93,7 @@ export class SipEdge {
       timerCMs: options.timerCMs ?? 181_000,
     };
     this.router = { proxy: this.proxy, logger, registeredFlows: new Set() };
-    this.heartbeat = new EdgeHeartbeat(options.invoker, options.identity, this.proxy.addresses, logger, options.heartbeatMs ?? 10_000);
+    this.heartbeat = new EdgeHeartbeat(options.invoker, options.identity, this.proxy.addresses, logger, options.heartbeatMs ?? 10_000, options.peerHost);
   }
 
   get identity(): EdgeIdentity {

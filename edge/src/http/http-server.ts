@@ -3,6 +3,7 @@ import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '../logger.js';
 import type { TransportLayer } from '../transport/transport-layer.js';
+import { serveAdmin } from './admin-api-bridge.js';
 import { serveStatic } from './static-files.js';
 
 export interface HttpServerOptions {
@@ -37,6 +38,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<{ ser
       res.end(JSON.stringify({ status: healthy ? 'ok' : 'unavailable' }));
       return;
     }
+    if (await serveAdmin(req, res, path)) return;
     if ((req.method === 'GET' || req.method === 'HEAD') && (await serveStatic(options.staticRoot, path, res))) return;
     res.writeHead(404, { 'content-type': 'text/plain' });
     res.end('Not found\n');

@@ -18,6 +18,10 @@ export function printBanner(config: EdgeConfig, stack: LocalStack): void {
     `  Health          ${http}://${host}:${stack.httpPort}/healthz`,
     `  Softphone       ${http}://${host}:${stack.httpPort}/`,
     `  Store           ${stack.storeEndpoint}   data in ${config.dataDir}`,
+    `  Admin API       ${http}://${host}:${stack.httpPort}/api/v1/tenants/<tenant>/…   reports page ${http}://${host}:${stack.httpPort}/admin/reports`,
+    stack.adminToken.source === 'env'
+      ? '  Admin token     from PBX_ADMIN_TOKEN'
+      : `  Admin token     ${stack.adminToken.token}   (kept in ${config.dataDir}/admin-token; set PBX_ADMIN_TOKEN to choose one)`,
     `  Seed            ${config.seedFile ?? 'demo seed (functions/src/seed/demo-seed.json)'}`,
   ];
   if (tenant && user && domain) {

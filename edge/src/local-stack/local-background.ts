@@ -3,6 +3,7 @@ import { EVENT_ROUTES, toEventBridgeEnvelope } from '../../../functions/src/bus/
 import type { InProcessBus } from '../../../functions/src/bus/in-process-bus.js';
 import { backgroundHandlers } from '../../../functions/src/registry.js';
 import type { Logger } from '../logger.js';
+import { startHourlyRollup } from './hourly-rollup.js';
 
 /**
  * What EventBridge rules and schedules do in the cloud, done in-process for
@@ -38,6 +39,7 @@ export function startLocalBackground(bus: InProcessBus, logger: Logger, reaperIn
   const timer = setInterval(() => void runReaper(), reaperIntervalMs);
   timer.unref();
   stops.push(() => clearInterval(timer));
+  stops.push(startHourlyRollup(backgroundHandlers.rollup, localContext('rollup'), logger));
   return () => stops.forEach((stop) => stop());
 }
 

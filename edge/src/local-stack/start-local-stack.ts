@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,11 +15,14 @@ import { SeedError, type Seed } from '../../../functions/src/seed/seed-schema.js
 import { StoreBootstrap } from './store-bootstrap.js';
 import { startEmbeddedStore, type EmbeddedStore } from './embedded-store.js';
 import { loadNonceSecret } from './nonce-secret.js';
+import { loadAdminToken, type AdminToken } from './admin-token.js';
 import { startLocalBackground } from './local-background.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 export const DEMO_SEED_FILE = join(repoRoot, 'functions/src/seed/demo-seed.json');
-const SOFTPHONE_ROOT = join(repoRoot, 'web-softphone');
+const SOFTPHONE_SOURCE = join(repoRoot, 'web-softphone');
+/** The built softphone (`npm run build:softphone` → web-softphone/dist) when there is one, else the source folder. */
+const softphoneRoot = () => (existsSync(join(SOFTPHONE_SOURCE, 'dist/index.html')) ? join(SOFTPHONE_SOURCE, 'dist') : SOFTPHONE_SOURCE);
 
 export interface LocalStack {
   edge: SipEdge;
@@ -29,6 +33,8 @@ export interface LocalStack {
   seed: Seed;
   /** Fail-to-ban enforcement, flood control, connection limits (edge/src/security). */
   security: EdgeSecurity;
+  /** Bearer token of the admin API (/api/…), PBX_ADMIN_TOKEN or generated into the data folder. */
+  adminToken: AdminToken;
   stop(): Promise<void>;
 }
 
@@ -46,6 +52,7 @@ export async function startLocalStack(config: EdgeConfig, logger: Logger): Promi
   await mkdir(config.dataDir, { recursive: true });
   const seed = await readSeed(config.seedFile);
   const secret = await loadNonceSecret(config.dataDir, process.env.PBX_NONCE_SECRET);
+  const adminToken = await loadAdminToken(config.dataDir, process.env.PBX_ADMIN_TOKEN);
   let store: EmbeddedStore | undefined;
   const stack: Array<() => Promise<void>> = [];
   const stop = async () => {
@@ -61,6 +68,7 @@ export async function startLocalStack(config: EdgeConfig, logger: Logger): Promi
     process.env.PBX_DYNAMODB_ENDPOINT = storeEndpoint;
     process.env.PBX_TABLE_NAME = config.tableName;
     process.env.PBX_NONCE_SECRET = secret;
+    process.env.PBX_ADMIN_TOKEN = adminToken.token;
 
     const storeAccess = new StoreBootstrap(storeEndpoint, config.tableName);
     stack.push(async () => storeAccess.close());
@@ -107,7 +115,7 @@ export async function startLocalStack(config: EdgeConfig, logger: Logger): Promi
       logger,
       transport: edge.transport,
       health: async () => edge.transport.local('udp') !== undefined && (await storeAccess.check()),
-      staticRoot: SOFTPHONE_ROOT,
+      staticRoot: softphoneRoot(),
     });
     stack.push(() => http.close());
     security.guardHttpServer(http.server);
@@ -120,6 +128,7 @@ export async function startLocalStack(config: EdgeConfig, logger: Logger): Promi
       storeEndpoint,
       seed,
       security,
+      adminToken,
       stop,
     };
   } catch (err) {

@@ -32,8 +32,8 @@ const REGISTRAR_ENV = [
 
 /** Register dependencies from the environment, rebuilt only when a variable they read changes. */
 export const registerDepsFromEnv = memoizeByEnv([...STORE_ENV, ...REGISTRAR_ENV], (env): RegisterDeps => {
-  const { directory, bindings } = storesFromEnv(env);
-  return { directory, bindings, settings: loadRegistrarSettings(env), now: systemClock, failToBan: failToBanDepsFromEnv(env) };
+  const { directory, bindings, online } = storesFromEnv(env);
+  return { directory, bindings, settings: loadRegistrarSettings(env), now: systemClock, failToBan: failToBanDepsFromEnv(env), online };
 });
 
 export const handler = createRegisterHandler(() => registerDepsFromEnv());

@@ -27,6 +27,7 @@ import type { Tenant } from '../directory/tenant.js';
 import type { RegistrarSettings } from '../settings.js';
 import type { BindingStore } from '../store/binding-repository.js';
 import type { DirectoryReader } from '../store/directory-repository.js';
+import type { OnlineRecorder } from '../store/online-repository.js';
 import { normalizeDomain, type AorRef } from '../store/keys.js';
 import { BindingConflictError, updateBindings } from '../store/optimistic-update.js';
 import { authenticate, challengeRealm, findCredentials } from './authenticate.js';
@@ -41,6 +42,8 @@ export interface RegisterDeps {
   now: () => number;
   /** Fail-to-ban: failed authentications are counted per source address (absent = not counted). */
   failToBan?: FailToBanDeps;
+  /** Reports: online intervals of users (absent = not recorded). */
+  online?: OnlineRecorder;
 }
 
 /** Flow index items outlive every binding they point at (bindings never exceed maxExpires). */
@@ -174,5 +177,7 @@ export async function register(event: RegisterEvent, deps: RegisterDeps): Promis
   }
 
   if (!result.ok) return { reply: reply(result.status, result.reason, result.headers), auth: authenticated };
+  // Local user report: who was online when (store/online-repository.ts).
+  if (result.changed && deps.online) await deps.online.recordOnline(aor, result.bindings, now);
   return { reply: okReply(result.bindings, now), auth: authenticated };
 }

@@ -1,0 +1,96 @@
+/**
+ * The admin API and its pages on the local stack's HTTP port:
+ * - /api/* becomes an API Gateway HTTP API (payload 2.0) event for the
+ *   admin-api function, invoked in-process — the same handler and event the
+ *   cloud's API Gateway uses (there behind a Cognito JWT authorizer);
+ * - /admin/reports serves the report page (admin-pages/), which fetches the
+ *   JSON endpoints with the admin token the user types in.
+ * Returns false for any other path.
+ */
+import type { Context } from 'aws-lambda';
+import { readFile } from 'node:fs/promises';
+import type http from 'node:http';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { AdminHttpEvent } from '../../../functions/src/admin-api/http-event.js';
+import { handler as adminApiHandler } from '../../../functions/src/admin-api/handler.js';
+
+const PAGES_DIR = join(dirname(fileURLToPath(import.meta.url)), 'admin-pages');
+
+/** Page path → file and content type; nothing else under /admin/ is served. */
+const PAGES: Record<string, { file: string; type: string }> = {
+  '/admin/reports': { file: 'reports.html', type: 'text/html; charset=utf-8' },
+  '/admin/reports.js': { file: 'reports.js', type: 'text/javascript; charset=utf-8' },
+};
+
+/** Admin requests are small JSON bodies; anything bigger is refused before it is buffered. */
+const MAX_BODY_BYTES = 64 * 1024;
+
+class BodyTooLargeError extends Error {}
+
+async function readBody(req: http.IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) throw new BodyTooLargeError();
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** The payload 2.0 event API Gateway would send for this request (no authorizer: the token decides). */
+export function toHttpApiEvent(req: http.IncomingMessage, body: string): AdminHttpEvent {
+  const url = new URL(req.url ?? '/', 'http://local');
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(',') : value;
+  }
+  const query: Record<string, string> = {};
+  // API Gateway joins repeated parameters with commas.
+  for (const [name, value] of url.searchParams) query[name] = name in query ? `${query[name]},${value}` : value;
+  const method = (req.method ?? 'GET').toUpperCase();
+  return {
+    routeKey: '$default',
+    rawPath: url.pathname,
+    rawQueryString: url.search.slice(1),
+    headers,
+    ...(Object.keys(query).length > 0 ? { queryStringParameters: query } : {}),
+    ...(body.length > 0 ? { body, isBase64Encoded: false } : {}),
+    requestContext: { http: { method } },
+  };
+}
+
+const localContext = (): Context =>
+  ({ functionName: 'nimbus-admin-api', awsRequestId: `local-${Date.now()}`, getRemainingTimeInMillis: () => 15_000 }) as Context;
+
+export async function serveAdmin(req: http.IncomingMessage, res: http.ServerResponse, path: string): Promise<boolean> {
+  if (path === '/api' || path.startsWith('/api/')) {
+    let body: string;
+    try {
+      body = await readBody(req);
+    } catch (err) {
+      if (!(err instanceof BodyTooLargeError)) throw err;
+      res.writeHead(413, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: 'request body too large' }));
+      return true;
+    }
+    const result = await adminApiHandler(toHttpApiEvent(req, body), localContext());
+    res.writeHead(result.statusCode, result.headers);
+    res.end(req.method === 'HEAD' ? undefined : result.body);
+    return true;
+  }
+  const page = PAGES[path];
+  if (page && (req.method === 'GET' || req.method === 'HEAD')) {
+    const content = await readFile(join(PAGES_DIR, page.file));
+    res.writeHead(200, {
+      'content-type': page.type,
+      'cache-control': 'no-cache',
+      // The page only talks to this origin; no inline script.
+      'content-security-policy': "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:",
+    });
+    res.end(req.method === 'HEAD' ? undefined : content);
+    return true;
+  }
+  return false;
+}

@@ -1,0 +1,32 @@
+import { chromium, type Browser, type BrowserContext } from 'playwright-core';
+
+/**
+ * Debian's Chromium, headless. Fake microphone (a beeping test tone) and an
+ * auto-accepted permission prompt; loopback ICE candidates allowed so two
+ * pages on one machine exchange real DTLS-SRTP audio. The background-network
+ * flags keep Chromium from calling home on a closed network.
+ */
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--use-fake-ui-for-media-stream',
+  '--use-fake-device-for-media-stream',
+  '--allow-loopback-in-peer-connection',
+  '--autoplay-policy=no-user-gesture-required',
+];
+
+/** Playwright gives every launch a fresh temporary --user-data-dir. */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS, timeout: 20_000 });
+}
+
+/** A fresh profile per phone: its own localStorage, like a second computer. */
+export function newPhoneContext(browser: Browser, origin: string): Promise<BrowserContext> {
+  return browser.newContext({ permissions: ['microphone'], baseURL: origin, viewport: { width: 420, height: 860 } });
+}
