@@ -3,6 +3,8 @@
  * its rules, and unless `coreOnly` the edge service, the admin API and the
  * softphone site. Reads top to bottom as the architecture brief's table.
  */
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CfnOutput, Stack, Tags, type StackProps } from 'aws-cdk-lib';
@@ -81,7 +83,7 @@ export class NimbusStack extends Stack {
     if (adminFn) new AdminApi(this, 'Admin', { stage: config.stage, handler: adminFn, retainUsers: config.deletionProtection });
 
     new SoftphoneSite(this, 'Softphone', {
-      sourceDir: join(repoRoot, 'web-softphone'),
+      sourceDir: builtSoftphone(repoRoot),
       sipDomain: this.edge.publicHost,
       ...(this.edge.webSocketUrl ? { webSocketUrl: this.edge.webSocketUrl } : {}),
       retain: config.deletionProtection,
@@ -89,4 +91,16 @@ export class NimbusStack extends Stack {
     new CfnOutput(this, 'SipServer', { value: `${this.edge.publicHost}:5060 (UDP, TCP)` });
     if (this.edge.webSocketUrl) new CfnOutput(this, 'WebSocketUrl', { value: this.edge.webSocketUrl });
   }
+}
+
+/**
+ * The softphone as the CDN serves it: Vite's build output. Built here when
+ * missing (about a second) so `cdk synth` works on a fresh clone.
+ */
+function builtSoftphone(repoRoot: string): string {
+  const dist = join(repoRoot, 'web-softphone', 'dist');
+  if (!existsSync(join(dist, 'index.html'))) {
+    execFileSync('npx', ['vite', 'build', '--config', 'web-softphone/vite.config.ts', '--logLevel', 'error'], { cwd: repoRoot, stdio: 'inherit' });
+  }
+  return dist;
 }

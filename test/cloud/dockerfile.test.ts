@@ -45,7 +45,7 @@ describe('edge/Dockerfile', () => {
 
   it('ships only the bundle and the softphone: no package install in the runtime stage', () => {
     expect(finalOf('RUN')).toEqual([]);
-    expect(finalOf('COPY').map((i) => i.args)).toEqual(['--from=build /out/ ./', 'web-softphone ./web-softphone']);
+    expect(finalOf('COPY').map((i) => i.args)).toEqual(['--from=build /out/ ./', '--from=build /src/web-softphone/dist ./web-softphone']);
     expect(instructions.some((i) => i.keyword === 'ADD')).toBe(false);
   });
 

@@ -73,7 +73,7 @@ describe.runIf(hasTool('sipp'))('calls across edges sharing one store', () => {
     const vanish = new AbortController();
     try {
       const callee = await registerSippDevice(`127.0.0.1:${edgeC.sipPort}`, { ext: '4003', password: 'pw-4003-edge-c', domain: DOMAIN });
-      const uas = runUas(`127.0.0.1:${edgeC.sipPort}`, callee, 'uas-answer.xml');
+      const uas = runUas(`127.0.0.1:${edgeC.sipPort}`, callee, 'uas-answer.xml', undefined, vanish.signal);
       await new Promise((r) => setTimeout(r, 400));
       const caller = runSipp({
         scenario: 'uac-call.xml', transport: 'udp', target: `127.0.0.1:${edgeC.sipPort}`, service: '4003', authUser: '4004',
