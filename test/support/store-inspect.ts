@@ -1,6 +1,6 @@
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '../../functions/src/store/dynamo-client.js';
 import { BindingRepository } from '../../functions/src/store/binding-repository.js';
+import { queryAll } from '../../functions/src/store/query-all.js';
 import type { Binding } from '../../functions/src/register/binding.js';
 
 /** Reads a user's live bindings through the real DynamoDB API of the store the stack uses. */
@@ -39,22 +39,12 @@ export interface StoredCdr {
 export async function listCdrs(stack: { storeEndpoint: string }, tenantId: string): Promise<StoredCdr[]> {
   const doc = createDocumentClient({ endpoint: stack.storeEndpoint });
   try {
-    const items: StoredCdr[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await doc.send(
-        new QueryCommand({
-          TableName: process.env.PBX_TABLE_NAME ?? 'nimbus-pbx',
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :cdr)',
-          ExpressionAttributeValues: { ':pk': `TENANT#${tenantId}`, ':cdr': 'CDR#' },
-          ExclusiveStartKey: startKey,
-          ConsistentRead: true,
-        }),
-      );
-      items.push(...((page.Items ?? []) as StoredCdr[]));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return items;
+    return (await queryAll(doc, {
+      TableName: process.env.PBX_TABLE_NAME ?? 'nimbus-pbx',
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :cdr)',
+      ExpressionAttributeValues: { ':pk': `TENANT#${tenantId}`, ':cdr': 'CDR#' },
+      ConsistentRead: true,
+    })) as StoredCdr[];
   } finally {
     doc.destroy();
   }

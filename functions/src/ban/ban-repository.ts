@@ -16,8 +16,9 @@
  * emulator has none). Expiry is always compared on read; TTL is only the
  * garbage collector.
  */
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { isActive, type Ban } from './ban.js';
+import { queryAll } from '../store/query-all.js';
 
 const BANS_PK = 'BANS';
 const banKey = (address: string) => ({ pk: BANS_PK, sk: `BAN#${address}` });
@@ -66,23 +67,16 @@ export class BanRepository implements BanStore {
 
   async listBans(now: number, options: { includeExpired?: boolean } = {}): Promise<Ban[]> {
     const bans: Ban[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const res = await this.doc.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': BANS_PK },
-          ConsistentRead: true,
-          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-        }),
-      );
-      for (const item of res.Items ?? []) {
-        const ban = toBan(item);
-        if (ban && (options.includeExpired || isActive(ban, now))) bans.push(ban);
-      }
-      startKey = res.LastEvaluatedKey;
-    } while (startKey);
+    const items = await queryAll(this.doc, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': BANS_PK },
+      ConsistentRead: true,
+    });
+    for (const item of items) {
+      const ban = toBan(item);
+      if (ban && (options.includeExpired || isActive(ban, now))) bans.push(ban);
+    }
     return bans.sort((a, b) => a.since - b.since);
   }
 

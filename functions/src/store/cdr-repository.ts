@@ -10,11 +10,12 @@
  * Query instead of a scan. Each CDR change is ONE UpdateItem built from a
  * CdrWrite (cdr/cdr-merge.ts), whose semantics applyCdrWrite mirrors.
  */
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { CallSlot } from '../contracts.js';
 import type { CdrWrite } from '../cdr/cdr-merge.js';
 import { cdrIndexPartition, type CdrRecord } from '../cdr/cdr-record.js';
 import type { ItemKey } from './keys.js';
+import { queryAll } from './query-all.js';
 
 export const cdrKey = (tenantId: string, callId: string): ItemKey => ({ pk: `TENANT#${tenantId}`, sk: `CDR#${callId}` });
 
@@ -134,25 +135,18 @@ export class CdrRepository implements CdrStore {
 
   async listCdrsByStartTime(tenantId: string, fromIso: string, toIso: string): Promise<CdrRecord[]> {
     const out: CdrRecord[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const res = await this.doc.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: 'gsi1',
-          // gsi1sk is "<startTime>#<callId>" and ISO times have a fixed width: a call that started at
-          // `to` sorts after the bound "to" itself, so BETWEEN from AND to is exactly [from, to).
-          KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk BETWEEN :from AND :to',
-          ExpressionAttributeValues: { ':pk': cdrIndexPartition(tenantId), ':from': fromIso, ':to': toIso },
-          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-        }),
-      );
-      for (const item of res.Items ?? []) {
-        const record = toCdrRecord(item);
-        if (record) out.push(record);
-      }
-      startKey = res.LastEvaluatedKey;
-    } while (startKey);
+    const items = await queryAll(this.doc, {
+      TableName: this.tableName,
+      IndexName: 'gsi1',
+      // gsi1sk is "<startTime>#<callId>" and ISO times have a fixed width: a call that started at
+      // `to` sorts after the bound "to" itself, so BETWEEN from AND to is exactly [from, to).
+      KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk BETWEEN :from AND :to',
+      ExpressionAttributeValues: { ':pk': cdrIndexPartition(tenantId), ':from': fromIso, ':to': toIso },
+    });
+    for (const item of items) {
+      const record = toCdrRecord(item);
+      if (record) out.push(record);
+    }
     return out;
   }
 
@@ -168,32 +162,25 @@ export class CdrRepository implements CdrStore {
 
   async listOpenCalls(edgeId: string, exceptBootId?: string): Promise<OpenCall[]> {
     const out: OpenCall[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const res = await this.doc.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk',
-          ...(exceptBootId !== undefined
-            ? { FilterExpression: 'bootId <> :bootId', ExpressionAttributeValues: { ':pk': `OPENCALLS#${edgeId}`, ':bootId': exceptBootId } }
-            : { ExpressionAttributeValues: { ':pk': `OPENCALLS#${edgeId}` } }),
-          ConsistentRead: true,
-          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-        }),
-      );
-      for (const item of res.Items ?? []) {
-        if (typeof item.tenantId !== 'string' || typeof item.callId !== 'string') continue;
-        out.push({
-          edgeId,
-          tenantId: item.tenantId,
-          callId: item.callId,
-          bootId: typeof item.bootId === 'string' ? item.bootId : '',
-          startTime: typeof item.startTime === 'string' ? item.startTime : '',
-          slots: Array.isArray(item.slots) ? (item.slots as CallSlot[]) : [],
-        });
-      }
-      startKey = res.LastEvaluatedKey;
-    } while (startKey);
+    const items = await queryAll(this.doc, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk',
+      ...(exceptBootId !== undefined
+        ? { FilterExpression: 'bootId <> :bootId', ExpressionAttributeValues: { ':pk': `OPENCALLS#${edgeId}`, ':bootId': exceptBootId } }
+        : { ExpressionAttributeValues: { ':pk': `OPENCALLS#${edgeId}` } }),
+      ConsistentRead: true,
+    });
+    for (const item of items) {
+      if (typeof item.tenantId !== 'string' || typeof item.callId !== 'string') continue;
+      out.push({
+        edgeId,
+        tenantId: item.tenantId,
+        callId: item.callId,
+        bootId: typeof item.bootId === 'string' ? item.bootId : '',
+        startTime: typeof item.startTime === 'string' ? item.startTime : '',
+        slots: Array.isArray(item.slots) ? (item.slots as CallSlot[]) : [],
+      });
+    }
     return out;
   }
 }

@@ -13,8 +13,9 @@
  * dead edge to close its calls; it deletes the item itself once nothing of
  * the edge is left (see reaper.ts).
  */
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { toTtlSeconds } from './keys.js';
+import { queryAll } from './query-all.js';
 
 export interface EdgeRecord {
   edgeId: string;
@@ -137,23 +138,16 @@ export class EdgeRegistryRepository implements EdgeRegistry {
 
   async listEdges(now: number): Promise<EdgeStatus[]> {
     const out: EdgeStatus[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const res = await this.doc.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': 'EDGES' },
-          ConsistentRead: true,
-          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-        }),
-      );
-      for (const item of res.Items ?? []) {
-        const edge = toEdgeRecord(item);
-        if (edge) out.push({ ...edge, alive: isEdgeAlive(edge, undefined, now) });
-      }
-      startKey = res.LastEvaluatedKey;
-    } while (startKey);
+    const items = await queryAll(this.doc, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': 'EDGES' },
+      ConsistentRead: true,
+    });
+    for (const item of items) {
+      const edge = toEdgeRecord(item);
+      if (edge) out.push({ ...edge, alive: isEdgeAlive(edge, undefined, now) });
+    }
     return out;
   }
 

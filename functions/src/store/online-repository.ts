@@ -25,6 +25,7 @@ import type { Binding } from '../register/binding.js';
 import type { OnlineInterval } from '../reports/user-report.js';
 import type { AorRef, ItemKey } from './keys.js';
 import { rollupTenantKey } from './report-repository.js';
+import { queryAll } from './query-all.js';
 
 export const onlineKey = (tenantId: string, ext: string, fromIso: string): ItemKey => ({ pk: `TENANT#${tenantId}`, sk: `ONLINE#${ext}#${fromIso}` });
 export const onlineIndexPartition = (tenantId: string): string => `ONLINE#${tenantId}`;
@@ -93,24 +94,17 @@ export class OnlineRepository implements OnlineRecorder {
   /** Intervals that overlap [fromIso, toIso). */
   async listOnlineIntervals(tenantId: string, fromIso: string, toIso: string): Promise<OnlineInterval[]> {
     const out: OnlineInterval[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const res = await this.doc.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: 'gsi1',
-          KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk > :from',
-          FilterExpression: '#from < :to',
-          ExpressionAttributeNames: { '#from': 'from' },
-          ExpressionAttributeValues: { ':pk': onlineIndexPartition(tenantId), ':from': fromIso, ':to': toIso },
-          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-        }),
-      );
-      for (const item of res.Items ?? []) {
-        if (typeof item.ext === 'string' && typeof item.from === 'string' && typeof item.until === 'string') out.push({ ext: item.ext, from: item.from, until: item.until });
-      }
-      startKey = res.LastEvaluatedKey;
-    } while (startKey);
+    const items = await queryAll(this.doc, {
+      TableName: this.tableName,
+      IndexName: 'gsi1',
+      KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk > :from',
+      FilterExpression: '#from < :to',
+      ExpressionAttributeNames: { '#from': 'from' },
+      ExpressionAttributeValues: { ':pk': onlineIndexPartition(tenantId), ':from': fromIso, ':to': toIso },
+    });
+    for (const item of items) {
+      if (typeof item.ext === 'string' && typeof item.from === 'string' && typeof item.until === 'string') out.push({ ext: item.ext, from: item.from, until: item.until });
+    }
     return out;
   }
 }

@@ -19,6 +19,7 @@ import { cdrIndexPartition, type CdrRecord } from '../cdr/cdr-record.js';
 import type { CallReportRow } from '../reports/call-report.js';
 import type { UserReportRow } from '../reports/user-report.js';
 import type { ItemKey } from './keys.js';
+import { queryAll } from './query-all.js';
 
 export type ReportKind = 'CALLS' | 'USERS';
 
@@ -90,23 +91,14 @@ export class ReportRepository {
 
   /** Rows whose hour starts in [fromIso, toIso), oldest first. */
   async listReports<T extends CallReportRow | UserReportRow>(tenantId: string, kind: ReportKind, fromIso: string, toIso: string): Promise<T[]> {
-    const out: T[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const res = await this.doc.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: 'gsi1',
-          // Hours are fixed-width ISO times: [from, to) is BETWEEN from AND (to − 1 ms).
-          KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk BETWEEN :from AND :last',
-          ExpressionAttributeValues: { ':pk': reportIndexPartition(tenantId, kind), ':from': fromIso, ':last': new Date(Date.parse(toIso) - 1).toISOString() },
-          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-        }),
-      );
-      for (const item of res.Items ?? []) out.push(withoutKeys<T>(item));
-      startKey = res.LastEvaluatedKey;
-    } while (startKey);
-    return out;
+    const items = await queryAll(this.doc, {
+      TableName: this.tableName,
+      IndexName: 'gsi1',
+      // Hours are fixed-width ISO times: [from, to) is BETWEEN from AND (to − 1 ms).
+      KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk BETWEEN :from AND :last',
+      ExpressionAttributeValues: { ':pk': reportIndexPartition(tenantId, kind), ':from': fromIso, ':last': new Date(Date.parse(toIso) - 1).toISOString() },
+    });
+    return items.map((item) => withoutKeys<T>(item));
   }
 
   /** One page of the CDRs that started in [fromIso, toIso), oldest first (gsi1, as CdrRepository.listCdrsByStartTime). */
@@ -143,27 +135,20 @@ export class ReportRepository {
 
   async listRollupTenants(): Promise<RollupTenant[]> {
     const out: RollupTenant[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const res = await this.doc.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': 'ROLLUP' },
-          ConsistentRead: true,
-          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-        }),
-      );
-      for (const item of res.Items ?? []) {
-        if (typeof item.tenantId !== 'string') continue;
-        out.push({
-          tenantId: item.tenantId,
-          ...(typeof item.since === 'string' ? { since: item.since } : {}),
-          ...(typeof item.watermark === 'string' ? { watermark: item.watermark } : {}),
-        });
-      }
-      startKey = res.LastEvaluatedKey;
-    } while (startKey);
+    const items = await queryAll(this.doc, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': 'ROLLUP' },
+      ConsistentRead: true,
+    });
+    for (const item of items) {
+      if (typeof item.tenantId !== 'string') continue;
+      out.push({
+        tenantId: item.tenantId,
+        ...(typeof item.since === 'string' ? { since: item.since } : {}),
+        ...(typeof item.watermark === 'string' ? { watermark: item.watermark } : {}),
+      });
+    }
     return out;
   }
 
