@@ -33,6 +33,6 @@ export async function registerSippDevice(
 }
 
 /** Starts a SIPp UAS scenario on the device's port; resolves when its one call is done. */
-export function runUas(target: string, device: SippDevice, scenario: string, template?: Record<string, string>, signal?: AbortSignal): Promise<SippResult> {
-  return runSipp({ scenario, transport: device.transport, target, service: device.ext, localPort: device.port, timeoutSeconds: 30, template, signal });
+export function runUas(target: string, device: SippDevice, scenario: string, template?: Record<string, string>, signal?: AbortSignal, calls = 1): Promise<SippResult> {
+  return runSipp({ scenario, transport: device.transport, target, service: device.ext, localPort: device.port, timeoutSeconds: 30 + calls, template, signal, calls });
 }

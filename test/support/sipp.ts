@@ -24,6 +24,10 @@ export interface SippRun {
   template?: Record<string, string>;
   /** Aborting kills SIPp (a phone that vanishes mid-call). */
   signal?: AbortSignal;
+  /** New calls per second (-r), for load runs. */
+  rate?: number;
+  /** More SIPp options, e.g. ['-inf', 'users.csv']. */
+  extraArgs?: string[];
 }
 
 export interface SippResult {
@@ -66,6 +70,8 @@ export async function runSipp(run: SippRun): Promise<SippResult> {
   ];
   // SIPp would take 5060 when free: give every run its own port so runs never collide and each is its own device.
   args.push('-p', String(run.localPort ?? (await freePort())));
+  if (run.rate) args.push('-r', String(run.rate));
+  if (run.extraArgs) args.push(...run.extraArgs);
   if (run.authUser) args.push('-au', run.authUser);
   if (run.password) args.push('-ap', run.password);
   for (const [key, value] of Object.entries(run.vars ?? {})) if (globals.has(key)) args.push('-set', key, value);

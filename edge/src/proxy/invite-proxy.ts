@@ -217,11 +217,7 @@ export class InviteProxy {
       status,
       hangupBy,
     });
-    if (plan.slots.length > 0) {
-      this.ctx.invoker
-        .invoke('release-call', { type: 'release-call', callId: plan.callId, slots: plan.slots })
-        .catch((err) => this.ctx.logger.warn({ err, callId: plan.callId }, 'release-call failed; the slots expire with the call lease'));
-    }
+    if (plan.slots.length > 0) releaseSlots(this.ctx, plan);
   }
 
   /** §16.8 Timer C: a ringing branch that never ends is cancelled. */
@@ -264,4 +260,20 @@ export class InviteProxy {
     if (branch.timerC) clearTimeout(branch.timerC);
     if (branch.cancelGuard) clearTimeout(branch.cancelGuard);
   }
+}
+
+/** Retry delays of release-call: a slot that is never released would hold a user's limit while this edge lives. */
+const RELEASE_RETRY_MS = [500, 2_000, 10_000, 30_000];
+
+/** Every end of a call releases its slots (release is idempotent), retried until it lands. */
+function releaseSlots(ctx: ProxyContext, plan: CallPlan, attempt = 0): void {
+  ctx.invoker.invoke('release-call', { type: 'release-call', callId: plan.callId, slots: plan.slots }).catch((err) => {
+    const delay = RELEASE_RETRY_MS[attempt];
+    if (delay === undefined) {
+      ctx.logger.error({ err, callId: plan.callId }, 'release-call failed repeatedly; the slots are freed when this edge restarts');
+      return;
+    }
+    ctx.logger.warn({ err, callId: plan.callId, retryInMs: delay }, 'release-call failed; retrying');
+    setTimeout(() => releaseSlots(ctx, plan, attempt + 1), delay).unref();
+  });
 }

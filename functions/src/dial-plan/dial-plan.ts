@@ -5,9 +5,9 @@
  * is an extension of the tenant is a fact looked up before the plan runs
  * (candidateExtensions tells which numbers to look up).
  *
- * Today the only action is "an extension of the caller's tenant". Trunk
- * routes slot in as more rules: `{ match: { kind: 'prefix', prefix: '0' },
- * rewrite: { strip: 1, prepend: '+49' }, action: { kind: 'trunk', … } }`.
+ * The only rule action is "an extension of the caller's tenant". Trunk
+ * prefix routes are resolved after the plan (resolveDialPlanWithTrunks, at
+ * the end of this file), from the routes each trunk carries.
  */
 
 /** Which dialled numbers a rule looks at. */
@@ -110,4 +110,69 @@ export function resolveDialPlan(plan: DialPlan, number: string, facts: DialPlanF
     }
   }
   return { kind: 'no-route' };
+}
+
+// ---------------------------------------------------------------------------
+// Trunk prefix routes (issue 3, SIP trunks)
+//
+// Each trunk lists prefix routes { prefix, strip, prepend } (trunks/trunk.ts).
+// A number that the tenant plan does not route to an extension goes out
+// through every trunk with a matching prefix, in failover order: the longest
+// matching prefix first (the most specific route, as in MSS and Asterisk
+// pattern ranking), trunks with equally long prefixes in seed order. The edge
+// tries the first, and the next when admission finds it full or the carrier
+// fails the call. A trunk appears once, with its longest matching route.
+//
+// An exact extension of the tenant always wins over trunk prefixes: with a
+// route "9" and an extension "9001", dialling 9001 rings the extension (the
+// plan is resolved first); dialling 91234 goes out as 1234.
+
+/** What the trunk routing needs of a trunk (trunks/trunk.ts Trunk fits). */
+export interface TrunkRouteSource {
+  id: string;
+  routes: readonly { prefix: string; strip: number; prepend: string }[];
+}
+
+/** One trunk a number may leave through. */
+export interface TrunkChoice {
+  trunkId: string;
+  /** The route's prefix that matched. */
+  prefix: string;
+  /** The number to send to the carrier (after strip/prepend). */
+  number: string;
+}
+
+export type DialOutcomeWithTrunks =
+  | DialOutcome
+  /** Out through a trunk: `trunks` in failover order, never empty. */
+  | { kind: 'trunk'; trunks: TrunkChoice[] };
+
+/** Every trunk whose routes match the number, in failover order (see above). Pure. */
+export function resolveTrunkRoutes(trunks: readonly TrunkRouteSource[], number: string): TrunkChoice[] {
+  if (!isDialable(number)) return [];
+  const found: { choice: TrunkChoice; order: number }[] = [];
+  trunks.forEach((trunk, order) => {
+    let best: TrunkChoice | undefined;
+    for (const route of trunk.routes) {
+      if (!number.startsWith(route.prefix) || (best && best.prefix.length >= route.prefix.length)) continue;
+      const target = applyRewrite({ strip: route.strip, prepend: route.prepend }, number);
+      if (isDialable(target)) best = { trunkId: trunk.id, prefix: route.prefix, number: target };
+    }
+    if (best) found.push({ choice: best, order });
+  });
+  found.sort((a, b) => b.choice.prefix.length - a.choice.prefix.length || a.order - b.order);
+  return found.map((f) => f.choice);
+}
+
+/** The tenant plan first (an exact extension wins), then the trunk routes, else no route. */
+export function resolveDialPlanWithTrunks(
+  plan: DialPlan,
+  number: string,
+  facts: DialPlanFacts,
+  trunks: readonly TrunkRouteSource[],
+): DialOutcomeWithTrunks {
+  const internal = resolveDialPlan(plan, number, facts);
+  if (internal.kind !== 'no-route') return internal;
+  const choices = resolveTrunkRoutes(trunks, number);
+  return choices.length > 0 ? { kind: 'trunk', trunks: choices } : internal;
 }

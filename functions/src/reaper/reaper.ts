@@ -15,6 +15,10 @@
  * heartbeat of a dead edge, or the first heartbeat of the boot that replaced
  * it. Slots of calls that never reached call.attempt are not indexed here;
  * they are pruned the next time their user takes a slot (call-slot-rules).
+ *
+ * Trunk slots (store/trunk-usage-repository.ts) are leases of their edge
+ * too: after the calls, every trunk lease of a dead edge or an earlier boot
+ * is released, within the same bound (heartbeat TTL + reaper period).
  */
 import { EdgeLiveness } from '../calls/edge-liveness.js';
 import { releaseCallSlot } from '../calls/call-slots.js';
@@ -22,6 +26,7 @@ import { timeoutCloseWrite } from '../cdr/cdr-merge.js';
 import type { CallSlotStore } from '../store/call-slot-repository.js';
 import type { CdrStore, OpenCall } from '../store/cdr-repository.js';
 import type { EdgeRegistry, EdgeStatus } from '../store/edge-registry.js';
+import type { TrunkUsageStore } from '../store/trunk-usage-repository.js';
 
 export const REAPER_PERIOD_SECONDS = 60;
 
@@ -32,6 +37,12 @@ export interface ReaperDeps {
   edges: Pick<EdgeRegistry, 'listEdges' | 'deleteEdge'>;
   cdrs: CdrStore;
   slots: CallSlotStore;
+  /**
+   * Trunk slots (issue 3): leases of dead or restarted edges are released,
+   * within the same bound as calls (heartbeat TTL + reaper period). Optional
+   * until the trunk path is wired.
+   */
+  trunkUsage?: Pick<TrunkUsageStore, 'reclaimDeadLeases'>;
   /** Epoch ms. */
   now: () => number;
   /** A call that could not be reclaimed this run (retried next run). */
@@ -44,6 +55,8 @@ export interface ReaperResult {
   releasedSlots: number;
   deletedEdges: number;
   failedCalls: number;
+  /** Trunk slots given back (only when `trunkUsage` is set). */
+  reclaimedTrunkSlots?: number;
 }
 
 export async function reap(deps: ReaperDeps): Promise<ReaperResult> {
@@ -72,6 +85,8 @@ export async function reap(deps: ReaperDeps): Promise<ReaperResult> {
       result.deletedEdges++;
     }
   }
+  // After the calls: a failure here must not keep the CDRs open; the next run retries.
+  if (deps.trunkUsage) result.reclaimedTrunkSlots = await deps.trunkUsage.reclaimDeadLeases(now, liveness);
   return result;
 }
 

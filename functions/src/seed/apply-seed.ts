@@ -9,18 +9,28 @@ import type { Tenant } from '../directory/tenant.js';
 import type { UserAccount } from '../directory/user-account.js';
 import type { DirectoryRepository } from '../store/directory-repository.js';
 import type { SystemSettingsRepository } from '../ban/system-settings-repository.js';
+import type { TrunkWriter } from '../trunks/trunk-repository.js';
+import { toTrunk } from '../trunks/trunk-schema.js';
 import { tenantRealm, type Seed, type SeedTenant, type SeedUser } from './seed-schema.js';
 
 export interface ApplySeedDeps {
   directory: Pick<DirectoryRepository, 'putTenant' | 'putDomain' | 'putUser'>;
   /** Where the seed's "system" settings go (SYSTEM / SETTINGS); without it they are not applied. */
   system?: Pick<SystemSettingsRepository, 'putF2bSettings'>;
+  /**
+   * Where trunks (TENANT#<t> / TRUNK#<id>) and gVarSipRegSameDialog settings
+   * go; without it they are not applied. Trunk passwords are stored as given
+   * (the PBX answers carriers' digest challenges with them) and never logged.
+   */
+  trunks?: TrunkWriter;
 }
 
 export interface ApplySeedSummary {
   tenants: number;
   domains: number;
   users: number;
+  /** Counted only when `deps.trunks` is given. */
+  trunks?: number;
 }
 
 export function toTenant(tenant: SeedTenant): Tenant {
@@ -48,6 +58,8 @@ export async function applySeed(deps: ApplySeedDeps, seed: Seed): Promise<ApplyS
   const summary: ApplySeedSummary = { tenants: 0, domains: 0, users: 0 };
   // Fail-to-ban settings: written when the seed has them (an upsert like the rest: a seed without them leaves the stored ones, and readers default).
   if (seed.system?.f2b && deps.system) await deps.system.putF2bSettings(seed.system.f2b);
+  if (seed.system?.gVarSipRegSameDialog !== undefined && deps.trunks) await deps.trunks.putSystemRegSameDialog(seed.system.gVarSipRegSameDialog);
+  if (deps.trunks) summary.trunks = 0;
   for (const seedTenant of seed.tenants) {
     const tenant = toTenant(seedTenant);
     // Tenant first: a domain item must never point at a tenant that does not exist yet.
@@ -60,6 +72,14 @@ export async function applySeed(deps: ApplySeedDeps, seed: Seed): Promise<ApplyS
     for (const user of seedTenant.users) {
       await deps.directory.putUser(toUserAccount(tenant, user));
       summary.users++;
+    }
+    if (deps.trunks) {
+      const settings = seedTenant.settings;
+      if (settings?.gVarSipRegSameDialog !== undefined) await deps.trunks.putTenantRegSameDialog(tenant.id, settings.gVarSipRegSameDialog);
+      for (const [order, seedTrunk] of seedTenant.trunks.entries()) {
+        await deps.trunks.putTrunk(toTrunk(tenant.id, seedTrunk), order);
+        summary.trunks = (summary.trunks ?? 0) + 1;
+      }
     }
   }
   return summary;

@@ -8,14 +8,21 @@
  *   "tenants": [
  *     { "id": "acme", "domains": ["acme.test", "127.0.0.1"], "realm": "acme.test",
  *       "users": [ { "ext": "1001", "password": "…", "displayName": "Alice" },
- *                  { "ext": "1002", "password": "…", "multiDevice": true, "maxDevices": 3 } ] }
- *   ]
+ *                  { "ext": "1002", "password": "…", "multiDevice": true, "maxDevices": 3 } ],
+ *       "trunks": [ { "id": "carrier1", "kind": "ip", "host": "192.0.2.5", "routes": [ { "prefix": "9", "strip": 1 } ],
+ *                     "dids": { "5551000": "1001" }, "maxOutgoingCalls": 2 } ],
+ *       "settings": { "gVarSipRegSameDialog": 1 } }
+ *   ],
+ *   "system": { "gVarSipRegSameDialog": 1 }
  * }
+ *
+ * Trunk fields and defaults: ../trunks/trunk-schema.ts.
  */
 import { z } from 'zod';
 import { f2bSettingsSchema } from '../ban/f2b-settings.js';
 import { DEFAULT_MAX_DEVICES } from '../directory/user-account.js';
 import { normalizeDomain } from '../store/keys.js';
+import { checkTenantTrunks, systemTrunkSettingsShape, tenantSettingsSchema, trunkSchema } from '../trunks/trunk-schema.js';
 
 /** Tenant ids end up in keys (`TENANT#<id>`) and AOR refs (`<id>/<ext>`): no '#' or '/'. */
 const TENANT_ID_RE = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
@@ -42,6 +49,10 @@ const tenantSchema = z.looseObject({
   /** Digest realm; defaults to the first domain. Changing it invalidates nothing: HA1s are recomputed on apply. */
   realm: z.string().min(1).optional(),
   users: z.array(userSchema).default([]),
+  /** SIP trunks of the tenant (functions/src/trunks/trunk-schema.ts lists every field and default). */
+  trunks: z.array(trunkSchema).default([]),
+  /** Per-tenant MSS system variables, e.g. { "gVarSipRegSameDialog": 0 }. */
+  settings: tenantSettingsSchema.optional(),
 });
 
 /**
@@ -52,6 +63,8 @@ const tenantSchema = z.looseObject({
  */
 const systemSchema = z.looseObject({
   f2b: f2bSettingsSchema.optional(),
+  /** MSS gVarSipRegSameDialog for every registering trunk (tenant settings and the trunk override it); absent = 1. */
+  ...systemTrunkSettingsShape,
 });
 
 export const seedSchema = z
@@ -94,12 +107,16 @@ export const seedSchema = z
           exts.set(user.ext, u);
         }
       });
+      for (const issue of checkTenantTrunks(tenant.trunks, new Set(exts.keys()))) {
+        ctx.addIssue({ code: 'custom', path: ['tenants', t, ...issue.path], message: issue.message });
+      }
     });
   });
 
 export type Seed = z.output<typeof seedSchema>;
 export type SeedTenant = Seed['tenants'][number];
 export type SeedUser = SeedTenant['users'][number];
+export type { SeedTrunk } from '../trunks/trunk-schema.js';
 
 export interface SeedIssue {
   /** e.g. `tenants[0].users[1].ext` */

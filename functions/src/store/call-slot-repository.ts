@@ -14,6 +14,7 @@
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { CallSlotEntry } from '../calls/call-slot-rules.js';
 import type { ItemKey } from './keys.js';
+import { conflictBackoff } from './conflict-backoff.js';
 
 export interface SlotOwner {
   tenantId: string;
@@ -62,6 +63,7 @@ export async function updateCallSlots<T>(
     const decision = await decide(calls);
     if (decision.save === undefined) return decision.result;
     if (await store.saveSlots(owner, decision.save, version)) return decision.result;
+    if (attempt < MAX_SLOT_UPDATE_ATTEMPTS) await conflictBackoff(attempt);
   }
   throw new CallSlotConflictError(`call slots of ${owner.tenantId}/${owner.ext} changed concurrently ${MAX_SLOT_UPDATE_ATTEMPTS} times in a row`);
 }

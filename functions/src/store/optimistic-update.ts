@@ -7,6 +7,7 @@
  */
 import type { Binding } from '../register/binding.js';
 import type { BindingStore } from './binding-repository.js';
+import { conflictBackoff } from './conflict-backoff.js';
 import type { AorRef } from './keys.js';
 
 export const MAX_UPDATE_ATTEMPTS = 5;
@@ -33,6 +34,7 @@ export async function updateBindings<T>(
     const decision = await decide(bindings);
     if (decision.save === undefined) return decision.result;
     if (await store.saveBindings(aor, decision.save, version, now)) return decision.result;
+    if (attempt < MAX_UPDATE_ATTEMPTS) await conflictBackoff(attempt);
   }
   throw new BindingConflictError(`bindings of ${aor.tenantId}/${aor.ext} changed concurrently ${MAX_UPDATE_ATTEMPTS} times in a row`);
 }

@@ -35,10 +35,12 @@ describe('parseSeed', () => {
 
   it('keeps unknown fields that later versions add (trunks, settings, system)', () => {
     const json = { ...valid(), system: { logLevel: 'debug' } };
-    json.tenants[0] = Object.assign(json.tenants[0]!, { trunks: [{ id: 't1' }], settings: { x: 1 } });
-    const seed = parseSeed(json) as unknown as { system: unknown; tenants: { trunks: unknown }[] };
+    // Trunks are validated since issue 3 (trunk-seed.test.ts); their unknown fields are still kept.
+    json.tenants[0] = Object.assign(json.tenants[0]!, { trunks: [{ id: 't1', kind: 'ip', host: '192.0.2.1', future: 1 }], settings: { x: 1 } });
+    const seed = parseSeed(json) as unknown as { system: unknown; tenants: { trunks: unknown; settings: unknown }[] };
     expect(seed.system).toEqual({ logLevel: 'debug' });
-    expect(seed.tenants[0]!.trunks).toEqual([{ id: 't1' }]);
+    expect(seed.tenants[0]!.trunks).toMatchObject([{ id: 't1', future: 1 }]);
+    expect(seed.tenants[0]!.settings).toEqual({ x: 1 });
   });
 
   it('lower-cases domains and brackets bare IPv6 addresses', () => {

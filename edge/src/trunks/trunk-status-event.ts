@@ -1,0 +1,30 @@
+/**
+ * The bus event for a line status change (architecture: "trunk status" on
+ * EventBridge / the in-process bus; routed to the admins' event log by
+ * functions/src/bus/event-routes.ts 'TrunkStatusToEventLog').
+ */
+import type { PbxEvent } from '../../../functions/src/bus/pbx-event.js';
+import type { TrunkStatusChange } from './trunk-registration.js';
+
+export interface TrunkStatusDetail {
+  tenantId: string;
+  trunkId: string;
+  status: 'online' | 'offline';
+  lastError?: string;
+  /** ISO-8601 time the line entered this status. */
+  since: string;
+  /** The edge holding the line's lease (the one registering it). */
+  edgeId: string;
+}
+
+export function trunkStatusEvent(change: TrunkStatusChange, edgeId: string, now: Date = new Date()): PbxEvent<TrunkStatusDetail> {
+  const detail: TrunkStatusDetail = {
+    tenantId: change.tenantId,
+    trunkId: change.trunkId,
+    status: change.status,
+    since: new Date(change.since).toISOString(),
+    edgeId,
+  };
+  if (change.lastError !== undefined) detail.lastError = change.lastError;
+  return { source: 'nimbus.edge', detailType: 'trunk.status', time: now.toISOString(), detail };
+}
