@@ -226,3 +226,13 @@ export async function resolveNonceSecret(env: Env = process.env, fetchSecret: ty
   }
   env.PBX_NONCE_SECRET = body.SecretString;
 }
+
+/** Variables loadRegistrarSettings reads (nonce secret and lifetime, digest algorithms, expiry limits): deps built from them are rebuilt when one changes. */
+export const REGISTRAR_ENV = [
+  'PBX_NONCE_SECRET',
+  'PBX_NONCE_TTL_SECONDS',
+  'PBX_REG_MIN_EXPIRES',
+  'PBX_REG_MAX_EXPIRES',
+  'PBX_REG_DEFAULT_EXPIRES',
+  'PBX_DIGEST_ALGORITHMS',
+] as const;

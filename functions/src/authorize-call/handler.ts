@@ -10,7 +10,7 @@ import { failToBanDepsFromEnv } from '../ban/fail-to-ban-deps.js';
 import { authorizeCallEventSchema } from '../event-schemas.js';
 import { parseEvent } from '../middleware/parse-event.js';
 import { memoizeByEnv, STORE_ENV, storesFromEnv, systemClock } from '../runtime-deps.js';
-import { loadRegistrarSettings } from '../settings.js';
+import { loadRegistrarSettings, REGISTRAR_ENV } from '../settings.js';
 import { authorizeCall, type AuthorizeCallDeps } from './authorize-call.js';
 
 export function createAuthorizeCallHandler(deps: AuthorizeCallDeps | (() => AuthorizeCallDeps)) {
@@ -19,16 +19,6 @@ export function createAuthorizeCallHandler(deps: AuthorizeCallDeps | (() => Auth
     .use(parseEvent(authorizeCallEventSchema))
     .handler(async (event) => authorizeCall(event, getDeps()));
 }
-
-/** Variables loadRegistrarSettings reads (nonce secret and lifetime, digest algorithms, expiry limits). */
-const REGISTRAR_ENV = [
-  'PBX_NONCE_SECRET',
-  'PBX_NONCE_TTL_SECONDS',
-  'PBX_REG_MIN_EXPIRES',
-  'PBX_REG_MAX_EXPIRES',
-  'PBX_REG_DEFAULT_EXPIRES',
-  'PBX_DIGEST_ALGORITHMS',
-] as const;
 
 /** authorize-call dependencies from the environment, rebuilt only when a variable they read changes. */
 export const authorizeCallDepsFromEnv = memoizeByEnv([...STORE_ENV, ...REGISTRAR_ENV], (env): AuthorizeCallDeps => {

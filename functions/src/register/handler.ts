@@ -11,7 +11,7 @@ import { registerEventSchema } from '../event-schemas.js';
 import { parseEvent } from '../middleware/parse-event.js';
 import { memoizeByEnv, STORE_ENV, storesFromEnv, systemClock } from '../runtime-deps.js';
 import { failToBanDepsFromEnv } from '../ban/fail-to-ban-deps.js';
-import { loadRegistrarSettings } from '../settings.js';
+import { loadRegistrarSettings, REGISTRAR_ENV } from '../settings.js';
 import { register, type RegisterDeps } from './register.js';
 
 export function createRegisterHandler(deps: RegisterDeps | (() => RegisterDeps)) {
@@ -20,15 +20,6 @@ export function createRegisterHandler(deps: RegisterDeps | (() => RegisterDeps))
     .use(parseEvent(registerEventSchema))
     .handler(async (event) => register(event, getDeps()));
 }
-
-const REGISTRAR_ENV = [
-  'PBX_NONCE_SECRET',
-  'PBX_NONCE_TTL_SECONDS',
-  'PBX_REG_MIN_EXPIRES',
-  'PBX_REG_MAX_EXPIRES',
-  'PBX_REG_DEFAULT_EXPIRES',
-  'PBX_DIGEST_ALGORITHMS',
-] as const;
 
 /** Register dependencies from the environment, rebuilt only when a variable they read changes. */
 export const registerDepsFromEnv = memoizeByEnv([...STORE_ENV, ...REGISTRAR_ENV], (env): RegisterDeps => {
