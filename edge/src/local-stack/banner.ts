@@ -30,7 +30,7 @@ export function printBanner(config: EdgeConfig, stack: LocalStack): void {
       'Register a phone:',
       `  server / registrar  ${host}:${stack.sipPort} (UDP or TCP)   domain ${domain}`,
       `  user / auth name    ${user.ext}   password: see the seed file`,
-      `  e.g. sipp: sipp -sn uac ... or any softphone with sip:${user.ext}@${domain}, outbound proxy ${host}:${stack.sipPort}`,
+      `  or with SIPp:      sipp ${host}:${stack.sipPort} -sf test/sipp/register-auth.xml -m 1 -s ${user.ext} -au ${user.ext} -ap <password> -set domain ${domain} -set expires 300`,
     );
   }
   lines.push('', 'Stop with Ctrl-C.', '');
