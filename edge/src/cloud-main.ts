@@ -19,6 +19,7 @@ import type { EventBus } from '../../functions/src/bus/event-bus.js';
 import { createEventBridgePublisher } from '../../functions/src/bus/eventbridge-publisher.js';
 import { createDynamoClient } from '../../functions/src/store/dynamo-client.js';
 import { ConfigError, loadConfig, type EdgeConfig } from './config.js';
+import { exitOnStartFailure, orExitOnUserError, stopOnSignals } from './process-lifecycle.js';
 import { newEdgeIdentity } from './core/edge-identity.js';
 import { ecsTaskPrivateAddress } from './ecs-task-address.js';
 import { SipEdge } from './core/sip-edge.js';
@@ -139,49 +140,13 @@ export async function startCloudEdge(config: EdgeConfig, logger: Logger, env: No
 }
 
 async function main(): Promise<void> {
-  let config: EdgeConfig;
-  try {
-    config = loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      console.error(`nimbus: ${err.message}`);
-      process.exit(1);
-    }
-    throw err;
-  }
+  const config = await orExitOnUserError(() => loadConfig(), (err) => err instanceof ConfigError);
   const logger = createLogger(config.logLevel);
-  let running: CloudEdge;
-  try {
-    running = await startCloudEdge(config, logger);
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      console.error(`nimbus: ${err.message}`);
-      process.exit(1);
-    }
-    throw err;
-  }
-  let stopping = false;
-  const shutdown = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    // ECS sends SIGTERM, then SIGKILL after the stop timeout: close listeners first.
-    logger.info({ signal }, 'shutting down');
-    running.stop().then(
-      () => process.exit(0),
-      (err: unknown) => {
-        logger.error({ err }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGINT', () => shutdown('SIGINT'));
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  const running = await orExitOnUserError(() => startCloudEdge(config, logger), (err) => err instanceof ConfigError);
+  stopOnSignals(logger, () => running.stop());
 }
 
 // Run as the entry point (node cloud-main.mjs / tsx edge/src/cloud-main.ts), not when imported.
 if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
-  main().catch((err: unknown) => {
-    console.error('nimbus: failed to start:', err instanceof Error ? err.message : err);
-    process.exit(1);
-  });
+  main().catch(exitOnStartFailure);
 }

@@ -2,7 +2,8 @@
  * Bindings of a user (one item, optimistic concurrency on `version`) and the
  * flow index that lets flow-closed find bindings of a closed connection.
  */
-import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { putIfVersion } from './versioned-put.js';
 import { isLive, type Binding } from '../register/binding.js';
 import { bindingsKey, flowKey, formatAorRef, parseAorRef, toTtlSeconds, type AorRef } from './keys.js';
 
@@ -24,8 +25,6 @@ export interface BindingStore {
   deleteFlow(edgeId: string, flowId: string): Promise<void>;
 }
 
-const isConditionalCheckFailed = (err: unknown): boolean =>
-  err instanceof Error && err.name === 'ConditionalCheckFailedException';
 
 export class BindingRepository implements BindingStore {
   constructor(
@@ -49,25 +48,7 @@ export class BindingRepository implements BindingStore {
     // The item lives as long as its longest binding; an empty set is kept
     // (expiring now) rather than deleted so the version keeps increasing.
     const ttl = toTtlSeconds(Math.max(now, ...bindings.map((b) => b.expiresAt)));
-    try {
-      await this.doc.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: { ...bindingsKey(aor.tenantId, aor.ext), bindings, version: expectedVersion + 1, ttl },
-          ...(expectedVersion === 0
-            ? { ConditionExpression: 'attribute_not_exists(pk)' }
-            : {
-                ConditionExpression: '#version = :expected',
-                ExpressionAttributeNames: { '#version': 'version' },
-                ExpressionAttributeValues: { ':expected': expectedVersion },
-              }),
-        }),
-      );
-      return true;
-    } catch (err) {
-      if (isConditionalCheckFailed(err)) return false;
-      throw err;
-    }
+    return putIfVersion(this.doc, this.tableName, { ...bindingsKey(aor.tenantId, aor.ext), bindings, ttl }, expectedVersion);
   }
 
   async addFlowAor(edgeId: string, flowId: string, aor: AorRef, ttlEpochMs: number): Promise<void> {

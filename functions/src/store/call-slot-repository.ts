@@ -11,7 +11,8 @@
  * No TTL: entries are leases of their edge and are pruned by the rules in
  * calls/call-slot-rules.ts, not by time.
  */
-import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { putIfVersion } from './versioned-put.js';
 import type { CallSlotEntry } from '../calls/call-slot-rules.js';
 import type { ItemKey } from './keys.js';
 import { conflictBackoff } from './conflict-backoff.js';
@@ -68,8 +69,6 @@ export async function updateCallSlots<T>(
   throw new CallSlotConflictError(`call slots of ${owner.tenantId}/${owner.ext} changed concurrently ${MAX_SLOT_UPDATE_ATTEMPTS} times in a row`);
 }
 
-const isConditionalCheckFailed = (err: unknown): boolean =>
-  err instanceof Error && err.name === 'ConditionalCheckFailedException';
 
 export class CallSlotRepository implements CallSlotStore {
   constructor(
@@ -91,25 +90,7 @@ export class CallSlotRepository implements CallSlotStore {
   }
 
   async saveSlots(owner: SlotOwner, calls: CallSlotEntry[], expectedVersion: number): Promise<boolean> {
-    try {
-      await this.doc.send(
-        new PutCommand({
-          TableName: this.tableName,
-          // An empty list is kept rather than deleted so the version keeps increasing.
-          Item: { ...callSlotsKey(owner.tenantId, owner.ext), calls, version: expectedVersion + 1 },
-          ...(expectedVersion === 0
-            ? { ConditionExpression: 'attribute_not_exists(pk)' }
-            : {
-                ConditionExpression: '#version = :expected',
-                ExpressionAttributeNames: { '#version': 'version' },
-                ExpressionAttributeValues: { ':expected': expectedVersion },
-              }),
-        }),
-      );
-      return true;
-    } catch (err) {
-      if (isConditionalCheckFailed(err)) return false;
-      throw err;
-    }
+    // An empty list is kept rather than deleted so the version keeps increasing.
+    return putIfVersion(this.doc, this.tableName, { ...callSlotsKey(owner.tenantId, owner.ext), calls }, expectedVersion);
   }
 }
