@@ -28,11 +28,14 @@ import type { Invoker } from './invoker/invoker.js';
 import { createLambdaInvoker } from './invoker/lambda-invoker.js';
 import { createLogger, type Logger } from './logger.js';
 import { startSecurity } from './security/start-security.js';
+import { startTrunkLines, type TrunkLines } from './trunks/line-keeper.js';
 
 export interface CloudEdge {
   edge: SipEdge;
   sipPort: number;
   httpPort: number;
+  /** The external lines (registering trunks) this edge keeps registered while it holds their leases. */
+  trunkLines: TrunkLines;
   stop(): Promise<void>;
 }
 
@@ -110,6 +113,9 @@ export async function startCloudEdge(config: EdgeConfig, logger: Logger, env: No
     });
     await edge.start();
     steps.push(() => edge.stop());
+    // Stopped before the edge (steps run in reverse): the unREGISTERs and lease releases still go out on SIGTERM.
+    const trunkLines = await startTrunkLines({ edge, leaseTtlMs: config.trunkLeaseSeconds * 1000 });
+    steps.push(() => trunkLines.stop());
     const http = await startHttpServer({
       bind: config.bind,
       port: config.httpPort,
@@ -132,7 +138,7 @@ export async function startCloudEdge(config: EdgeConfig, logger: Logger, env: No
       },
       'edge started in cloud mode',
     );
-    return { edge, sipPort: edge.transport.local('udp')!.port, httpPort: http.port, stop };
+    return { edge, sipPort: edge.transport.local('udp')!.port, httpPort: http.port, trunkLines, stop };
   } catch (err) {
     await stop();
     throw err;

@@ -56,6 +56,11 @@ const EnvSchema = z.object({
   PBX_HEARTBEAT_SECONDS: z.coerce.number().int().min(1).default(10),
   /** Address other edges use to reach this one (edge-to-edge SIP); PBX_ADVERTISED_HOST by default, the task's private IP on ECS. */
   PBX_PEER_HOST: z.string().min(1).optional(),
+  /**
+   * Lease on each registering trunk (external line), seconds: only the edge holding it registers the line, and
+   * another edge takes a dead edge's lines over at most this long after its last renewal (renewed every third). Default 30.
+   */
+  PBX_TRUNK_LEASE_SECONDS: z.coerce.number().int().min(1).default(30),
   // ---- protection (docs/security.md; fail-to-ban thresholds are the seed's system.f2b, not variables)
   /** HTTP proxies (addresses / CIDR blocks, comma-separated) whose X-Forwarded-For names the WebSocket client; none by default. */
   PBX_TRUSTED_PROXIES: z
@@ -107,6 +112,8 @@ export type EdgeConfig = {
   reaperIntervalSeconds: number;
   heartbeatSeconds: number;
   peerHost?: string;
+  /** Lease on each registering trunk (edge/src/trunks/trunk-lease.ts). */
+  trunkLeaseSeconds: number;
   /** Fail-to-ban enforcement, flood control, connection caps and timeouts (edge/src/security). */
   security: SecuritySettings;
 };
@@ -149,6 +156,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): EdgeConfig {
     reaperIntervalSeconds: e.PBX_REAPER_INTERVAL_SECONDS,
     heartbeatSeconds: e.PBX_HEARTBEAT_SECONDS,
     peerHost: e.PBX_PEER_HOST,
+    trunkLeaseSeconds: e.PBX_TRUNK_LEASE_SECONDS,
     security: {
       trustedProxies: e.PBX_TRUSTED_PROXIES,
       pike: { requests: e.PBX_PIKE_REQUESTS, windowSeconds: e.PBX_PIKE_WINDOW_SECONDS, blockSeconds: e.PBX_PIKE_BLOCK_SECONDS },

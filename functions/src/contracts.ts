@@ -89,6 +89,13 @@ export interface CallSlot {
   ext: string;
 }
 
+/** A SIP-trunk slot taken for a call (MSS per-trunk limits, functions/src/trunks/trunk-admission.ts). */
+export interface TrunkSlot {
+  tenantId: string;
+  trunkId: string;
+  direction: 'in' | 'out';
+}
+
 /** A call authorize-call let through (or refused as a call). */
 export interface RoutedCall {
   tenantId: string;
@@ -98,6 +105,34 @@ export interface RoutedCall {
   callee: CallParty;
   /** Slots taken for this call; the edge passes them to release-call on every end. */
   slots: CallSlot[];
+  /** The trunk an inbound call arrived on / an outbound call left through (CDR `trunkId`). */
+  trunkId?: string;
+  /** Trunk slots taken for this call (released like `slots`). */
+  trunkSlots?: TrunkSlot[];
+}
+
+/**
+ * One way out to the phone network for an outbound call: a trunk, in
+ * failover order. authorize-call builds every leg (Request-URI, presented
+ * caller, credentials); the edge tries them one after the other.
+ */
+export interface TrunkLeg {
+  tenantId: string;
+  trunkId: string;
+  /** The Request-URI the carrier gets: sip:<number after strip/prepend>@<carrier domain>. */
+  requestUri: string;
+  /** Where the INVITE goes: the carrier, or its outbound proxy. A host name is resolved by the edge. */
+  destination: { protocol: 'udp' | 'tcp'; host: string; port: number };
+  /** The From the carrier sees (name-addr without tag; the caller's tag is kept). */
+  from: string;
+  /** The To the carrier sees (the dialled number at the carrier). */
+  to: string;
+  /** P-Asserted-Identity (RFC 3325) when the trunk presents the caller that way. */
+  assertedIdentity?: string;
+  /** The trunk's digest credentials, to answer the carrier's 401/407. Never logged. */
+  credentials?: { username: string; password: string };
+  /** true: authorize-call already took this leg's slot; false: the edge takes it (take-trunk-slot) before using the leg. */
+  admitted: boolean;
 }
 
 export interface AuthorizeCallEvent {
@@ -124,8 +159,10 @@ export type AuthorizeCallResult =
   | {
       decision: 'route';
       call: RoutedCall;
-      /** Every live device of the callee; the edge forks to all in parallel. */
+      /** Every live device of the callee; the edge forks to all in parallel. Empty for an outbound trunk call. */
       targets: CallTarget[];
+      /** Outbound trunk call: the legs in failover order (the first is admitted). */
+      trunkLegs?: TrunkLeg[];
       auth?: { outcome: AuthOutcome; tenantId?: string; username?: string };
     };
 
@@ -133,6 +170,66 @@ export interface ReleaseCallEvent {
   type: 'release-call';
   callId: string;
   slots: CallSlot[];
+  /** Trunk slots to give back (idempotent, like `slots`). */
+  trunkSlots?: TrunkSlot[];
+}
+
+/** Outbound failover: the edge takes the next trunk's slot before sending the INVITE there. */
+export interface TakeTrunkSlotEvent {
+  type: 'take-trunk-slot';
+  edge: EdgeIdentity;
+  callId: string;
+  tenantId: string;
+  trunkId: string;
+}
+
+export type TakeTrunkSlotResult = { ok: true; slot: TrunkSlot } | { ok: false; reason: string };
+
+/** A registering trunk ("external line") as the edge needs it to keep it registered. */
+export interface TrunkLine {
+  tenantId: string;
+  id: string;
+  kind: 'register';
+  host: string;
+  port: number;
+  transport: 'udp' | 'tcp';
+  username?: string;
+  authUser?: string;
+  /** Needed to answer the carrier's challenges; never logged. */
+  password?: string;
+  domain?: string;
+  expires: number;
+  outboundProxy?: { host: string; port: number };
+  /** gVarSipRegSameDialog that applies to this line (trunk → tenant → system → 1). */
+  regSameDialog: 0 | 1;
+}
+
+/** Every registering trunk of every tenant (the edges poll it). */
+export interface TrunkLinesEvent {
+  type: 'trunk-lines';
+}
+
+export interface TrunkLinesResult {
+  lines: TrunkLine[];
+}
+
+/**
+ * Exactly one edge registers a given line: a lease in the store
+ * (edge/src/trunks/trunk-lease.ts documents the conditional write).
+ */
+export interface TrunkLeaseEvent {
+  type: 'trunk-lease';
+  op: 'acquire' | 'release';
+  /** `<tenantId>#<trunkId>` (trunkLeaseKey). */
+  trunkKey: string;
+  edgeId: string;
+  /** acquire only: lease lifetime. */
+  ttlMs?: number;
+}
+
+export interface TrunkLeaseResult {
+  /** acquire: this edge holds the lease now; release: false. */
+  held: boolean;
 }
 
 export interface ReleaseCallResult {
@@ -162,6 +259,9 @@ export interface FunctionEvents {
   'authorize-call': AuthorizeCallEvent;
   'release-call': ReleaseCallEvent;
   'edge-heartbeat': EdgeHeartbeatEvent;
+  'take-trunk-slot': TakeTrunkSlotEvent;
+  'trunk-lines': TrunkLinesEvent;
+  'trunk-lease': TrunkLeaseEvent;
 }
 
 export interface FunctionResults {
@@ -170,6 +270,9 @@ export interface FunctionResults {
   'authorize-call': AuthorizeCallResult;
   'release-call': ReleaseCallResult;
   'edge-heartbeat': EdgeHeartbeatResult;
+  'take-trunk-slot': TakeTrunkSlotResult;
+  'trunk-lines': TrunkLinesResult;
+  'trunk-lease': TrunkLeaseResult;
 }
 
 /** Function names as the invoker knows them (the Lambda function names' suffixes in the cloud). */

@@ -10,6 +10,9 @@ import type {
   FlowClosedEvent,
   RegisterEvent,
   ReleaseCallEvent,
+  TakeTrunkSlotEvent,
+  TrunkLeaseEvent,
+  TrunkLinesEvent,
 } from './contracts.js';
 
 const edgeIdentitySchema = z.object({
@@ -57,11 +60,51 @@ const callSlotSchema = z.object({
   ext: z.string().min(1),
 });
 
+const trunkSlotSchema = z.object({
+  tenantId: z.string().min(1),
+  trunkId: z.string().min(1),
+  direction: z.enum(['in', 'out']),
+});
+
 export const releaseCallEventSchema = z.object({
   type: z.literal('release-call'),
   callId: z.string().min(1),
   slots: z.array(callSlotSchema),
+  trunkSlots: z.array(trunkSlotSchema).optional(),
 }) satisfies z.ZodType<ReleaseCallEvent>;
+
+export const takeTrunkSlotEventSchema = z.object({
+  type: z.literal('take-trunk-slot'),
+  edge: edgeIdentitySchema,
+  callId: z.string().min(1),
+  tenantId: z.string().min(1),
+  trunkId: z.string().min(1),
+}) satisfies z.ZodType<TakeTrunkSlotEvent>;
+
+export const trunkLinesEventSchema = z.object({
+  type: z.literal('trunk-lines'),
+}) satisfies z.ZodType<TrunkLinesEvent>;
+
+/** `<tenantId>#<trunkId>`: neither part may hold '#' (seed-schema.ts, trunk-schema.ts). */
+const trunkKeySchema = z.string().regex(/^[^#]+#[^#]+$/, { error: 'must be <tenantId>#<trunkId>' });
+
+export const trunkLeaseEventSchema = z.discriminatedUnion('op', [
+  z.object({
+    type: z.literal('trunk-lease'),
+    op: z.literal('acquire'),
+    trunkKey: trunkKeySchema,
+    edgeId: z.string().min(1),
+    // Bounded: a lease of a lost edge must run out in reasonable time (a day at most).
+    ttlMs: z.number().int().positive().max(86_400_000),
+  }),
+  z.object({
+    type: z.literal('trunk-lease'),
+    op: z.literal('release'),
+    trunkKey: trunkKeySchema,
+    edgeId: z.string().min(1),
+    ttlMs: z.number().optional(),
+  }),
+]) satisfies z.ZodType<TrunkLeaseEvent>;
 
 export const edgeHeartbeatEventSchema = z.object({
   type: z.literal('edge-heartbeat'),

@@ -12,6 +12,10 @@ import { handler as reaperHandler } from './reaper/handler.js';
 import { handler as registerHandler } from './register/handler.js';
 import { handler as releaseCallHandler } from './release-call/handler.js';
 import { handler as rollupHandler } from './rollup/handler.js';
+import { handler as takeTrunkSlotHandler } from './take-trunk-slot/handler.js';
+import { handler as trunkLeaseHandler } from './trunk-lease/handler.js';
+import { handler as trunkLinesHandler } from './trunk-lines/handler.js';
+import { handler as trunkStatusHandler } from './trunk-status/handler.js';
 
 /** A Lambda-style handler (middy's `opts` argument is optional at runtime). */
 export type FunctionHandler<N extends FunctionName> = (event: FunctionEvents[N], context: Context) => Promise<FunctionResults[N]>;
@@ -22,16 +26,20 @@ export const functionHandlers: { [N in FunctionName]?: FunctionHandler<N> } = {
   'authorize-call': authorizeCallHandler,
   'release-call': releaseCallHandler,
   'edge-heartbeat': edgeHeartbeatHandler,
+  'take-trunk-slot': takeTrunkSlotHandler,
+  'trunk-lines': trunkLinesHandler,
+  'trunk-lease': trunkLeaseHandler,
 };
 
 /**
  * Functions nobody invokes directly: bus consumers (routed by
  * bus/event-routes.ts) and scheduled ones. The local stack hands them the
  * same events EventBridge would (an EventBridge envelope or a PbxEvent for
- * cdr; anything for the reaper).
+ * cdr and trunk-status; anything for the reaper).
  */
-export const backgroundHandlers: Record<'cdr' | 'reaper' | 'rollup', (event: unknown, context: Context) => Promise<unknown>> = {
+export const backgroundHandlers: Record<'cdr' | 'trunk-status' | 'reaper' | 'rollup', (event: unknown, context: Context) => Promise<unknown>> = {
   cdr: cdrHandler as (event: unknown, context: Context) => Promise<unknown>,
+  'trunk-status': trunkStatusHandler as (event: unknown, context: Context) => Promise<unknown>,
   reaper: reaperHandler,
   rollup: rollupHandler,
 };

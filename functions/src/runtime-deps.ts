@@ -21,6 +21,10 @@ import { createDocumentClient } from './store/dynamo-client.js';
 import { EdgeRegistryRepository } from './store/edge-registry.js';
 import { OnlineRepository } from './store/online-repository.js';
 import { ReportRepository } from './store/report-repository.js';
+import { TrunkLeaseRepository } from './store/trunk-lease-repository.js';
+import { TrunkStatusRepository } from './store/trunk-status-repository.js';
+import { TrunkUsageRepository } from './store/trunk-usage-repository.js';
+import { TrunkRepository } from './trunks/trunk-repository.js';
 
 export interface Stores {
   directory: DirectoryRepository;
@@ -39,6 +43,14 @@ export interface Stores {
   reports: ReportRepository;
   /** Users' online intervals (local user report). */
   online: OnlineRepository;
+  /** SIP trunks and their gVarSipRegSameDialog settings. */
+  trunks: TrunkRepository;
+  /** Concurrent calls per trunk (MSS per-trunk limits). */
+  trunkUsage: TrunkUsageRepository;
+  /** Which edge registers each external line. */
+  trunkLeases: TrunkLeaseRepository;
+  /** Last reported registration status of each external line. */
+  trunkStatus: TrunkStatusRepository;
 }
 
 export const systemClock = (): number => Date.now();
@@ -54,6 +66,10 @@ export function createStores(doc: DynamoDBDocumentClient, tableName: string): St
     cdrs: new CdrRepository(doc, tableName),
     reports: new ReportRepository(doc, tableName),
     online: new OnlineRepository(doc, tableName),
+    trunks: new TrunkRepository(doc, tableName),
+    trunkUsage: new TrunkUsageRepository(doc, tableName),
+    trunkLeases: new TrunkLeaseRepository(doc, tableName),
+    trunkStatus: new TrunkStatusRepository(doc, tableName),
   };
 }
 

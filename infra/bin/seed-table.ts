@@ -1,6 +1,6 @@
 /**
  * Writes a seed file (the format of `PBX_SEED`, see the README) into a
- * deployed table: tenants, domains and users, as an idempotent upsert, the
+ * deployed table: tenants, domains, users, settings and trunks, as an idempotent upsert, the
  * same way `npm start` applies its seed. Uses the AWS credentials of the
  * shell.
  *   npx tsx infra/bin/seed-table.ts <seed.json> --table <TableName> [--endpoint <url>]

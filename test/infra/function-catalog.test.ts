@@ -61,9 +61,9 @@ describe('event routes (functions/src/bus/event-routes.ts)', () => {
     expect(consumersOf(event('call.end', 'nimbus.functions'))).toEqual([]);
   });
 
-  it('sends ban and trunk events to the event log', () => {
+  it('sends ban events to the event log, and trunk status to the trunk-status function and the event log', () => {
     expect(consumersOf(event('ban.added', 'nimbus.functions'))).toEqual([{ kind: 'event-log' }]);
-    expect(consumersOf(event('trunk.status'))).toEqual([{ kind: 'event-log' }]);
+    expect(consumersOf(event('trunk.status'))).toEqual([{ kind: 'function', name: 'trunk-status' }, { kind: 'event-log' }]);
   });
 
   it('wraps an event the way EventBridge delivers it to a Lambda target', () => {

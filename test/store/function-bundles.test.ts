@@ -36,7 +36,7 @@ afterAll(async () => {
 });
 
 /** Imports a bundle in a fresh `node` and calls handler(event, context) like the Lambda runtime does. */
-async function invokeBundle(name: FunctionName | 'cdr' | 'reaper', event: unknown): Promise<unknown> {
+async function invokeBundle(name: FunctionName | 'cdr' | 'reaper' | 'trunk-status', event: unknown): Promise<unknown> {
   const script = `
     const { handler } = await import(${JSON.stringify(pathToFileURL(bundles[name]).href)});
     const context = { functionName: 'nimbus-${name}', awsRequestId: 'test', getRemainingTimeInMillis: () => 10000 };
@@ -59,7 +59,10 @@ async function invokeBundle(name: FunctionName | 'cdr' | 'reaper', event: unknow
 
 describe('function bundles (functions/build.ts)', () => {
   it('writes dist/functions/<name>/index.mjs for every function', () => {
-    expect(Object.keys(bundles).sort()).toEqual(['admin-api', 'authorize-call', 'cdr', 'edge-heartbeat', 'flow-closed', 'reaper', 'register', 'release-call', 'rollup']);
+    expect(Object.keys(bundles).sort()).toEqual([
+      'admin-api', 'authorize-call', 'cdr', 'edge-heartbeat', 'flow-closed', 'reaper', 'register', 'release-call', 'rollup',
+      'take-trunk-slot', 'trunk-lease', 'trunk-lines', 'trunk-status',
+    ]);
     for (const [name, file] of Object.entries(bundles)) {
       expect(file).toMatch(new RegExp(`dist/functions/${name}/index\\.mjs$`));
       expect(existsSync(file)).toBe(true);
@@ -110,5 +113,20 @@ describe('function bundles (functions/build.ts)', () => {
     };
     expect(await invokeBundle('cdr', envelope)).toEqual({ tenantId: 'acme', callId: 'bundle-call', applied: true, state: 'open' });
     expect(await invokeBundle('reaper', { 'detail-type': 'Scheduled Event' })).toMatchObject({ failedCalls: 0 });
+  });
+  it('take-trunk-slot, trunk-lines, trunk-lease and trunk-status bundles run against the store', async () => {
+    const edge = { id: 'edge-bundle', bootId: 'b-1' };
+    expect(await invokeBundle('take-trunk-slot', { type: 'take-trunk-slot', edge, callId: 'c', tenantId: 'acme', trunkId: 'none' })).toEqual({
+      ok: false,
+      reason: 'unknown trunk',
+    });
+    expect(await invokeBundle('trunk-lines', { type: 'trunk-lines' })).toEqual({ lines: [] });
+    expect(await invokeBundle('trunk-lease', { type: 'trunk-lease', op: 'acquire', trunkKey: 'acme#line', edgeId: 'edge-bundle', ttlMs: 60_000 })).toEqual({ held: true });
+    const status = { tenantId: 'acme', trunkId: 'line', status: 'online', since: '2025-01-15T12:00:00.000Z', edgeId: 'edge-bundle' };
+    expect(await invokeBundle('trunk-status', { 'detail-type': 'trunk.status', source: 'nimbus.edge', detail: status })).toEqual({
+      tenantId: 'acme',
+      trunkId: 'line',
+      stored: true,
+    });
   });
 });

@@ -87,3 +87,52 @@ describe('trunk.status event', () => {
     });
   });
 });
+
+describe('TrunkRegistrar: changed lines and an unreachable store', () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
+  function registrarWith(load: () => Promise<T[]>) {
+    const log: string[] = [];
+    const registrar = new TrunkRegistrar<T>({
+      edgeId: 'edge-a',
+      leases: new InMemoryTrunkLeaseStore(),
+      loadTrunks: load,
+      leaseTtlMs: 30_000,
+      renewEveryMs: 10_000,
+      createRegistration: (trunk): RunningRegistration => ({
+        start: () => log.push(`start ${trunk.id} ${trunk.password ?? ''}`),
+        stop: async (opts) => void log.push(`stop ${trunk.id}${opts?.unregister === false ? ' (no unregister)' : ''}`),
+      }),
+    });
+    return { registrar, log };
+  }
+
+  it('registers a line anew when its settings change (e.g. a new password)', async () => {
+    let current: T = { ...line, password: 'old' };
+    const { registrar, log } = registrarWith(async () => [current]);
+    await registrar.start();
+    current = { ...line, password: 'new' };
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(log).toEqual(['start line-1 old', 'stop line-1', 'start line-1 new']);
+    await registrar.stop();
+  });
+
+  it('stops registering (without unregistering) when the store was unreachable for a whole lease TTL: another edge may own the line', async () => {
+    let reachable = true;
+    const { registrar, log } = registrarWith(async () => {
+      if (!reachable) throw new Error('store unreachable');
+      return [line];
+    });
+    await registrar.start();
+    reachable = false;
+    await vi.advanceTimersByTimeAsync(20_000);
+    expect(log).toEqual(['start line-1 ']); // within the TTL: keep going
+    await vi.advanceTimersByTimeAsync(20_000);
+    expect(log).toEqual(['start line-1 ', 'stop line-1 (no unregister)']);
+    reachable = true;
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(log.at(-1)).toBe('start line-1 ');
+    await registrar.stop();
+  });
+});

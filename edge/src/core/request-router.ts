@@ -31,7 +31,7 @@ type MethodHandler = (ctx: RouterContext, tx: ServerTransaction, req: SipRequest
  *   REGISTER ........................ register function (§10.3)
  *   OPTIONS ......................... answered by the PBX (§11.2)
  *   CANCEL .......................... cancels the INVITE it matches (§9.2, §16.10)
- *   INVITE .......................... authorize-call, then fork (§16.6)
+ *   INVITE .......................... authorize-call, then fork (§16.6), or out through trunks one by one
  *   anything else ................... authorize-call, then fork (MESSAGE, SUBSCRIBE, REFER …)
  */
 const handlers: Record<string, MethodHandler> = {
@@ -102,8 +102,9 @@ async function proxyInvite(ctx: RouterContext, tx: ServerTransaction, req: SipRe
     if (result.rejectedCall) reportRefusedCall(ctx.proxy, result.rejectedCall, result.reply.status);
     return respond(tx, req, result.reply.status, result.reply.reason, result.reply.headers);
   }
-  const targets = result.targets.map((t) => branchTargetFor(ctx.proxy, t)).filter((t) => t !== undefined);
-  new InviteProxy(ctx.proxy, tx as InviteServerTransaction, req, source, result.call).start(targets);
+  const proxy = new InviteProxy(ctx.proxy, tx as InviteServerTransaction, req, source, result.call);
+  if (result.trunkLegs && result.trunkLegs.length > 0) return proxy.startTrunkLegs(result.trunkLegs);
+  proxy.start(result.targets.map((t) => branchTargetFor(ctx.proxy, t)).filter((t) => t !== undefined));
 }
 
 /** MESSAGE, SUBSCRIBE, REFER … outside a dialog: same authorization and dial plan, forked to every device. */
@@ -128,10 +129,10 @@ function relayForOtherEdge(ctx: RouterContext, tx: ServerTransaction, req: SipRe
 
 /** In-dialog requests follow the hop token of this edge's Record-Route (§16.12); a BYE ends the call's accounting. */
 async function forwardInDialog(ctx: RouterContext, tx: ServerTransaction, req: SipRequest, source: Source, tokens: ReturnType<typeof popOwnRoutes>): Promise<void> {
-  const dest = nextHop(req, tokens);
-  if (!dest) return respond(tx, req, 481, 'Call/Transaction Does Not Exist');
+  const hop = nextHop(req, tokens);
+  if (!hop) return respond(tx, req, 481, 'Call/Transaction Does Not Exist');
   if (req.method === 'BYE') ctx.proxy.calls.forCallId(getHeader(req, 'Call-ID') ?? '')?.byeSeen(req);
-  forwardStatefully(ctx.proxy, tx, req, dest, source);
+  forwardStatefully(ctx.proxy, tx, req, hop, source);
 }
 
 function respond(tx: ServerTransaction, req: SipRequest, status: number, reason: string, headers: SipHeader[] = []): void {

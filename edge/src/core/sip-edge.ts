@@ -165,8 +165,8 @@ export class SipEdge {
 
   /** An ACK for a 2xx travels the dialog's route set through this edge (§16.12); anything else is dropped. */
   private forwardAck(ack: SipRequest): void {
-    const dest = nextHop(ack, popOwnRoutes(ack, this.proxy.identity.id, this.proxy.secret));
-    if (dest) forwardAck(this.proxy, ack, dest);
+    const hop = nextHop(ack, popOwnRoutes(ack, this.proxy.identity.id, this.proxy.secret));
+    if (hop) forwardAck(this.proxy, ack, hop);
   }
 
   private flowClosed(flow: Flow): void {

@@ -17,6 +17,7 @@ import { startEmbeddedStore, type EmbeddedStore } from './embedded-store.js';
 import { loadNonceSecret } from './nonce-secret.js';
 import { loadAdminToken, type AdminToken } from './admin-token.js';
 import { startLocalBackground } from './local-background.js';
+import { startTrunkLines, type TrunkLines } from '../trunks/line-keeper.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 export const DEMO_SEED_FILE = join(repoRoot, 'functions/src/seed/demo-seed.json');
@@ -35,6 +36,8 @@ export interface LocalStack {
   security: EdgeSecurity;
   /** Bearer token of the admin API (/api/…), PBX_ADMIN_TOKEN or generated into the data folder. */
   adminToken: AdminToken;
+  /** The external lines (registering trunks) this edge keeps registered (edge/src/trunks/line-keeper.ts). */
+  trunkLines: TrunkLines;
   stop(): Promise<void>;
 }
 
@@ -108,6 +111,9 @@ export async function startLocalStack(config: EdgeConfig, logger: Logger): Promi
     });
     await edge.start();
     stack.push(() => edge.stop());
+    // After edge.start(): REGISTERs carry its listening ports. Stopped before the edge, so the unREGISTERs still go out.
+    const trunkLines = await startTrunkLines({ edge, leaseTtlMs: config.trunkLeaseSeconds * 1000 });
+    stack.push(() => trunkLines.stop());
     const http = await startHttpServer({
       bind: config.bind,
       port: config.httpPort,
@@ -129,6 +135,7 @@ export async function startLocalStack(config: EdgeConfig, logger: Logger): Promi
       seed,
       security,
       adminToken,
+      trunkLines,
       stop,
     };
   } catch (err) {

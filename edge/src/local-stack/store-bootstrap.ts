@@ -3,28 +3,33 @@ import { DirectoryRepository } from '../../../functions/src/store/directory-repo
 import { ensureTables } from '../../../functions/src/store/ensure-table.js';
 import { applySeed } from '../../../functions/src/seed/apply-seed.js';
 import { SystemSettingsRepository } from '../../../functions/src/ban/system-settings-repository.js';
+import { TrunkRepository } from '../../../functions/src/trunks/trunk-repository.js';
 import type { Seed } from '../../../functions/src/seed/seed-schema.js';
 
 /**
  * The local stack's view of the store: create the table from the shared
- * definition, apply the seed, and answer the health check. The functions open
+ * definition, apply the seed (tenants, users, system settings, trunks), and
+ * answer the health check. The functions open
  * their own clients, as they would on Lambda.
  */
 export class StoreBootstrap {
   private readonly client;
   private readonly directory;
   private readonly system;
+  private readonly trunks;
 
   constructor(endpoint: string, private readonly tableName: string) {
     this.client = createDynamoClient({ endpoint });
     const doc = createDocumentClient({ endpoint });
     this.directory = new DirectoryRepository(doc, tableName);
     this.system = new SystemSettingsRepository(doc, tableName);
+    this.trunks = new TrunkRepository(doc, tableName);
   }
 
   async prepare(seed: Seed): Promise<void> {
     await ensureTables(this.client, this.tableName);
-    await applySeed({ directory: this.directory, system: this.system }, seed);
+    // Trunks and gVarSipRegSameDialog settings too (trunk passwords are stored, never logged).
+    await applySeed({ directory: this.directory, system: this.system, trunks: this.trunks }, seed);
   }
 
   /** True when the store answers a read (the tenant looked up need not exist). */

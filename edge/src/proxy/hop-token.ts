@@ -22,8 +22,12 @@ export interface Hop {
 }
 
 export type HopToken =
-  /** Record-Route: the two sides of a dialog; `t` = the caller's From tag (tells the direction). */
-  | { k: 'rr'; e: string; t: string; c: Hop; d: Hop }
+  /**
+   * Record-Route: the two sides of a dialog; `t` = the caller's From tag
+   * (tells the direction); `s` = CSeq offset added to the caller's requests
+   * towards `d` (a trunk leg that answered a carrier challenge, trunk-leg-request.ts).
+   */
+  | { k: 'rr'; e: string; t: string; c: Hop; d: Hop; s?: number }
   /** Route from one edge to another for an initial request: deliver to `d`. */
   | { k: 'fwd'; e: string; d: Hop };
 

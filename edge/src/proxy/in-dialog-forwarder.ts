@@ -6,6 +6,14 @@ import { forwardedCopy } from './forward-request.js';
 import { hopToDestination, type HopToken } from './hop-token.js';
 import type { ProxyContext } from './proxy-context.js';
 import { withoutTopVia } from './response-relay.js';
+import { shiftCSeq } from './trunk-leg-request.js';
+
+/** Where an in-dialog request goes, and how its CSeq is renumbered on the way (trunk legs, trunk-leg-request.ts). */
+export interface InDialogHop {
+  dest: Destination;
+  /** Added to the request's CSeq, subtracted from the responses' (0 for almost every dialog). */
+  cseqOffset: number;
+}
 
 /**
  * Loose routing of requests inside a dialog (RFC 3261 §16.4, §16.12): the
@@ -14,23 +22,27 @@ import { withoutTopVia } from './response-relay.js';
  * not carry — so BYE, re-INVITE, UPDATE, INFO, MESSAGE, REFER/NOTIFY and the
  * ACK for a 2xx all pass through this edge to the right flow.
  */
-export function nextHop(req: SipRequest, tokens: HopToken[]): Destination | undefined {
+export function nextHop(req: SipRequest, tokens: HopToken[]): InDialogHop | undefined {
   const token = tokens[tokens.length - 1];
   if (!token) return undefined;
-  if (token.k === 'fwd') return hopToDestination(token.d);
+  if (token.k === 'fwd') return { dest: hopToDestination(token.d), cseqOffset: 0 };
   const fromTag = parseNameAddr(getHeader(req, 'From') ?? '')?.params.tag;
-  return hopToDestination(fromTag === token.t ? token.d : token.c);
+  // The caller's requests go to `d` (renumbered by the leg's offset); the callee's go back to `c` untouched.
+  return fromTag === token.t ? { dest: hopToDestination(token.d), cseqOffset: token.s ?? 0 } : { dest: hopToDestination(token.c), cseqOffset: 0 };
 }
 
 /** ACK for a 2xx is its own transaction end to end (§17.1.1.3): forwarded without one. */
-export function forwardAck(ctx: ProxyContext, req: SipRequest, dest: Destination): void {
-  const { request } = forwardedCopy(req, { viaSentBy: ctx.addresses.viaSentBy(dest.protocol) });
-  ctx.transport.sendRequest(request, dest);
+export function forwardAck(ctx: ProxyContext, req: SipRequest, hop: InDialogHop): void {
+  const { request } = forwardedCopy(req, { viaSentBy: ctx.addresses.viaSentBy(hop.dest.protocol) });
+  shiftCSeq(request, hop.cseqOffset);
+  ctx.transport.sendRequest(request, hop.dest);
 }
 
 /** Any other in-dialog request: a client transaction of its own, responses relayed back (§16.7). */
-export function forwardStatefully(ctx: ProxyContext, serverTx: ServerTransaction, req: SipRequest, dest: Destination, _source: Source): void {
+export function forwardStatefully(ctx: ProxyContext, serverTx: ServerTransaction, req: SipRequest, hop: InDialogHop, _source: Source): void {
+  const { dest, cseqOffset } = hop;
   const { request } = forwardedCopy(req, { viaSentBy: ctx.addresses.viaSentBy(dest.protocol) });
+  shiftCSeq(request, cseqOffset);
   let finalSent = false;
   const relay = (status: number, reason: string) => {
     if (finalSent) return;
@@ -42,7 +54,9 @@ export function forwardStatefully(ctx: ProxyContext, serverTx: ServerTransaction
       onResponse: (res) => {
         if (res.status === 100) return;
         if (res.status >= 200) finalSent = true;
-        serverTx.respond(withoutTopVia(res));
+        const back = withoutTopVia(res);
+        shiftCSeq(back, -cseqOffset);
+        serverTx.respond(back);
       },
       onTimeout: () => relay(408, 'Request Timeout'),
       onTransportError: () => relay(503, 'Service Unavailable'),

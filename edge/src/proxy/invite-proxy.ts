@@ -1,6 +1,7 @@
 import { createResponse, getHeader, newTag, parseNameAddr } from '../../../sip/index.js';
 import type { SipRequest, SipResponse } from '../../../sip/message.js';
-import type { CallDirection, CallParty, CallSlot } from '../../../functions/src/contracts.js';
+import type { CallDirection, CallParty, CallSlot, TrunkLeg, TrunkSlot } from '../../../functions/src/contracts.js';
+import { answerDigestChallenge } from '../trunks/digest-answer.js';
 import type { ClientTransaction, InviteServerTransaction } from '../transaction/index.js';
 import type { Source } from '../transport/types.js';
 import type { BranchTarget } from './branch-target.js';
@@ -11,6 +12,8 @@ import type { ProxyContext } from './proxy-context.js';
 import { bestFinalResponse, withoutTopVia } from './response-relay.js';
 import { recordRouteUris } from './record-route.js';
 import { addRecordRoutes, pushRoute } from './route-set.js';
+import { isFailover, resolveLegDestination, TRUNKS_EXHAUSTED } from './trunk-failover.js';
+import { toCallerView, trunkLegRequest } from './trunk-leg-request.js';
 
 /** The call as authorize-call described it; absent when this edge only relays for another edge. */
 export interface CallPlan {
@@ -20,6 +23,17 @@ export interface CallPlan {
   caller: CallParty;
   callee: CallParty;
   slots: CallSlot[];
+  /** The trunk of an inbound trunk call (outbound: the leg in use). */
+  trunkId?: string;
+  /** Trunk slots authorize-call took (released on every end). */
+  trunkSlots?: TrunkSlot[];
+}
+
+/** A branch to a carrier (outbound trunk call). */
+interface TrunkBranch {
+  leg: TrunkLeg;
+  /** The carrier's challenge was answered once (a second one means wrong credentials, §22.2). */
+  authAnswered: boolean;
 }
 
 interface Branch {
@@ -34,6 +48,7 @@ interface Branch {
   pendingCancel?: string | null;
   /** Timer C fired: whatever final comes back, this branch went unanswered. */
   timedOut: boolean;
+  trunk?: TrunkBranch;
 }
 
 /** After a CANCEL, a branch that never answers is given up after this (64·T1, §16.10 / §9.1). */
@@ -57,6 +72,13 @@ export class InviteProxy {
   private answerTime?: Date;
   private answeredBy?: { contact: string; bindingKey: string };
   readonly callerTag: string;
+  /** Outbound trunk call: the legs in failover order, the next one to try, the slots held now. */
+  private legs: TrunkLeg[] = [];
+  private nextLeg = 0;
+  private trunkSlots: TrunkSlot[];
+  private trunkId?: string;
+  /** Why the last leg failed over (the reason phrase when none is left). */
+  private lastTrunkFailure = TRUNKS_EXHAUSTED;
 
   constructor(
     private readonly ctx: ProxyContext,
@@ -66,6 +88,8 @@ export class InviteProxy {
     readonly plan?: CallPlan,
   ) {
     this.callerTag = parseNameAddr(getHeader(request, 'From') ?? '')?.params.tag ?? '';
+    this.trunkSlots = [...(plan?.trunkSlots ?? [])];
+    this.trunkId = plan?.trunkId;
   }
 
   get callId(): string {
@@ -73,6 +97,24 @@ export class InviteProxy {
   }
 
   start(targets: BranchTarget[]): void {
+    this.register();
+    for (const target of targets) this.fork(target);
+    if (this.branches.length === 0) this.complete(createResponse(this.request, 480, 'Temporarily Unavailable', { toTag: newTag() }), 'no-answer');
+  }
+
+  /**
+   * Outbound trunk call: one leg at a time, in failover order. The next leg
+   * is tried when a carrier fails before ringing (5xx, 408, no answer,
+   * unanswerable challenge) or its trunk is full; when none is left the
+   * caller gets 503 (RFC 3261 §21.5.4).
+   */
+  startTrunkLegs(legs: TrunkLeg[]): void {
+    this.legs = legs;
+    this.register();
+    void this.tryNextLeg();
+  }
+
+  private register(): void {
     this.ctx.calls.add(this.serverTx.id, this.callId, this);
     this.serverTx.on('terminated', () => this.ctx.calls.removeTransaction(this.serverTx.id));
     if (this.plan) {
@@ -86,10 +128,62 @@ export class InviteProxy {
         edgeId: this.ctx.identity.id,
         bootId: this.ctx.identity.bootId,
         slots: this.plan.slots,
+        ...(this.trunkId !== undefined ? { trunkId: this.trunkId } : {}),
       });
     }
-    for (const target of targets) this.fork(target);
-    if (this.branches.length === 0) this.complete(createResponse(this.request, 480, 'Temporarily Unavailable', { toTag: newTag() }), 'no-answer');
+  }
+
+  private async tryNextLeg(): Promise<void> {
+    while (this.nextLeg < this.legs.length) {
+      const leg = this.legs[this.nextLeg++]!;
+      if (this.cancelledByCaller) break;
+      if (!leg.admitted && !(await this.takeTrunkSlot(leg))) continue;
+      this.trunkId = leg.trunkId;
+      if (this.cancelledByCaller) break;
+      const destination = await resolveLegDestination(leg);
+      if (this.cancelledByCaller) break;
+      if (!destination) {
+        this.ctx.logger.warn({ callId: this.callId, trunkId: leg.trunkId }, 'trunk host does not resolve');
+        this.releaseTrunkSlots();
+        continue;
+      }
+      this.fork({ requestUri: leg.requestUri, destination }, { leg, authAnswered: false });
+      return;
+    }
+    if (this.state !== 'proceeding') return;
+    if (this.cancelledByCaller) {
+      this.releaseTrunkSlots();
+      this.complete(createResponse(this.request, 487, 'Request Terminated', { toTag: newTag() }), 'cancelled');
+      return;
+    }
+    this.complete(createResponse(this.request, 503, this.lastTrunkFailure, { toTag: newTag() }), 'failed');
+  }
+
+  /** Failover to a leg authorize-call did not admit: its slot is taken now (take-trunk-slot). */
+  private async takeTrunkSlot(leg: TrunkLeg): Promise<boolean> {
+    try {
+      const result = await this.ctx.invoker.invoke('take-trunk-slot', {
+        type: 'take-trunk-slot',
+        edge: this.ctx.identity,
+        callId: this.callId,
+        tenantId: leg.tenantId,
+        trunkId: leg.trunkId,
+      });
+      if (!result.ok) return false;
+      this.trunkSlots.push(result.slot);
+      return true;
+    } catch (err) {
+      this.ctx.logger.warn({ err, callId: this.callId, trunkId: leg.trunkId }, 'take-trunk-slot failed; trying the next trunk');
+      return false;
+    }
+  }
+
+  /** The failed leg's slot goes back at once: the call holds one trunk slot at a time. */
+  private releaseTrunkSlots(): void {
+    if (this.trunkSlots.length === 0) return;
+    const trunkSlots = this.trunkSlots;
+    this.trunkSlots = [];
+    releaseSlots(this.ctx, this.callId, [], trunkSlots);
   }
 
   /** §16.10: the caller's CANCEL cancels every pending branch; the branches' 487s make the final answer. */
@@ -97,6 +191,7 @@ export class InviteProxy {
     if (this.state !== 'proceeding') return;
     this.cancelledByCaller = true;
     for (const branch of this.branches) this.cancelBranch(branch, null);
+    // Between two trunk legs no branch is pending: tryNextLeg sees the cancel and answers 487.
   }
 
   /** An in-dialog BYE passed this edge: the answered call is over (who hung up = who sent it). */
@@ -106,17 +201,27 @@ export class InviteProxy {
     this.finish(200, 'answered', fromTag === this.callerTag ? 'caller' : 'callee');
   }
 
-  private fork(target: BranchTarget): void {
+  private fork(target: BranchTarget, trunk?: TrunkBranch): void {
     const dest = target.destination;
-    const { request } = forwardedCopy(this.request, { requestUri: target.requestUri, viaSentBy: this.ctx.addresses.viaSentBy(dest.protocol) });
-    // §16.6 step 4 + RFC 5658: stay in the path of the dialog; two entries when the legs' transports differ.
-    addRecordRoutes(request, recordRouteUris(this.ctx, this.source, dest, this.callerTag));
-    if (target.route) pushRoute(request, target.route);
+    let request: SipRequest;
+    if (trunk) {
+      request = trunkLegRequest(this.ctx, this.request, this.source, this.callerTag, { leg: trunk.leg, destination: dest, cseqOffset: 0 });
+    } else {
+      request = forwardedCopy(this.request, { requestUri: target.requestUri, viaSentBy: this.ctx.addresses.viaSentBy(dest.protocol) }).request;
+      // §16.6 step 4 + RFC 5658: stay in the path of the dialog; two entries when the legs' transports differ.
+      addRecordRoutes(request, recordRouteUris(this.ctx, this.source, dest, this.callerTag));
+      if (target.route) pushRoute(request, target.route);
+    }
 
-    const branch: Branch = { target, request, provisional: false, timedOut: false };
+    const branch: Branch = { target, request, provisional: false, timedOut: false, ...(trunk ? { trunk } : {}) };
     this.branches.push(branch);
+    this.send(branch);
+  }
+
+  private send(branch: Branch): void {
+    const { request } = branch;
     try {
-      branch.tx = this.ctx.transactions.sendRequest(request, dest, {
+      branch.tx = this.ctx.transactions.sendRequest(request, branch.target.destination, {
         onResponse: (res) => this.onBranchResponse(branch, res),
         onTimeout: () => this.onBranchFinal(branch, createResponse(request, 408, 'Request Timeout')),
         onTransportError: () => this.onBranchFinal(branch, createResponse(request, 503, 'Service Unavailable')),
@@ -129,7 +234,35 @@ export class InviteProxy {
     this.armTimerC(branch);
   }
 
+  /** What the caller gets of a branch's response (a carrier's is put back into the caller's terms). */
+  private toCaller(branch: Branch, res: SipResponse): SipResponse {
+    return branch.trunk ? toCallerView(res, this.request) : withoutTopVia(res);
+  }
+
+  /**
+   * A carrier's 401/407 on a trunk leg: the INVITE is sent again with the
+   * trunk's credentials and the next CSeq (RFC 3261 §22.2, §8.1.3.5); the
+   * caller never sees the challenge (trunk-leg-request.ts).
+   */
+  private answerChallenge(branch: Branch, res: SipResponse): boolean {
+    const trunk = branch.trunk;
+    if (!trunk || trunk.authAnswered || !trunk.leg.credentials || this.state !== 'proceeding' || this.cancelledByCaller) return false;
+    const credentials = answerDigestChallenge(res, trunk.leg.credentials, { method: 'INVITE', uri: branch.request.uri });
+    if (!credentials) return false;
+    trunk.authAnswered = true;
+    this.clearTimers(branch);
+    branch.request = trunkLegRequest(this.ctx, this.request, this.source, this.callerTag, {
+      leg: trunk.leg,
+      destination: branch.target.destination,
+      cseqOffset: 1,
+      credentials,
+    });
+    this.send(branch);
+    return true;
+  }
+
   private onBranchResponse(branch: Branch, res: SipResponse): void {
+    if ((res.status === 401 || res.status === 407) && this.answerChallenge(branch, res)) return;
     if (res.status < 200) {
       if (res.status === 100) return; // §16.7 step 5: 100 is hop-by-hop
       branch.provisional = true;
@@ -140,7 +273,7 @@ export class InviteProxy {
         this.sendCancel(branch, reason);
       }
       if (this.state === 'proceeding') {
-        this.serverTx.respond(withoutTopVia(res));
+        this.serverTx.respond(this.toCaller(branch, res));
         if (!this.alertTime && (res.status === 180 || res.status === 183)) {
           this.alertTime = new Date();
           if (this.plan) publishCallEvent(this.ctx, 'call.alert', { tenantId: this.plan.tenantId, callId: this.plan.callId, time: this.alertTime.toISOString(), status: res.status });
@@ -152,7 +285,7 @@ export class InviteProxy {
       this.clearTimers(branch);
       branch.final ??= res;
       // §16.7 step 5: every 2xx is forwarded, retransmissions and other branches' included.
-      this.serverTx.respond(withoutTopVia(res));
+      this.serverTx.respond(this.toCaller(branch, res));
       if (this.state === 'proceeding') this.answered(branch);
       return;
     }
@@ -177,8 +310,18 @@ export class InviteProxy {
     if (branch.final) return;
     this.clearTimers(branch);
     branch.final = branch.timedOut && res.status === 487 ? createResponse(branch.request, 408, 'Request Timeout') : res;
+    if (branch.trunk && this.state === 'proceeding' && !this.cancelledByCaller) {
+      const failover = isFailover(branch.final, branch.provisional);
+      if (failover) {
+        this.lastTrunkFailure = failover;
+        this.releaseTrunkSlots();
+        void this.tryNextLeg();
+        return;
+      }
+    }
     if (this.state !== 'proceeding' || this.branches.some((b) => !b.final)) return;
-    const best = bestFinalResponse(this.branches.map((b) => b.final!))!;
+    const bestBranch = bestFinalBranch(this.branches);
+    const best = bestBranch.final!;
     const disposition: CallDisposition = this.cancelledByCaller
       ? 'cancelled'
       : this.branches.every((b) => b.timedOut) || best.status === 408 || best.status === 480
@@ -186,7 +329,7 @@ export class InviteProxy {
         : [486, 600, 603].includes(best.status)
           ? 'busy'
           : 'failed';
-    this.complete(withoutTopVia(best), disposition);
+    this.complete(this.toCaller(bestBranch, best), disposition);
   }
 
   private complete(response: SipResponse, disposition: CallDisposition): void {
@@ -212,12 +355,15 @@ export class InviteProxy {
       ...(this.alertTime ? { alertTime: this.alertTime.toISOString() } : {}),
       ...(this.answerTime ? { answerTime: this.answerTime.toISOString() } : {}),
       ...(this.answeredBy ? { answeredBy: this.answeredBy } : {}),
+      ...(this.trunkId !== undefined ? { trunkId: this.trunkId } : {}),
       endTime: new Date().toISOString(),
       disposition,
       status,
       hangupBy,
     });
-    if (plan.slots.length > 0) releaseSlots(this.ctx, plan);
+    const trunkSlots = this.trunkSlots;
+    this.trunkSlots = [];
+    if (plan.slots.length > 0 || trunkSlots.length > 0) releaseSlots(this.ctx, plan.callId, plan.slots, trunkSlots);
   }
 
   /** §16.8 Timer C: a ringing branch that never ends is cancelled. */
@@ -266,14 +412,20 @@ export class InviteProxy {
 const RELEASE_RETRY_MS = [500, 2_000, 10_000, 30_000];
 
 /** Every end of a call releases its slots (release is idempotent), retried until it lands. */
-function releaseSlots(ctx: ProxyContext, plan: CallPlan, attempt = 0): void {
-  ctx.invoker.invoke('release-call', { type: 'release-call', callId: plan.callId, slots: plan.slots }).catch((err) => {
+function releaseSlots(ctx: ProxyContext, callId: string, slots: CallSlot[], trunkSlots: TrunkSlot[], attempt = 0): void {
+  ctx.invoker.invoke('release-call', { type: 'release-call', callId, slots, ...(trunkSlots.length > 0 ? { trunkSlots } : {}) }).catch((err) => {
     const delay = RELEASE_RETRY_MS[attempt];
     if (delay === undefined) {
-      ctx.logger.error({ err, callId: plan.callId }, 'release-call failed repeatedly; the slots are freed when this edge restarts');
+      ctx.logger.error({ err, callId }, 'release-call failed repeatedly; the slots are freed when this edge restarts');
       return;
     }
-    ctx.logger.warn({ err, callId: plan.callId, retryInMs: delay }, 'release-call failed; retrying');
-    setTimeout(() => releaseSlots(ctx, plan, attempt + 1), delay).unref();
+    ctx.logger.warn({ err, callId, retryInMs: delay }, 'release-call failed; retrying');
+    setTimeout(() => releaseSlots(ctx, callId, slots, trunkSlots, attempt + 1), delay).unref();
   });
+}
+
+/** §16.7 step 6 over branches: the branch whose final response is the best (its response may need the caller's terms). */
+function bestFinalBranch(branches: Branch[]): Branch {
+  const best = bestFinalResponse(branches.map((b) => b.final!))!;
+  return branches.find((b) => b.final === best)!;
 }

@@ -10,9 +10,12 @@ import { HOP_PARAM } from './route-set.js';
  * Record-Route), so each side sees a URI it can reach. Both carry the signed
  * hop token that routes later in-dialog requests (see in-dialog-forwarder).
  */
-export function recordRouteUris(ctx: ProxyContext, source: Source, dest: Destination, callerTag: string): string[] {
+export function recordRouteUris(ctx: ProxyContext, source: Source, dest: Destination, callerTag: string, cseqOffset = 0): string[] {
   const callerSide: Destination = { protocol: source.protocol, address: source.address, port: source.port, ...(source.flowId ? { flowId: source.flowId } : {}) };
-  const token = signHopToken({ k: 'rr', e: ctx.identity.id, t: callerTag, c: destinationToHop(callerSide), d: destinationToHop(dest) }, ctx.secret);
+  const token = signHopToken(
+    { k: 'rr', e: ctx.identity.id, t: callerTag, c: destinationToHop(callerSide), d: destinationToHop(dest), ...(cseqOffset !== 0 ? { s: cseqOffset } : {}) },
+    ctx.secret,
+  );
   const params = `;${HOP_PARAM}=${token}`;
   return source.protocol === dest.protocol
     ? [ctx.addresses.uri(dest.protocol, params)]

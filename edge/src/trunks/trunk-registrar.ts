@@ -9,6 +9,12 @@ import { systemClock } from '../transaction/index.js';
 import { trunkLeaseKey, type TrunkLeaseStore } from './trunk-lease.js';
 import type { RegisteringTrunk } from './trunk-registration.js';
 
+/** A registration restarts when any of these changed (the password is compared, never logged). */
+function settingsOf(trunk: RegisteringTrunk & { regSameDialog?: unknown }): string {
+  const { host, port, transport, username, authUser, password, domain, expires, outboundProxy, regSameDialog } = trunk;
+  return JSON.stringify([host, port, transport, username, authUser, password, domain, expires, outboundProxy, regSameDialog]);
+}
+
 /** What the manager needs of a running registration (TrunkRegistration satisfies it). */
 export interface RunningRegistration {
   start(): void;
@@ -26,21 +32,29 @@ export interface TrunkRegistrarOptions<T extends RegisteringTrunk & { kind?: str
   /** How often leases are renewed and the trunk list re-read. Default a third of the TTL. */
   renewEveryMs?: number;
   clock?: Clock;
+  /** Epoch ms (default Date.now), for the lease-lapse check. */
+  now?: () => number;
   onError?(err: unknown): void;
 }
 
 export class TrunkRegistrar<T extends RegisteringTrunk & { kind?: string }> {
   private readonly running = new Map<string, RunningRegistration>();
+  /** The trunk settings each running registration was started with: a changed line is registered anew. */
+  private readonly startedWith = new Map<string, string>();
+  /** When the leases were last renewed (a pass that completed): after a TTL without one, another edge may own the lines. */
+  private lastRenewal = 0;
   private timer: unknown;
   private stopped = true;
   private readonly ttl: number;
   private readonly every: number;
   private readonly clock: Clock;
+  private readonly now: () => number;
 
   constructor(private readonly options: TrunkRegistrarOptions<T>) {
     this.ttl = options.leaseTtlMs ?? 30_000;
     this.every = options.renewEveryMs ?? Math.floor(this.ttl / 3);
     this.clock = options.clock ?? systemClock;
+    this.now = options.now ?? (() => Date.now());
   }
 
   /** Trunk keys this edge currently registers. */
@@ -71,6 +85,21 @@ export class TrunkRegistrar<T extends RegisteringTrunk & { kind?: string }> {
     );
   }
 
+  /**
+   * The store could not be reached for a whole lease TTL: the leases may have
+   * lapsed and another edge may register the same lines now. Two edges
+   * registering one account fight over the carrier's binding, so this edge
+   * stops (without unregistering: the other edge's binding is the same AOR).
+   */
+  private async standDownIfLeasesLapsed(): Promise<void> {
+    const now = this.now();
+    if (this.running.size === 0 || now - this.lastRenewal < this.ttl) return;
+    const entries = [...this.running.values()];
+    this.running.clear();
+    this.startedWith.clear();
+    await Promise.all(entries.map((reg) => reg.stop({ unregister: false })));
+  }
+
   /** One pass: renew or take leases, start/stop registrations accordingly, then schedule the next pass. */
   async tick(): Promise<void> {
     try {
@@ -78,10 +107,14 @@ export class TrunkRegistrar<T extends RegisteringTrunk & { kind?: string }> {
       if (this.stopped) return;
       const wanted = new Map(trunks.map((t) => [trunkLeaseKey(t), t]));
       for (const [key, reg] of this.running) {
-        if (wanted.has(key)) continue;
-        this.running.delete(key); // trunk deleted or no longer registering
+        const trunk = wanted.get(key);
+        if (trunk && this.startedWith.get(key) === settingsOf(trunk)) continue;
+        // Trunk deleted or no longer registering: unregister and give the line up.
+        // Settings changed (password, host …): unregister the old binding; the loop below starts anew.
+        this.running.delete(key);
+        this.startedWith.delete(key);
         await reg.stop();
-        await this.options.leases.release(key, this.options.edgeId);
+        if (!trunk) await this.options.leases.release(key, this.options.edgeId);
       }
       for (const [key, trunk] of wanted) {
         const held = await this.options.leases.acquire(key, this.options.edgeId, this.ttl);
@@ -90,15 +123,19 @@ export class TrunkRegistrar<T extends RegisteringTrunk & { kind?: string }> {
         if (held && !reg) {
           const created = this.options.createRegistration(trunk);
           this.running.set(key, created);
+          this.startedWith.set(key, settingsOf(trunk));
           created.start();
         } else if (!held && reg) {
           // Another edge owns the line now: stop without unregistering its binding.
           this.running.delete(key);
+          this.startedWith.delete(key);
           await reg.stop({ unregister: false });
         }
       }
+      this.lastRenewal = this.now();
     } catch (err) {
       this.options.onError?.(err);
+      await this.standDownIfLeasesLapsed();
     } finally {
       if (!this.stopped) this.timer = this.clock.setTimeout(() => void this.tick(), this.every);
     }

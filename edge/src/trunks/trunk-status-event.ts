@@ -6,7 +6,8 @@
 import type { PbxEvent } from '../../../functions/src/bus/pbx-event.js';
 import type { TrunkStatusChange } from './trunk-registration.js';
 
-export interface TrunkStatusDetail {
+/** A type alias, not an interface: PbxEvent details must be assignable to Record<string, unknown> to be published. */
+export type TrunkStatusDetail = {
   tenantId: string;
   trunkId: string;
   status: 'online' | 'offline';
@@ -15,7 +16,7 @@ export interface TrunkStatusDetail {
   since: string;
   /** The edge holding the line's lease (the one registering it). */
   edgeId: string;
-}
+};
 
 export function trunkStatusEvent(change: TrunkStatusChange, edgeId: string, now: Date = new Date()): PbxEvent<TrunkStatusDetail> {
   const detail: TrunkStatusDetail = {

@@ -42,8 +42,14 @@ export function createAdminApiHandler(deps: AdminApiDeps | (() => AdminApiDeps))
 
 /** admin-api dependencies from the environment, rebuilt only when a variable they read changes. */
 export const adminApiDepsFromEnv = memoizeByEnv([...STORE_ENV, 'PBX_ADMIN_TOKEN'], (env): AdminApiDeps => {
-  const { directory, reports, cdrs, online } = storesFromEnv(env);
-  return { directory, reports, rollup: { cdrs, online, reports, now: systemClock }, adminToken: env.PBX_ADMIN_TOKEN || undefined };
+  const { directory, reports, cdrs, online, trunks, trunkUsage, trunkStatus } = storesFromEnv(env);
+  return {
+    directory,
+    reports,
+    rollup: { cdrs, online, reports, now: systemClock },
+    trunks: { trunks, usage: trunkUsage, status: trunkStatus },
+    adminToken: env.PBX_ADMIN_TOKEN || undefined,
+  };
 });
 
 export const handler = createAdminApiHandler(() => adminApiDepsFromEnv());

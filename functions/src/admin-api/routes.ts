@@ -13,8 +13,19 @@ import type { RollupDeps } from '../rollup/rollup-hour.js';
 import { rollupHour } from '../rollup/rollup-hour.js';
 import type { CdrPage, ReportKind } from '../store/report-repository.js';
 import { InvalidCursorError } from '../store/report-repository.js';
+import type { TrunkStatusStore } from '../store/trunk-status-repository.js';
+import type { TrunkUsageStore } from '../store/trunk-usage-repository.js';
+import type { TrunkReader } from '../trunks/trunk-repository.js';
 import { csvResult, errorResult, jsonResult, requestBody, wantsCsv, type AdminHttpEvent, type AdminHttpResult } from './http-event.js';
 import { CDR_PAGE_DEFAULT, cdrQuerySchema, describeIssues, reportQuerySchema, rollupBodySchema } from './query-params.js';
+import { toAdminTrunkView } from './trunk-view.js';
+
+/** What GET /trunks reads: the tenant's trunks, their usage counters and line statuses. */
+export interface AdminTrunkDeps {
+  trunks: Pick<TrunkReader, 'listTrunks'>;
+  usage: Pick<TrunkUsageStore, 'usage'>;
+  status: Pick<TrunkStatusStore, 'listStatuses'>;
+}
 
 export interface AdminApiDeps {
   directory: { getTenant(tenantId: string): Promise<{ id: string } | undefined> };
@@ -23,6 +34,8 @@ export interface AdminApiDeps {
     listCdrPage(tenantId: string, fromIso: string, toIso: string, limit: number, cursor?: string): Promise<CdrPage>;
   };
   rollup: RollupDeps;
+  /** SIP trunks (GET /trunks); without it that route answers 501. */
+  trunks?: AdminTrunkDeps;
   /** PBX_ADMIN_TOKEN; undefined = only JWT-authorized (cloud) requests pass. */
   adminToken: string | undefined;
 }
@@ -95,11 +108,23 @@ const triggerRollup: Action = async (tenantId, event, deps) => {
   return jsonResult(200, { tenantId, hour, calls: rolled.calls ?? null, users: rolled.users ?? null });
 };
 
+const listTrunks: Action = async (tenantId, _event, deps) => {
+  if (!deps.trunks) return errorResult(501, 'trunks are not configured');
+  const { trunks, usage, status } = deps.trunks;
+  const [list, statuses] = await Promise.all([trunks.listTrunks(tenantId), status.listStatuses(tenantId)]);
+  const statusById = new Map(statuses.map((s) => [s.trunkId, s]));
+  const views = await Promise.all(
+    list.map(async (t) => toAdminTrunkView(t, await usage.usage({ tenantId, trunkId: t.id }), statusById.get(t.id))),
+  );
+  return jsonResult(200, { tenantId, trunks: views });
+};
+
 export const ROUTES: readonly Route[] = [
   { method: 'GET', path: '/cdrs', action: listCdrs },
   { method: 'GET', path: '/reports/calls', action: listRows('CALLS') },
   { method: 'GET', path: '/reports/users', action: listRows('USERS') },
   { method: 'POST', path: '/reports/rollup', action: triggerRollup },
+  { method: 'GET', path: '/trunks', action: listTrunks },
 ];
 
 /** "/api/v1/tenants/acme/reports/calls" → { tenantId: 'acme', rest: '/reports/calls' }. */

@@ -2,8 +2,10 @@
  * Authorization and routing of an out-of-dialog request from a user (INVITE,
  * MESSAGE, …), reading like the call flow (drachtio/jambonz style):
  *
- *   readCallRequest → resolveTenant (From host) → authenticate (407) →
- *   failToBan (count failures) → dialPlan (404) → targets (480) →
+ *   readCallRequest → from a trunk? (inbound-trunk-call.ts) →
+ *   resolveTenant (From host) → authenticate (407) →
+ *   failToBan (count failures) → dialPlan (extension, else trunk routes:
+ *   outbound-trunk-call.ts; else 404) → targets (480) →
  *   callLimits (INVITE only: 403 / 486) → route
  *
  * The order is the anti-enumeration policy: nothing about the dialled number
@@ -20,15 +22,20 @@ import { takeCallLimits } from '../calls/call-limits.js';
 import { EdgeLiveness } from '../calls/edge-liveness.js';
 import type { Tenant } from '../directory/tenant.js';
 import type { UserAccount } from '../directory/user-account.js';
-import { candidateExtensions, DEFAULT_DIAL_PLAN, resolveDialPlan, type DialPlan } from '../dial-plan/dial-plan.js';
+import { candidateExtensions, DEFAULT_DIAL_PLAN, resolveDialPlan, resolveTrunkRoutes, type DialPlan } from '../dial-plan/dial-plan.js';
 import { authenticateDigest, challengeRealm, challengeReply, findCredentials } from '../register/authenticate.js';
 import type { RegistrarSettings } from '../settings.js';
 import type { BindingStore } from '../store/binding-repository.js';
 import type { CallSlotStore } from '../store/call-slot-repository.js';
 import type { DirectoryReader } from '../store/directory-repository.js';
 import type { EdgeRegistry } from '../store/edge-registry.js';
+import type { TrunkUsageStore } from '../store/trunk-usage-repository.js';
+import { findInboundTrunk, type HostResolver } from '../trunks/inbound-trunk.js';
+import type { TrunkReader } from '../trunks/trunk-repository.js';
 import { needsOtherEdges, selectTargets } from './call-targets.js';
 import { readCallRequest } from './call-request.js';
+import { authorizeInboundTrunkCall } from './inbound-trunk-call.js';
+import { authorizeOutboundTrunkCall } from './outbound-trunk-call.js';
 
 export interface AuthorizeCallDeps {
   directory: DirectoryReader;
@@ -42,6 +49,12 @@ export interface AuthorizeCallDeps {
   now: () => number;
   /** Fail-to-ban: failed authentications are counted per source address (absent = not counted). */
   failToBan?: FailToBanDeps;
+  /** SIP trunks (absent = no trunk routes, no inbound trunk calls). */
+  trunks?: Pick<TrunkReader, 'listTrunks' | 'findTrunkBySource' | 'listRegisteringTrunks'>;
+  /** Trunk admission counters (absent = trunks unlimited). */
+  trunkUsage?: Pick<TrunkUsageStore, 'take' | 'release'>;
+  /** Resolves a registered line's carrier host to compare with the source (default: DNS). */
+  resolveHost?: HostResolver;
 }
 
 type AuthInfo = NonNullable<AuthorizeCallResult['auth']>;
@@ -61,6 +74,12 @@ export async function authorizeCall(event: AuthorizeCallEvent, deps: AuthorizeCa
 
   const req = readCallRequest(request);
   if ('status' in req) return { decision: 'reply', reply: req };
+
+  // A carrier on one of the trunks: trusted by address or registration, no challenge.
+  if (deps.trunks) {
+    const inbound = await findInboundTrunk(deps.trunks, source, { requestUser: req.number, toUser: req.toUser }, deps.resolveHost);
+    if (inbound) return authorizeInboundTrunkCall(event, req, inbound, deps, now);
+  }
 
   // resolveTenant: the caller's domain picks the tenant and its realm.
   const tenant = await deps.directory.findTenantByDomain(req.callerDomain);
@@ -123,7 +142,15 @@ export async function authorizeCall(event: AuthorizeCallEvent, deps: AuthorizeCa
     if (user) users.set(number, user);
   }
   const route = resolveDialPlan(plan, req.number, { isExtension: (n) => users.has(n) });
-  if (route.kind === 'no-route') return refuseCall(reply(404, 'Not Found'), { ext: req.number }, 'failed');
+  if (route.kind === 'no-route') {
+    // Not an extension: out through the trunks whose prefixes match (an exact extension always wins).
+    const trunks = deps.trunks ? await deps.trunks.listTrunks(auth.tenant.id) : [];
+    const choices = resolveTrunkRoutes(trunks, req.number);
+    if (choices.length > 0) {
+      return { ...(await authorizeOutboundTrunkCall(event, req, { caller, callerParty: party(caller), choices, trunks }, deps, now)), auth: authenticated };
+    }
+    return refuseCall(reply(404, 'Not Found'), { ext: req.number }, 'failed');
+  }
   const callee = users.get(route.ext)!;
 
   // targets: the callee's live devices whose path still exists (RFC 3261 §16.5).

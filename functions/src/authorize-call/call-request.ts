@@ -15,6 +15,10 @@ export interface CallRequest {
   requestHost: string;
   /** From URI user: the extension the caller claims to be (authenticated next). */
   callerUser: string | undefined;
+  /** From display name, if any (a trunk call's caller is known only by From). */
+  callerDisplayName: string | undefined;
+  /** To URI user: the number called, as a carrier on a registered line sends it. */
+  toUser: string | undefined;
   /** From URI host, normalized: the caller's domain, which picks the tenant. */
   callerDomain: string;
 }
@@ -39,12 +43,16 @@ export function readCallRequest(request: SipRequest): CallRequest | SipReply {
   if (!fromUri || (fromUri.scheme !== 'sip' && fromUri.scheme !== 'sips')) return reply(400, 'Invalid From header');
   const callId = getHeader(request, 'Call-ID');
   if (!callId) return reply(400, 'Missing Call-ID header');
+  const toValue = getHeader(request, 'To');
+  const toUri = toValue === undefined ? undefined : parseUri(parseNameAddr(toValue)?.uri ?? '');
   return {
     method: request.method,
     callId,
     number: dialledNumber(ruri.user),
     requestHost: ruri.scheme === 'tel' ? '' : normalizeDomain(ruri.host),
     callerUser: fromUri.user,
+    callerDisplayName: from?.displayName || undefined,
+    toUser: toUri?.user === undefined ? undefined : dialledNumber(toUri.user),
     callerDomain: normalizeDomain(fromUri.host),
   };
 }

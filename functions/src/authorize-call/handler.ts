@@ -22,12 +22,14 @@ export function createAuthorizeCallHandler(deps: AuthorizeCallDeps | (() => Auth
 
 /** authorize-call dependencies from the environment, rebuilt only when a variable they read changes. */
 export const authorizeCallDepsFromEnv = memoizeByEnv([...STORE_ENV, ...REGISTRAR_ENV], (env): AuthorizeCallDeps => {
-  const { directory, bindings, callSlots, edges } = storesFromEnv(env);
+  const { directory, bindings, callSlots, edges, trunks, trunkUsage } = storesFromEnv(env);
   return {
     directory,
     bindings,
     slots: callSlots,
     edges,
+    trunks,
+    trunkUsage,
     settings: loadRegistrarSettings(env),
     now: systemClock,
     failToBan: failToBanDepsFromEnv(env),

@@ -39,6 +39,12 @@ export const EVENT_ROUTES = [
     consumer: { kind: 'event-log' },
   },
   {
+    id: 'TrunkStatusToStore',
+    description: 'External line registration status changes become the line status the admin API shows',
+    pattern: { detailType: ['trunk.status'] },
+    consumer: { kind: 'function', name: 'trunk-status' },
+  },
+  {
     id: 'TrunkStatusToEventLog',
     description: 'External line registration status changes for the admins',
     pattern: { detailType: ['trunk.status'] },
@@ -66,6 +72,27 @@ export interface EventBridgeEnvelope<D = Record<string, unknown>> {
   region: string;
   resources: string[];
   detail: D;
+}
+
+/**
+ * What a bus consumer function is handed: EventBridge's envelope in the
+ * cloud, or a PbxEvent from a hand-made call. Consumers accept both.
+ */
+export interface IncomingBusEvent {
+  source?: string;
+  'detail-type'?: string;
+  detailType?: string;
+  detail?: unknown;
+  time?: string;
+}
+
+export function detailTypeOf(event: IncomingBusEvent): string | undefined {
+  return event['detail-type'] ?? event.detailType;
+}
+
+/** The detail as an object: EventBridge hands it over parsed; a string is tolerated for hand-made test events. */
+export function detailOf(event: IncomingBusEvent): unknown {
+  return typeof event.detail === 'string' ? (JSON.parse(event.detail) as unknown) : event.detail;
 }
 
 export function toEventBridgeEnvelope<D>(event: PbxEvent<D>, id: string, where = { account: '000000000000', region: 'local' }): EventBridgeEnvelope<D> {

@@ -14,8 +14,10 @@ import { limitReply } from './limit-replies.js';
 
 export interface CallLimitsInput {
   callId: string;
-  caller: UserAccount;
-  callee: UserAccount;
+  /** Absent for a call coming in from a trunk (nobody of this PBX calls). */
+  caller?: UserAccount;
+  /** Absent for a call going out through a trunk (nobody of this PBX is called). */
+  callee?: UserAccount;
   /** The edge carrying the call: the slots' lease. */
   edge: EdgeIdentity;
   /** Epoch ms. */
@@ -36,6 +38,11 @@ export function limitsOf(user: Pick<UserAccount, 'maxCalls' | 'maxOutgoingCalls'
   };
 }
 
+/** Gives back slots taken by takeCallLimits (a call refused later, e.g. every trunk full). */
+export async function releaseCallLimits(store: CallSlotStore, slots: readonly CallSlot[], callId: string): Promise<void> {
+  for (const slot of slots) await releaseCallSlot(store, slot, callId);
+}
+
 export async function takeCallLimits(store: CallSlotStore, input: CallLimitsInput): Promise<CallLimitsResult> {
   const { callId, caller, callee, edge, now } = input;
   const taken: CallSlot[] = [];
@@ -52,16 +59,20 @@ export async function takeCallLimits(store: CallSlotStore, input: CallLimitsInpu
   };
 
   try {
-    const callerRefused = await take(caller, 'out');
-    if (callerRefused) return { ok: false, reply: callerRefused };
-    taken.push({ tenantId: caller.tenantId, ext: caller.ext });
-    const calleeRefused = await take(callee, 'in');
-    if (calleeRefused) {
-      await giveBack();
-      return { ok: false, reply: calleeRefused };
+    if (caller) {
+      const callerRefused = await take(caller, 'out');
+      if (callerRefused) return { ok: false, reply: callerRefused };
+      taken.push({ tenantId: caller.tenantId, ext: caller.ext });
     }
-    // A user calling itself holds both entries in one slot item, released together.
-    if (callee.ext !== caller.ext || callee.tenantId !== caller.tenantId) taken.push({ tenantId: callee.tenantId, ext: callee.ext });
+    if (callee) {
+      const calleeRefused = await take(callee, 'in');
+      if (calleeRefused) {
+        await giveBack();
+        return { ok: false, reply: calleeRefused };
+      }
+      // A user calling itself holds both entries in one slot item, released together.
+      if (!caller || callee.ext !== caller.ext || callee.tenantId !== caller.tenantId) taken.push({ tenantId: callee.tenantId, ext: callee.ext });
+    }
     return { ok: true, slots: taken };
   } catch (err) {
     if (!(err instanceof CallSlotConflictError)) throw err;

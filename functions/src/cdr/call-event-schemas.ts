@@ -34,6 +34,8 @@ export const callAttemptSchema = z.object({
   edgeId: z.string().min(1),
   bootId: z.string().min(1),
   slots: z.array(z.object({ tenantId: z.string().min(1), ext: z.string().min(1) })).optional(),
+  trunkId: z.string().min(1).optional(),
+  trunkSlots: z.array(z.object({ tenantId: z.string().min(1), trunkId: z.string().min(1), direction: z.enum(['in', 'out']) })).optional(),
 }) satisfies z.ZodType<CallAttemptDetail, unknown>;
 
 export const callAlertSchema = z.object({
@@ -65,6 +67,7 @@ export const callEndSchema = z.object({
   status: z.number().int().min(0).max(699),
   hangupBy: z.enum(['caller', 'callee', 'system']),
   reason: z.string().optional(),
+  trunkId: z.string().min(1).optional(),
 }) satisfies z.ZodType<CallEndDetail, unknown>;
 
 const SCHEMAS: Record<CallEventType, z.ZodType> = {

@@ -11,7 +11,7 @@
  * Detail types are object type aliases, not interfaces, so they are
  * assignable to PbxEvent's `Record<string, unknown>` detail.
  */
-import type { CallDirection, CallParty, CallSlot } from '../contracts.js';
+import type { CallDirection, CallParty, CallSlot, TrunkSlot } from '../contracts.js';
 import type { PbxEvent } from '../bus/pbx-event.js';
 
 /** How a call ended (MSS CDR "disposition"). */
@@ -36,6 +36,10 @@ export type CallAttemptDetail = {
   bootId: string;
   /** The slots authorize-call took (call.slots), released by the reaper if the edge dies mid-call. */
   slots?: CallSlot[];
+  /** The trunk the call arrived on / first left through (RoutedCall.trunkId). */
+  trunkId?: string;
+  /** Trunk slots taken for the call (RoutedCall.trunkSlots); kept on the CDR like `slots`. */
+  trunkSlots?: TrunkSlot[];
 };
 
 /** First provisional response with a To tag (180 Ringing or 183 Session Progress). */
@@ -72,6 +76,8 @@ export type CallEndDetail = {
   hangupBy: HangupBy;
   /** Free text for admins, e.g. the Reason header (RFC 3326) or 'edge lost'. */
   reason?: string;
+  /** The trunk the call ended on: after an outbound failover, not the attempt's first trunk. */
+  trunkId?: string;
 };
 
 export interface CallEventDetails {

@@ -11,6 +11,9 @@
  * - call.attempt only fills what is absent (if_not_exists): before the end
  *   it opens the record, after the end it adds only what the end does not
  *   carry (edgeId, bootId, slots) and never reopens it.
+ * - trunkId: the end's wins (after an outbound failover the call ended on
+ *   another trunk than the attempt's first); an end without one leaves the
+ *   attempt's, so it is `end.trunkId ?? attempt.trunkId` in every order.
  * - call.alert and call.answer only touch an open record, and only move
  *   their time earlier, so duplicates and late arrivals change nothing and
  *   whichever alert comes first the earliest one stays.
@@ -61,6 +64,8 @@ function attemptWrite(d: CallAttemptDetail): CdrWrite {
       edgeId: d.edgeId,
       bootId: d.bootId,
       slots: d.slots,
+      trunkId: d.trunkId,
+      trunkSlots: d.trunkSlots,
     }),
     remove: [],
   };
@@ -107,6 +112,7 @@ function endWrite(d: CallEndDetail): CdrWrite {
     status: d.status,
     hangupBy: d.hangupBy,
     reason: d.reason,
+    trunkId: d.trunkId,
     ...callDurations(d),
     gsi1pk: cdrIndexPartition(d.tenantId),
     gsi1sk: cdrIndexSort(d.startTime, d.callId),

@@ -2,7 +2,7 @@
  * A call detail record: one per call, built from the call events
  * (call-events.ts) in whatever order they arrive. Pure types and maths.
  */
-import type { CallDirection, CallParty, CallSlot } from '../contracts.js';
+import type { CallDirection, CallParty, CallSlot, TrunkSlot } from '../contracts.js';
 import type { AnsweredBy, CallDisposition, HangupBy } from './call-events.js';
 
 export type CdrState = 'open' | 'closed';
@@ -38,6 +38,10 @@ export interface CdrRecord {
   edgeId?: string;
   bootId?: string;
   slots?: CallSlot[];
+  /** The SIP trunk of the call (inbound: where it arrived; outbound: the one it ended on). */
+  trunkId?: string;
+  /** Trunk slots the call took (from call.attempt). */
+  trunkSlots?: TrunkSlot[];
   /** Secondary index for reports: CDR#<tenantId> / <startTime>#<callId> (Query by time range). */
   gsi1pk?: string;
   gsi1sk?: string;

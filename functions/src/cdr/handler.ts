@@ -10,31 +10,19 @@
  * sends it to the dead-letter queue, where an admin can see it.
  */
 import middy from '@middy/core';
+import { detailOf, detailTypeOf, type IncomingBusEvent } from '../bus/event-routes.js';
 import { memoizeByEnv, STORE_ENV, storesFromEnv } from '../runtime-deps.js';
 import { isCallEventType, parseCallEvent } from './call-event-schemas.js';
 import { recordCallEvent, type CdrDeps, type RecordCallEventResult } from './record-call-event.js';
 
-/** EventBridge's envelope or the in-process PbxEvent. */
-export interface IncomingBusEvent {
-  source?: string;
-  'detail-type'?: string;
-  detailType?: string;
-  detail?: unknown;
-  time?: string;
-}
+export { detailTypeOf, type IncomingBusEvent };
 
 export type CdrHandlerResult = RecordCallEventResult | { ignored: true; detailType: string | undefined };
-
-export function detailTypeOf(event: IncomingBusEvent): string | undefined {
-  return event['detail-type'] ?? event.detailType;
-}
 
 export async function handleBusEvent(event: IncomingBusEvent, deps: CdrDeps): Promise<CdrHandlerResult> {
   const detailType = detailTypeOf(event);
   if (!isCallEventType(detailType)) return { ignored: true, detailType };
-  // EventBridge hands `detail` over parsed; a string is tolerated for hand-made test events.
-  const detail = typeof event.detail === 'string' ? (JSON.parse(event.detail) as unknown) : event.detail;
-  return recordCallEvent(parseCallEvent(detailType, detail), deps);
+  return recordCallEvent(parseCallEvent(detailType, detailOf(event)), deps);
 }
 
 export function createCdrHandler(deps: CdrDeps | (() => CdrDeps)) {

@@ -14,11 +14,12 @@ export function createReaperHandler(deps: ReaperDeps | (() => ReaperDeps)) {
 
 /** reaper dependencies from the environment, rebuilt only when a store variable changes. */
 export const reaperDepsFromEnv = memoizeByEnv(STORE_ENV, (env): ReaperDeps => {
-  const { edges, cdrs, callSlots } = storesFromEnv(env);
+  const { edges, cdrs, callSlots, trunkUsage } = storesFromEnv(env);
   return {
     edges,
     cdrs,
     slots: callSlots,
+    trunkUsage,
     now: systemClock,
     // Never credentials here: only ids of the call and the error message.
     onError: (err, call) =>

@@ -39,8 +39,9 @@ export interface ReaperDeps {
   slots: CallSlotStore;
   /**
    * Trunk slots (issue 3): leases of dead or restarted edges are released,
-   * within the same bound as calls (heartbeat TTL + reaper period). Optional
-   * until the trunk path is wired.
+   * within the same bound as calls (heartbeat TTL + reaper period). The
+   * scheduled reaper always has it (handler.ts); optional for callers that
+   * reap calls only.
    */
   trunkUsage?: Pick<TrunkUsageStore, 'reclaimDeadLeases'>;
   /** Epoch ms. */

@@ -17,6 +17,9 @@ export function createReleaseCallHandler(deps: ReleaseCallDeps | (() => ReleaseC
 }
 
 /** release-call dependencies from the environment, rebuilt only when a store variable changes. */
-export const releaseCallDepsFromEnv = memoizeByEnv(STORE_ENV, (env): ReleaseCallDeps => ({ slots: storesFromEnv(env).callSlots }));
+export const releaseCallDepsFromEnv = memoizeByEnv(STORE_ENV, (env): ReleaseCallDeps => {
+  const { callSlots, trunkUsage } = storesFromEnv(env);
+  return { slots: callSlots, trunkUsage };
+});
 
 export const handler = createReleaseCallHandler(() => releaseCallDepsFromEnv());

@@ -52,6 +52,7 @@ const CDR_COLUMNS = [
   'talkSeconds',
   'reason',
   'state',
+  'trunkId',
 ] as const;
 
 export function cdrCsv(cdrs: readonly CdrRecord[]): string {

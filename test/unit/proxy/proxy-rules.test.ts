@@ -62,9 +62,16 @@ describe('loose routing (RFC 3261 §16.4, §16.12)', () => {
   });
 
   it('sends a request from the caller (its From tag) to the callee side, and one from the callee back to the caller', () => {
-    expect(nextHop(request(), [rr])).toEqual({ protocol: 'ws', address: '127.0.0.1', port: 40000, flowId: 'ws-1' });
+    expect(nextHop(request(), [rr])).toEqual({ dest: { protocol: 'ws', address: '127.0.0.1', port: 40000, flowId: 'ws-1' }, cseqOffset: 0 });
     const fromCallee = request(INVITE.replace('From: <sip:2001@acme.test>;tag=caller-tag', 'From: <sip:2002@acme.test>;tag=callee-tag'));
-    expect(nextHop(fromCallee, [rr])).toEqual({ protocol: 'udp', address: '127.0.0.1', port: 5070 });
+    expect(nextHop(fromCallee, [rr])).toEqual({ dest: { protocol: 'udp', address: '127.0.0.1', port: 5070 }, cseqOffset: 0 });
+  });
+
+  it('renumbers only the caller\'s requests when the trunk leg answered a carrier challenge (CSeq offset in the token)', () => {
+    const challenged = { ...rr, s: 1 };
+    expect(nextHop(request(), [challenged])?.cseqOffset).toBe(1);
+    const fromCallee = request(INVITE.replace('From: <sip:2001@acme.test>;tag=caller-tag', 'From: <sip:2002@acme.test>;tag=callee-tag'));
+    expect(nextHop(fromCallee, [challenged])?.cseqOffset).toBe(0);
   });
 });
 

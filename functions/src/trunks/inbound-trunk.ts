@@ -1,0 +1,74 @@
+/**
+ * Which trunk an out-of-dialog request came in on, if any (issue "SIP
+ * trunks", inbound):
+ *
+ * - IP-trusted trunk: the carrier is known by its source address AND port
+ *   (MSS "IP trunk"); carriers sharing an address between tenants are told
+ *   apart by the called number (TrunkReader.findTrunkBySource).
+ * - Registering external line: the carrier sends the call to the Contact
+ *   this PBX registered (edge/src/trunks/register-request.ts: the account at
+ *   our address), so the Request-URI user is the line's account; the call must
+ *   also come from the carrier's host (or its outbound proxy) — any port, as
+ *   carriers send from a pool of ports.
+ *
+ * Anything else is not a trunk call, whatever its From claims: it goes down
+ * the user path and is challenged (407), so an unknown source cannot reach a
+ * DID without credentials.
+ *
+ * The called number: the Request-URI user for an IP trunk (carriers send the
+ * DID there); for a registered line the Request-URI user is our account, so
+ * the To user carries the DID.
+ */
+import { lookup } from 'node:dns/promises';
+import { isIP } from 'node:net';
+import type { Source } from '../../../edge/src/transport/types.js';
+import { normalizeDomain } from '../store/keys.js';
+import type { TrunkReader } from './trunk-repository.js';
+import type { Trunk } from './trunk.js';
+
+export interface InboundTrunkCall {
+  trunk: Trunk;
+  /** The number the carrier called (a DID of the trunk, or not). */
+  calledNumber: string;
+}
+
+/** Addresses a host name stands for (IP literals as they are). */
+export type HostResolver = (host: string) => Promise<string[]>;
+
+const bare = (host: string): string => normalizeDomain(host).replace(/^\[|\]$/g, '');
+
+export const dnsResolver: HostResolver = async (host) => {
+  const h = bare(host);
+  if (isIP(h)) return [h];
+  try {
+    return (await lookup(h, { all: true })).map((a) => a.address);
+  } catch {
+    return [];
+  }
+};
+
+async function comesFrom(trunk: Pick<Trunk, 'host' | 'outboundProxy'>, address: string, resolve: HostResolver): Promise<boolean> {
+  const source = bare(address);
+  for (const host of [trunk.host, trunk.outboundProxy?.host]) {
+    if (host === undefined) continue;
+    if ((await resolve(host)).some((a) => bare(a) === source)) return true;
+  }
+  return false;
+}
+
+export async function findInboundTrunk(
+  trunks: Pick<TrunkReader, 'findTrunkBySource' | 'listRegisteringTrunks'>,
+  source: Source,
+  called: { requestUser: string; toUser: string | undefined },
+  resolve: HostResolver = dnsResolver,
+): Promise<InboundTrunkCall | undefined> {
+  const ipTrunk = await trunks.findTrunkBySource(source.address, source.port, called.requestUser);
+  if (ipTrunk) return { trunk: ipTrunk, calledNumber: called.requestUser };
+
+  const lines = (await trunks.listRegisteringTrunks()).filter((t) => t.username !== undefined && t.username === called.requestUser);
+  for (const line of lines) {
+    if (!(await comesFrom(line, source.address, resolve))) continue;
+    return { trunk: line, calledNumber: called.toUser ?? called.requestUser };
+  }
+  return undefined;
+}
