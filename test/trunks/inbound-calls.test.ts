@@ -5,17 +5,12 @@ import { runSipp, type SippResult } from '../support/sipp.js';
 import { registerSippDevice, runUas } from '../support/sipp-devices.js';
 import { listCdrs, waitForCdr } from '../support/store-inspect.js';
 import { startTestStack, TEST_SEED, type TestStack } from '../support/test-stack.js';
+import { trunkUsage as sharedUsage, type TrunkUsage } from './trunk-stack.js';
 
 const DOMAIN = 'acme.test';
 const CARRIER_CALLER = '+15557654321';
 const DID = '5551000';
 const PASSWORDS: Record<string, string> = Object.fromEntries(TEST_SEED.tenants[0].users.map((u) => [u.ext, u.password]));
-
-interface TrunkUsage {
-  in: number;
-  out: number;
-  total: number;
-}
 
 /** "OUTCOME: <status>" lines the carrier scenario logs, one per call. */
 const outcomes = (run: SippResult): string[] => [...run.log.matchAll(/OUTCOME: (\d{3})/g)].map((m) => m[1]);
@@ -70,16 +65,7 @@ describe.runIf(hasTool('sipp'))('inbound calls on an IP trunk (SIPp carrier → 
     };
   }
 
-  async function trunkUsage(trunkId: string): Promise<TrunkUsage> {
-    const res = await fetch(`http://127.0.0.1:${stack.httpPort}/api/v1/tenants/acme/trunks`, {
-      headers: { authorization: `Bearer ${stack.adminToken.token}` },
-    });
-    expect(res.status, await res.clone().text()).toBe(200);
-    const body = (await res.json()) as { trunks: { id: string; usage: TrunkUsage }[] };
-    const trunk = body.trunks.find((t) => t.id === trunkId);
-    if (!trunk) throw new Error(`GET /trunks lists no ${trunkId}: ${JSON.stringify(body)}`);
-    return trunk.usage;
-  }
+  const trunkUsage = (trunkId: string) => sharedUsage(stack, trunkId);
 
   beforeAll(async () => {
     carrierPort = await freePort();

@@ -4,15 +4,10 @@ import { hasTool } from '../support/require-tool.js';
 import { runSipp, type SippResult } from '../support/sipp.js';
 import { registerSippDevice, runUas } from '../support/sipp-devices.js';
 import { startTestStack, TEST_SEED, type TestStack } from '../support/test-stack.js';
+import { trunkUsage as sharedUsage, waitForUsage as sharedWait, type TrunkUsage } from './trunk-stack.js';
 
 const DOMAIN = 'acme.test';
 const PASSWORDS: Record<string, string> = Object.fromEntries(TEST_SEED.tenants[0].users.map((u) => [u.ext, u.password]));
-
-interface TrunkUsage {
-  in: number;
-  out: number;
-  total: number;
-}
 
 /** "OUTCOME: <status>" lines the carrier scenario logs, one per call, sorted so a burst compares as a multiset. */
 const outcomes = (run: SippResult): string[] => [...run.log.matchAll(/OUTCOME: (\d{3})/g)].map((m) => m[1]).sort();
@@ -61,26 +56,9 @@ describe.runIf(hasTool('sipp'))('inbound trunk call limits (SIPp carrier bursts 
     };
   }
 
-  async function trunkUsage(trunkId: string): Promise<TrunkUsage> {
-    const res = await fetch(`http://127.0.0.1:${stack.httpPort}/api/v1/tenants/acme/trunks`, {
-      headers: { authorization: `Bearer ${stack.adminToken.token}` },
-    });
-    expect(res.status, await res.clone().text()).toBe(200);
-    const body = (await res.json()) as { trunks: { id: string; usage: TrunkUsage }[] };
-    const trunk = body.trunks.find((t) => t.id === trunkId);
-    if (!trunk) throw new Error(`GET /trunks lists no ${trunkId}: ${JSON.stringify(body)}`);
-    return trunk.usage;
-  }
+  const trunkUsage = (trunkId: string) => sharedUsage(stack, trunkId);
 
-  /** Polls until `match` holds (slots are released asynchronously after the BYE) or the time is up. */
-  async function waitForUsage(trunkId: string, match: (u: TrunkUsage) => boolean, timeoutMs = 3000): Promise<TrunkUsage> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const usage = await trunkUsage(trunkId);
-      if (match(usage) || Date.now() > deadline) return usage;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
+  const waitForUsage = (trunkId: string, match: (u: TrunkUsage) => boolean, timeoutMs = 3000) => sharedWait(stack, trunkId, match, timeoutMs);
 
   beforeAll(async () => {
     carrierPorts.limited = await freePort();

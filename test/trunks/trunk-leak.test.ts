@@ -9,6 +9,7 @@ import { runSipp, type SippResult } from '../support/sipp.js';
 import { waitForCdr } from '../support/store-inspect.js';
 import { startTestStack, TEST_SEED, type TestStack } from '../support/test-stack.js';
 import { waitUntilUdpBound } from './udp-port-probe.js';
+import { trunkUsage as sharedUsage, waitForUsage as sharedWait, type TrunkUsage } from './trunk-stack.js';
 
 const DOMAIN = 'acme.test';
 const PASSWORDS: Record<string, string> = Object.fromEntries(TEST_SEED.tenants[0].users.map((u) => [u.ext, u.password]));
@@ -16,12 +17,6 @@ const PASSWORDS: Record<string, string> = Object.fromEntries(TEST_SEED.tenants[0
 const FAST = { PBX_HEARTBEAT_SECONDS: '1', PBX_REAPER_INTERVAL_SECONDS: '1' };
 /** Generous against the documented bound (3 × heartbeat + reaper period = 4 s here): the test proves the slot comes back, not how fast. */
 const RECLAIM_DEADLINE_MS = 20_000;
-
-interface TrunkUsage {
-  in: number;
-  out: number;
-  total: number;
-}
 
 const outcomes = (run: SippResult): string[] => [...run.log.matchAll(/OUTCOME: (\d{3})/g)].map((m) => m[1]);
 
@@ -39,25 +34,9 @@ describe.runIf(hasTool('sipp'))('a trunk slot held by an edge that is SIGKILLed'
   let doomedHttpPort: number;
   let carrierPort: number;
 
-  async function trunkUsage(): Promise<TrunkUsage> {
-    const res = await fetch(`http://127.0.0.1:${survivor.httpPort}/api/v1/tenants/acme/trunks`, {
-      headers: { authorization: `Bearer ${survivor.adminToken.token}` },
-    });
-    expect(res.status, await res.clone().text()).toBe(200);
-    const body = (await res.json()) as { trunks: { id: string; usage: TrunkUsage }[] };
-    const trunk = body.trunks.find((t) => t.id === 'carrier1');
-    if (!trunk) throw new Error(`GET /trunks lists no carrier1: ${JSON.stringify(body)}`);
-    return trunk.usage;
-  }
+  const trunkUsage = () => sharedUsage(survivor, 'carrier1');
 
-  async function waitForUsage(match: (u: TrunkUsage) => boolean, timeoutMs: number): Promise<TrunkUsage> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const usage = await trunkUsage();
-      if (match(usage) || Date.now() > deadline) return usage;
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  }
+  const waitForUsage = (match: (u: TrunkUsage) => boolean, timeoutMs: number) => sharedWait(survivor, 'carrier1', match, timeoutMs);
 
   /** The carrier answers one call on its trunk address and holds it until the caller hangs up (or it is stopped). */
   async function carrierAnswering(signal?: AbortSignal): Promise<{ result: Promise<SippResult> }> {

@@ -7,16 +7,11 @@ import { hasTool } from '../support/require-tool.js';
 import { runSipp, type SippResult } from '../support/sipp.js';
 import { startTestStack, TEST_SEED, type TestStack } from '../support/test-stack.js';
 import { waitUntilUdpBound } from './udp-port-probe.js';
+import { trunkUsage as sharedUsage, waitForUsage as sharedWait, type TrunkUsage } from './trunk-stack.js';
 
 const DOMAIN = 'acme.test';
 const PASSWORDS: Record<string, string> = Object.fromEntries(TEST_SEED.tenants[0].users.map((u) => [u.ext, u.password]));
 const LIMIT = 3;
-
-interface TrunkUsage {
-  in: number;
-  out: number;
-  total: number;
-}
 
 /** "OUTCOME: <status>" lines the caller scenario logs, one per call. */
 const outcomes = (run: SippResult): string[] => [...run.log.matchAll(/OUTCOME: (\d{3})/g)].map((m) => m[1]);
@@ -36,25 +31,9 @@ describe.runIf(hasTool('sipp'))('trunk limits across two edges on one store', ()
   let edge2: TestStack;
   let carrierPort: number;
 
-  async function trunkUsage(via: TestStack, trunkId: string): Promise<TrunkUsage> {
-    const res = await fetch(`http://127.0.0.1:${via.httpPort}/api/v1/tenants/acme/trunks`, {
-      headers: { authorization: `Bearer ${via.adminToken.token}` },
-    });
-    expect(res.status, await res.clone().text()).toBe(200);
-    const body = (await res.json()) as { trunks: { id: string; usage: TrunkUsage }[] };
-    const trunk = body.trunks.find((t) => t.id === trunkId);
-    if (!trunk) throw new Error(`GET /trunks lists no ${trunkId}: ${JSON.stringify(body)}`);
-    return trunk.usage;
-  }
+  const trunkUsage = (via: TestStack, trunkId: string) => sharedUsage(via, trunkId);
 
-  async function waitForUsage(via: TestStack, match: (u: TrunkUsage) => boolean, timeoutMs: number): Promise<TrunkUsage> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const usage = await trunkUsage(via, 'carrier1');
-      if (match(usage) || Date.now() > deadline) return usage;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
+  const waitForUsage = (via: TestStack, match: (u: TrunkUsage) => boolean, timeoutMs: number) => sharedWait(via, 'carrier1', match, timeoutMs);
 
   /** `calls` outbound calls of `ext` through `edge`, started 20 ms apart, each held `talk` ms when answered. */
   const dialOut = (edge: TestStack, ext: string, calls: number, talk: string) =>
