@@ -30,6 +30,13 @@ describe('report CSV', () => {
 
   it('writes CDRs with caller and callee extensions', () => {
     const csv = cdrCsv([{ tenantId: 'acme', callId: 'c1', caller: { ext: '1001' }, callee: { ext: '1002' }, disposition: 'busy', status: 486 }]);
-    expect(csv.split('\r\n')[1]).toBe('c1,,1001,1002,,,,,busy,486,,,,,');
+    expect(csv.split('\r\n')[1]).toBe('c1,,1001,1002,,,,,busy,486,,,,,,');
+  });
+
+  it('names the trunk of a trunk call in the last column', () => {
+    const csv = cdrCsv([{ tenantId: 'acme', callId: 'c2', direction: 'outbound', caller: { ext: '1001' }, callee: { ext: '95550123' }, trunkId: 'carrier1', disposition: 'answered', status: 200 }]);
+    const [header, row] = csv.split('\r\n');
+    expect(header!.split(',').at(-1)).toBe('trunkId');
+    expect(row!.split(',').at(-1)).toBe('carrier1');
   });
 });
