@@ -5,6 +5,7 @@
  */
 import type { SipHeader, SipRequest } from '../../sip/message.js';
 import type { Source } from '../../edge/src/transport/types.js';
+import type { Trunk } from './trunks/trunk.js';
 
 /** Identifies the edge instance that received a message. */
 export interface EdgeIdentity {
@@ -186,23 +187,14 @@ export interface TakeTrunkSlotEvent {
 export type TakeTrunkSlotResult = { ok: true; slot: TrunkSlot } | { ok: false; reason: string };
 
 /** A registering trunk ("external line") as the edge needs it to keep it registered. */
-export interface TrunkLine {
-  tenantId: string;
-  id: string;
+export type TrunkLine = Pick<
+  Trunk,
+  'tenantId' | 'id' | 'host' | 'port' | 'transport' | 'username' | 'authUser' | 'password' | 'domain' | 'expires' | 'outboundProxy'
+> & {
   kind: 'register';
-  host: string;
-  port: number;
-  transport: 'udp' | 'tcp';
-  username?: string;
-  authUser?: string;
-  /** Needed to answer the carrier's challenges; never logged. */
-  password?: string;
-  domain?: string;
-  expires: number;
-  outboundProxy?: { host: string; port: number };
-  /** gVarSipRegSameDialog that applies to this line (trunk → tenant → system → 1). */
+  /** gVarSipRegSameDialog that applies to this line (trunk → tenant → system → 1). The password is never logged. */
   regSameDialog: 0 | 1;
-}
+};
 
 /** Every registering trunk of every tenant (the edges poll it). */
 export interface TrunkLinesEvent {

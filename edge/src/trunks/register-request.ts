@@ -8,6 +8,7 @@
  */
 import { newBranch, newCallId, newTag, type SipRequest } from '../../../sip/index.js';
 import type { Trunk } from '../../../functions/src/trunks/trunk.js';
+import { trunkDomainOf } from '../../../functions/src/trunks/trunk-leg.js';
 import { VIA_TRANSPORT, type TransportProtocol } from '../transport/types.js';
 
 /**
@@ -62,9 +63,7 @@ export interface LocalContact {
 export type RegisterTrunk = Pick<Trunk, 'host' | 'port' | 'username' | 'domain'>;
 
 /** The carrier's domain: the Request-URI host and the host of From/To (MSS: domain, else the host). */
-export function trunkDomain(trunk: RegisterTrunk): string {
-  return trunk.domain && trunk.domain !== '' ? trunk.domain : trunk.host;
-}
+export const trunkDomain: (trunk: RegisterTrunk) => string = trunkDomainOf;
 
 /** Request-URI of the REGISTER: the registrar's domain, no user part (RFC 3261 §10.2). */
 export function registerUri(trunk: RegisterTrunk): string {

@@ -19,7 +19,6 @@ import type { AuthOutcome, AuthorizeCallEvent, AuthorizeCallResult, CallParty, C
 import { failToBanOutcome } from '../ban/failure-outcome.js';
 import { recordAuthOutcome, type FailToBanDeps } from '../ban/record-auth-failure.js';
 import { takeCallLimits } from '../calls/call-limits.js';
-import { EdgeLiveness } from '../calls/edge-liveness.js';
 import type { Tenant } from '../directory/tenant.js';
 import type { UserAccount } from '../directory/user-account.js';
 import { candidateExtensions, DEFAULT_DIAL_PLAN, resolveDialPlan, resolveTrunkRoutes, type DialPlan } from '../dial-plan/dial-plan.js';
@@ -32,9 +31,9 @@ import type { EdgeRegistry } from '../store/edge-registry.js';
 import type { TrunkUsageStore } from '../store/trunk-usage-repository.js';
 import { findInboundTrunk, type HostResolver } from '../trunks/inbound-trunk.js';
 import type { TrunkReader } from '../trunks/trunk-repository.js';
-import { needsOtherEdges, selectTargets } from './call-targets.js';
 import { readCallRequest } from './call-request.js';
 import { authorizeInboundTrunkCall } from './inbound-trunk-call.js';
+import { liveTargets } from './live-targets.js';
 import { authorizeOutboundTrunkCall } from './outbound-trunk-call.js';
 
 export interface AuthorizeCallDeps {
@@ -154,11 +153,7 @@ export async function authorizeCall(event: AuthorizeCallEvent, deps: AuthorizeCa
   const callee = users.get(route.ext)!;
 
   // targets: the callee's live devices whose path still exists (RFC 3261 §16.5).
-  let liveness: Promise<EdgeLiveness> | undefined;
-  const loadLiveness = (): Promise<EdgeLiveness> =>
-    (liveness ??= deps.edges.listEdges(now).then((edges) => new EdgeLiveness(edges, now, edge)));
-  const { bindings } = await deps.bindings.loadBindings({ tenantId: auth.tenant.id, ext: callee.ext }, now);
-  const targets = selectTargets(bindings, edge, needsOtherEdges(bindings, edge) ? await loadLiveness() : new EdgeLiveness([], now, edge));
+  const { targets, liveness: loadLiveness } = await liveTargets(deps, edge, { tenantId: auth.tenant.id, ext: callee.ext }, now);
   // RFC 3261 §21.4.18: a known user that is not reachable right now.
   if (targets.length === 0) return refuseCall(reply(480, 'Temporarily Unavailable'), party(callee), 'failed');
 

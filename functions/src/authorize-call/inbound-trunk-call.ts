@@ -11,7 +11,7 @@
  * when a later step refuses the call, so a refused call holds nothing.
  */
 import type { AuthorizeCallEvent, AuthorizeCallResult, CallParty, CallSlot, SipReply, TrunkSlot } from '../contracts.js';
-import { takeCallLimits } from '../calls/call-limits.js';
+import { SLOTS_BUSY_REPLY, takeCallLimits } from '../calls/call-limits.js';
 import { releaseTrunkSlot, takeTrunkSlot } from '../trunks/trunk-admission.js';
 import type { InboundTrunkCall } from '../trunks/inbound-trunk.js';
 import { TrunkUsageConflictError } from '../store/trunk-usage-repository.js';
@@ -19,10 +19,7 @@ import type { CallRequest } from './call-request.js';
 import type { AuthorizeCallDeps } from './authorize-call.js';
 import { liveTargets } from './live-targets.js';
 
-const reply = (status: number, reason: string, headers: SipReply['headers'] = []): SipReply => ({ status, reason, headers });
-
-/** RFC 3261 §21.5.1 with Retry-After: the counters could not be committed, try again shortly. */
-const BUSY_STORE_REPLY = reply(500, 'Server Internal Error', [{ name: 'Retry-After', value: '1' }]);
+const reply = (status: number, reason: string): SipReply => ({ status, reason, headers: [] });
 
 export async function authorizeInboundTrunkCall(
   event: AuthorizeCallEvent,
@@ -54,7 +51,7 @@ export async function authorizeInboundTrunkCall(
     try {
       admission = await takeTrunkSlot(deps.trunkUsage, trunk, 'in', req.callId, event.edge, now);
     } catch (err) {
-      if (err instanceof TrunkUsageConflictError) return refuse(BUSY_STORE_REPLY, callee, 'rejected');
+      if (err instanceof TrunkUsageConflictError) return refuse(SLOTS_BUSY_REPLY, callee, 'rejected');
       throw err;
     }
     if (!admission.ok) {

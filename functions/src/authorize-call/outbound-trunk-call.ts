@@ -11,7 +11,7 @@
  * one trunk slot at a time. Only INVITEs go out through trunks.
  */
 import type { AuthorizeCallEvent, AuthorizeCallResult, CallParty, SipReply, TrunkLeg } from '../contracts.js';
-import { releaseCallLimits, takeCallLimits } from '../calls/call-limits.js';
+import { releaseCallLimits, SLOTS_BUSY_REPLY, takeCallLimits } from '../calls/call-limits.js';
 import { EdgeLiveness } from '../calls/edge-liveness.js';
 import type { UserAccount } from '../directory/user-account.js';
 import type { TrunkChoice } from '../dial-plan/dial-plan.js';
@@ -21,8 +21,6 @@ import { buildTrunkLeg } from '../trunks/trunk-leg.js';
 import type { Trunk } from '../trunks/trunk.js';
 import type { AuthorizeCallDeps } from './authorize-call.js';
 import type { CallRequest } from './call-request.js';
-
-const BUSY_STORE_REPLY: SipReply = { status: 500, reason: 'Server Internal Error', headers: [{ name: 'Retry-After', value: '1' }] };
 
 export interface OutboundTrunkCall {
   caller: UserAccount;
@@ -73,7 +71,7 @@ export async function authorizeOutboundTrunkCall(
     } catch (err) {
       if (!(err instanceof TrunkUsageConflictError)) throw err;
       await releaseCallLimits(deps.slots, limits.slots, req.callId);
-      return refuse(BUSY_STORE_REPLY, trunk.id);
+      return refuse(SLOTS_BUSY_REPLY, trunk.id);
     }
     if (!admission.ok) {
       refused.push(admission);

@@ -28,8 +28,8 @@ export interface CallLimitsInput {
 
 export type CallLimitsResult = { ok: true; slots: CallSlot[] } | { ok: false; reply: SipReply };
 
-/** RFC 3261 §21.5.1 with Retry-After: the slots could not be committed, try again shortly. */
-const SLOTS_BUSY_REPLY: SipReply = { status: 500, reason: 'Server Internal Error', headers: [{ name: 'Retry-After', value: '1' }] };
+/** RFC 3261 §21.5.1 with Retry-After: the slots (call or trunk) could not be committed, try again shortly. */
+export const SLOTS_BUSY_REPLY: SipReply = { status: 500, reason: 'Server Internal Error', headers: [{ name: 'Retry-After', value: '1' }] };
 
 export function limitsOf(user: Pick<UserAccount, 'maxCalls' | 'maxOutgoingCalls'>): CallLimits {
   return {
