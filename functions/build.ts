@@ -14,19 +14,19 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 /** Entry point of each function, relative to the repository root. */
 /** Edge-invoked functions (FunctionName) and bus/schedule/HTTP-triggered ones (cdr, reaper, …). */
 export const FUNCTION_ENTRIES: Record<string, string> = {
-  register: 'functions/src/register/handler.ts',
-  'flow-closed': 'functions/src/flow-closed/handler.ts',
-  'authorize-call': 'functions/src/authorize-call/handler.ts',
-  'release-call': 'functions/src/release-call/handler.ts',
-  'edge-heartbeat': 'functions/src/edge-heartbeat/handler.ts',
-  'take-trunk-slot': 'functions/src/take-trunk-slot/handler.ts',
-  'trunk-lines': 'functions/src/trunk-lines/handler.ts',
-  'trunk-lease': 'functions/src/trunk-lease/handler.ts',
-  cdr: 'functions/src/cdr/handler.ts',
-  'trunk-status': 'functions/src/trunk-status/handler.ts',
-  reaper: 'functions/src/reaper/handler.ts',
-  rollup: 'functions/src/rollup/handler.ts',
-  'admin-api': 'functions/src/admin-api/handler.ts',
+  register: 'functions/src/registration/register-handler.ts',
+  'flow-closed': 'functions/src/registration/flow-closed-handler.ts',
+  'authorize-call': 'functions/src/calls/authorize-call-handler.ts',
+  'release-call': 'functions/src/calls/release-call-handler.ts',
+  'edge-heartbeat': 'functions/src/edges/edge-heartbeat-handler.ts',
+  'take-trunk-slot': 'functions/src/trunks/take-trunk-slot-handler.ts',
+  'trunk-lines': 'functions/src/trunks/trunk-lines-handler.ts',
+  'trunk-lease': 'functions/src/trunks/trunk-lease-handler.ts',
+  cdr: 'functions/src/cdr/cdr-handler.ts',
+  'trunk-status': 'functions/src/trunks/trunk-status-handler.ts',
+  reaper: 'functions/src/edges/reaper-handler.ts',
+  rollup: 'functions/src/reports/rollup-handler.ts',
+  'admin-api': 'functions/src/admin-api/admin-api-handler.ts',
 };
 
 /**

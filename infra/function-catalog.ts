@@ -3,7 +3,7 @@
  * publishes to the bus, and what invokes it. The CDK app builds one Lambda,
  * its IAM policy, its environment and its trigger from each entry, so a new
  * function is one entry here (plus its handler in FUNCTION_ENTRIES or at
- * functions/src/<name>/handler.ts). Pure data: no CDK imports.
+ * functions/src/<feature>/<name>-handler.ts). Pure data: no CDK imports.
  *
  * IAM is least privilege by construction: a function gets exactly the
  * DynamoDB actions listed for it, on the PBX table and its indexes only.
@@ -38,7 +38,7 @@ export type PbxSchedule = { everyMinutes: number } | { hourlyAtMinute: number };
 export type FunctionTrigger =
   /** The edge calls it through the invoker port (Lambda Invoke in the cloud). */
   | 'edge'
-  /** Events routed to it by functions/src/bus/event-routes.ts (EventBridge rules in the cloud). */
+  /** Events routed to it by contracts/bus/event-routes.ts (EventBridge rules in the cloud). */
   | 'bus'
   /** The admin HTTP API (API Gateway in the cloud). */
   | 'http'
@@ -60,9 +60,11 @@ export interface CatalogEntry {
   timeoutSeconds?: number;
 }
 
-/** Where a function's handler lives: functions/build.ts when listed there, else the convention. */
+/** Where a function's handler lives: functions/build.ts lists every one (handlers sit in their feature's folder). */
 export function entryOf(name: string): string {
-  return (FUNCTION_ENTRIES as Record<string, string | undefined>)[name] ?? `functions/src/${name}/handler.ts`;
+  const entry = (FUNCTION_ENTRIES as Record<string, string | undefined>)[name];
+  if (entry === undefined) throw new Error(`function ${name} has no entry in functions/build.ts FUNCTION_ENTRIES`);
+  return entry;
 }
 
 /** A SIP transaction cannot wait long for a decision (RFC 3261 §17.1.2.2: Timer F is 32 s for the whole transaction). */
@@ -212,8 +214,8 @@ export const FUNCTION_CATALOG: readonly CatalogEntry[] = [
 /**
  * The only partitions the edge may read (IAM condition dynamodb:LeadingKeys),
  * so an edge never sees a digest HA1: the ban list its ban cache polls
- * (functions/src/ban/ban-repository.ts, pk BANS) and the fail-to-ban
- * settings (functions/src/ban/system-settings-repository.ts, pk SYSTEM).
+ * (functions/src/fail-to-ban/ban-repository.ts, pk BANS) and the fail-to-ban
+ * settings (functions/src/fail-to-ban/system-settings-repository.ts, pk SYSTEM).
  */
 export const EDGE_READABLE_PARTITIONS: readonly string[] = ['BANS', 'SYSTEM'];
 

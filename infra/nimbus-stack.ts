@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { CfnOutput, Stack, Tags, type StackProps } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import { Construct } from 'constructs';
-import { EVENT_ROUTES, type EventRoute } from '../functions/src/bus/event-routes.js';
+import { EVENT_ROUTES, type EventRoute } from '../contracts/bus/event-routes.js';
 import { AdminApi } from './admin-api.js';
 import { FUNCTION_CATALOG, type CatalogEntry } from './function-catalog.js';
 import { PbxData } from './pbx-data.js';

@@ -1,6 +1,6 @@
 /**
  * The PBX's data: the single table (built from the same definition the local
- * stack creates, infra/tables.ts) and the generated nonce secret. Grants go
+ * stack creates, contracts/store/tables.ts) and the generated nonce secret. Grants go
  * through grantTable so every policy lists exact actions.
  */
 import { RemovalPolicy } from 'aws-cdk-lib';
@@ -9,7 +9,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import type { DynamoDbAction } from './function-catalog.js';
-import { PBX_TABLE, type KeyAttribute, type TableDef } from './tables.js';
+import { PBX_TABLE, type KeyAttribute, type TableDef } from '../contracts/store/tables.js';
 
 export interface PbxDataProps {
   readonly stage: string;

@@ -1,6 +1,6 @@
 /**
  * EventBridge side of the bus: one rule per route of
- * functions/src/bus/event-routes.ts on the PBX bus (the same patterns the
+ * contracts/bus/event-routes.ts on the PBX bus (the same patterns the
  * in-process bus uses locally), and the schedules of the catalog on the
  * default bus (a rule has either an event pattern on a bus or a schedule on
  * the default bus, never both).
@@ -12,7 +12,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import type { EventRoute } from '../functions/src/bus/event-routes.js';
+import type { EventRoute } from '../contracts/bus/event-routes.js';
 import { isSchedule, scheduleExpression, type CatalogEntry } from './function-catalog.js';
 
 export interface PbxEventRoutingProps {

@@ -14,9 +14,9 @@
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
-import { localEventBus } from '../../functions/src/bus/bus-from-env.js';
-import type { EventBus } from '../../functions/src/bus/event-bus.js';
-import { createEventBridgePublisher } from '../../functions/src/bus/eventbridge-publisher.js';
+import { localEventBus } from '../../functions/src/runtime/bus-from-env.js';
+import type { EventBus } from '../../contracts/bus/event-bus.js';
+import { createEventBridgePublisher } from '../../contracts/bus/eventbridge-publisher.js';
 import { createDynamoClient } from '../../functions/src/store/dynamo-client.js';
 import { ConfigError, loadConfig, type EdgeConfig } from './config.js';
 import { exitOnStartFailure, orExitOnUserError, stopOnSignals } from './process-lifecycle.js';

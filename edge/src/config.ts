@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { z } from 'zod';
-import { isAddressOrBlock } from '../../functions/src/ban/address-set.js';
+import { isAddressOrBlock } from '../../contracts/fail-to-ban/address-set.js';
 import { DEFAULT_SECURITY_SETTINGS as SECURITY, type SecuritySettings } from './security/security-settings.js';
 
 /**

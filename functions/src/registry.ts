@@ -3,19 +3,19 @@
  * runs). In the cloud each is its own Lambda bundle (functions/build.ts).
  */
 import type { Context } from 'aws-lambda';
-import type { FunctionEvents, FunctionName, FunctionResults } from './contracts.js';
-import { handler as authorizeCallHandler } from './authorize-call/handler.js';
-import { handler as cdrHandler } from './cdr/handler.js';
-import { handler as edgeHeartbeatHandler } from './edge-heartbeat/handler.js';
-import { handler as flowClosedHandler } from './flow-closed/handler.js';
-import { handler as reaperHandler } from './reaper/handler.js';
-import { handler as registerHandler } from './register/handler.js';
-import { handler as releaseCallHandler } from './release-call/handler.js';
-import { handler as rollupHandler } from './rollup/handler.js';
-import { handler as takeTrunkSlotHandler } from './take-trunk-slot/handler.js';
-import { handler as trunkLeaseHandler } from './trunk-lease/handler.js';
-import { handler as trunkLinesHandler } from './trunk-lines/handler.js';
-import { handler as trunkStatusHandler } from './trunk-status/handler.js';
+import type { FunctionEvents, FunctionName, FunctionResults } from '../../contracts/function-events.js';
+import { handler as authorizeCallHandler } from './calls/authorize-call-handler.js';
+import { handler as cdrHandler } from './cdr/cdr-handler.js';
+import { handler as edgeHeartbeatHandler } from './edges/edge-heartbeat-handler.js';
+import { handler as flowClosedHandler } from './registration/flow-closed-handler.js';
+import { handler as reaperHandler } from './edges/reaper-handler.js';
+import { handler as registerHandler } from './registration/register-handler.js';
+import { handler as releaseCallHandler } from './calls/release-call-handler.js';
+import { handler as rollupHandler } from './reports/rollup-handler.js';
+import { handler as takeTrunkSlotHandler } from './trunks/take-trunk-slot-handler.js';
+import { handler as trunkLeaseHandler } from './trunks/trunk-lease-handler.js';
+import { handler as trunkLinesHandler } from './trunks/trunk-lines-handler.js';
+import { handler as trunkStatusHandler } from './trunks/trunk-status-handler.js';
 
 /** A Lambda-style handler (middy's `opts` argument is optional at runtime). */
 export type FunctionHandler<N extends FunctionName> = (event: FunctionEvents[N], context: Context) => Promise<FunctionResults[N]>;

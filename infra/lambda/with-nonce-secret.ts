@@ -7,7 +7,7 @@
  */
 import type { Context } from 'aws-lambda';
 import { handler as functionHandler } from 'nimbus-function-handler';
-import { resolveNonceSecret } from '../../functions/src/settings.js';
+import { resolveNonceSecret } from '../../functions/src/runtime/settings.js';
 
 let resolved: Promise<void> | undefined;
 

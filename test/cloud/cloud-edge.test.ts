@@ -11,7 +11,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RegisterEvent, RegisterResult } from '../../functions/src/contracts.js';
+import type { RegisterEvent, RegisterResult } from '../../contracts/function-events.js';
 import { buildEdge } from '../../edge/build.js';
 import { EDGE_READABLE_PARTITIONS } from '../../infra/function-catalog.js';
 import { getHeader } from '../../sip/index.js';
@@ -29,7 +29,7 @@ const CHALLENGE: RegisterResult = {
   auth: { outcome: 'challenge', tenantId: 'stub' },
 };
 
-/** A ban in the store (DynamoDB JSON, as functions/src/ban/ban-repository.ts writes it): the edge must drop this address. */
+/** A ban in the store (DynamoDB JSON, as functions/src/fail-to-ban/ban-repository.ts writes it): the edge must drop this address. */
 const BANNED = '127.0.0.2';
 const BAN_ITEM = {
   pk: { S: 'BANS' },

@@ -1,12 +1,12 @@
 /**
- * The cloud bus adapter (functions/src/bus/eventbridge-publisher.ts): the
+ * The cloud bus adapter (contracts/bus/eventbridge-publisher.ts): the
  * PutEvents entries it builds, batching, rejected entries; then the real SDK
  * against a stub EventBridge endpoint (the custom-endpoint path LocalStack uses).
  */
 import type { PutEventsCommand, PutEventsCommandOutput } from '@aws-sdk/client-eventbridge';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createEventBridgePublisher, EventBridgePublisher } from '../../functions/src/bus/eventbridge-publisher.js';
-import type { PbxEvent } from '../../functions/src/bus/pbx-event.js';
+import { createEventBridgePublisher, EventBridgePublisher } from '../../contracts/bus/eventbridge-publisher.js';
+import type { PbxEvent } from '../../contracts/bus/pbx-event.js';
 import { startAwsStub, STUB_AWS_ENV, type AwsStub } from './aws-stub.js';
 
 const callEvent = (i: number): PbxEvent => ({

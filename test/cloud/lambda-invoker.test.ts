@@ -5,7 +5,7 @@
  */
 import type { InvokeCommand, InvokeCommandOutput } from '@aws-sdk/client-lambda';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { FlowClosedEvent } from '../../functions/src/contracts.js';
+import type { FlowClosedEvent } from '../../contracts/function-events.js';
 import { createLambdaInvoker, FunctionInvocationError, LambdaInvoker } from '../../edge/src/invoker/lambda-invoker.js';
 import { startAwsStub, STUB_AWS_ENV, type AwsStub } from './aws-stub.js';
 

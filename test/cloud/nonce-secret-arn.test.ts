@@ -1,10 +1,10 @@
 /**
- * PBX_NONCE_SECRET_ARN (functions/src/settings.ts): in the cloud the nonce
+ * PBX_NONCE_SECRET_ARN (functions/src/runtime/settings.ts): in the cloud the nonce
  * secret is read from Secrets Manager through the Lambda extension's
  * localhost endpoint, never from the function's configuration.
  */
 import { describe, expect, it, vi } from 'vitest';
-import { loadRegistrarSettings, resolveNonceSecret, SettingsError, type Env } from '../../functions/src/settings.js';
+import { loadRegistrarSettings, resolveNonceSecret, SettingsError, type Env } from '../../functions/src/runtime/settings.js';
 
 const ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:nimbus-nonce-AbCdEf';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FUNCTION_ENTRIES } from '../../functions/build.js';
-import { EVENT_ROUTES, routesToFunction, toEventBridgeEnvelope } from '../../functions/src/bus/event-routes.js';
-import { matchesPattern, type PbxEvent } from '../../functions/src/bus/pbx-event.js';
+import { EVENT_ROUTES, routesToFunction, toEventBridgeEnvelope } from '../../contracts/bus/event-routes.js';
+import { matchesPattern, type PbxEvent } from '../../contracts/bus/pbx-event.js';
 import { functionHandlers } from '../../functions/src/registry.js';
 import { DYNAMODB_READ_ACTIONS, FUNCTION_CATALOG, entryOf, scheduleExpression } from '../../infra/function-catalog.js';
 
@@ -17,8 +17,8 @@ describe('function catalog (infra/function-catalog.ts)', () => {
     for (const name of Object.keys(functionHandlers)) expect(byName.get(name)?.trigger).toBe('edge');
   });
 
-  it('finds a handler not listed in functions/build.ts at functions/src/<name>/handler.ts', () => {
-    expect(entryOf('no-such-function')).toBe('functions/src/no-such-function/handler.ts');
+  it('refuses a function functions/build.ts does not bundle, naming it', () => {
+    expect(() => entryOf('no-such-function')).toThrow(/no-such-function has no entry in functions\/build.ts/);
   });
 
   it('gives read-level functions read actions only and every function at least one action', () => {
@@ -45,7 +45,7 @@ describe('function catalog (infra/function-catalog.ts)', () => {
   });
 });
 
-describe('event routes (functions/src/bus/event-routes.ts)', () => {
+describe('event routes (contracts/bus/event-routes.ts)', () => {
   const event = (detailType: PbxEvent['detailType'], source: PbxEvent['source'] = 'nimbus.edge'): PbxEvent => ({
     source,
     detailType,

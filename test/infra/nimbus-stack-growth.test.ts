@@ -18,7 +18,7 @@ beforeAll(() => {
   ({ stack, template } = synthStack({
     context: { 'nimbus:stage': 'grow' },
     // Pretend these handlers are not written yet, whatever the checkout holds.
-    entryExists: (path) => !MISSING.some((name) => path.endsWith(`/${name}/handler.ts`)) && existsSync(path),
+    entryExists: (path) => !MISSING.some((name) => path.endsWith(`/${name}-handler.ts`)) && existsSync(path),
   }));
 }, 60_000);
 

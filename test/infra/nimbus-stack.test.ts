@@ -7,9 +7,9 @@
  */
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { EVENT_ROUTES } from '../../functions/src/bus/event-routes.js';
+import { EVENT_ROUTES } from '../../contracts/bus/event-routes.js';
 import { EDGE_READABLE_PARTITIONS, FUNCTION_CATALOG, scheduleExpression, isSchedule } from '../../infra/function-catalog.js';
-import { PBX_TABLE, toCreateTableInput } from '../../infra/tables.js';
+import { PBX_TABLE, toCreateTableInput } from '../../contracts/store/tables.js';
 import { actionsOf, lambdaNamed, resourcesOf, roleOf, statementsOfRole, synthStack, TEST_CERTIFICATE_ARN, type Statement } from './synth-stack.js';
 
 let template: Template;
@@ -42,7 +42,7 @@ const tableIndexArn = () => ({ 'Fn::Join': ['', [tableArn(), '/index/*']] });
 const functionArn = (name: string) => ({ 'Fn::GetAtt': [lambdaNamed(template, `nimbus-test-${name}`)[0], 'Arn'] });
 
 describe('PBX table', () => {
-  it('has the keys and gsi1 of the shared definition (infra/tables.ts), on-demand', () => {
+  it('has the keys and gsi1 of the shared definition (contracts/store/tables.ts), on-demand', () => {
     const local = toCreateTableInput(PBX_TABLE, 'x');
     template.resourceCountIs('AWS::DynamoDB::Table', 1);
     template.hasResourceProperties('AWS::DynamoDB::Table', {

@@ -5,8 +5,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { WebSocket } from 'ws';
-import { BanRepository } from '../../functions/src/ban/ban-repository.js';
-import type { Ban } from '../../functions/src/ban/ban.js';
+import { BanRepository } from '../../functions/src/fail-to-ban/ban-repository.js';
+import type { Ban } from '../../contracts/fail-to-ban/ban.js';
 import { createDocumentClient } from '../../functions/src/store/dynamo-client.js';
 import { getHeader, parseMessage } from '../../sip/index.js';
 import type { SipMessage, SipResponse } from '../../sip/message.js';

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { liftBan } from '../../functions/src/ban/ban-admin.js';
-import { BanRepository } from '../../functions/src/ban/ban-repository.js';
-import { localEventBus } from '../../functions/src/bus/bus-from-env.js';
-import type { PbxEvent } from '../../functions/src/bus/pbx-event.js';
+import { liftBan } from '../../functions/src/fail-to-ban/ban-admin.js';
+import { BanRepository } from '../../functions/src/fail-to-ban/ban-repository.js';
+import { localEventBus } from '../../functions/src/runtime/bus-from-env.js';
+import type { PbxEvent } from '../../contracts/bus/pbx-event.js';
 import { createDocumentClient } from '../../functions/src/store/dynamo-client.js';
 import { createNonce, formatChallenge, getHeader } from '../../sip/index.js';
 import type { SipResponse } from '../../sip/message.js';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BanView } from '../../functions/src/ban/ban-admin.js';
+import type { BanView } from '../../functions/src/fail-to-ban/ban-admin.js';
 import { freePort } from '../support/free-port.js';
 import { startPbxProcess, waitHealthy, type PbxProcess } from '../support/pbx-process.js';
 import { udpClient, type RawSipClient } from '../support/raw-sip-client.js';
@@ -14,10 +14,10 @@ import { answers, optionsRequest, registerAttempt, waitFor } from './f2b-support
 const ROOT = resolve(import.meta.dirname, '../..');
 const ATTACKER = '127.0.0.65';
 
-/** `npm run bans -- <args>` (functions/src/ban/cli.ts) against a store. */
+/** `npm run bans -- <args>` (functions/src/fail-to-ban/cli.ts) against a store. */
 async function bansCli(args: string[], endpoint: string): Promise<{ code: number; stdout: string }> {
   try {
-    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'functions/src/ban/cli.ts', ...args, '--endpoint', endpoint], { cwd: ROOT });
+    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'functions/src/fail-to-ban/cli.ts', ...args, '--endpoint', endpoint], { cwd: ROOT });
     return { code: 0, stdout };
   } catch (err) {
     const e = err as { code?: number; stdout?: string };

@@ -6,15 +6,15 @@
  * own partition keys, so the suite needs one table per backend.
  *
  * Clients come from the store adapter (functions/src/store/dynamo-client.ts)
- * and the table from the shared definition (ensureTables → infra/tables.ts).
+ * and the table from the shared definition (ensureTables → contracts/store/tables.ts).
  */
 import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BindingRepository } from '../../functions/src/store/binding-repository.js';
+import { BindingRepository } from '../../functions/src/registration/binding-repository.js';
 import { createDocumentClient, createDynamoClient } from '../../functions/src/store/dynamo-client.js';
 import { ensureTables } from '../../functions/src/store/ensure-table.js';
-import { PBX_TABLE, toCreateTableInput } from '../../infra/tables.js';
+import { PBX_TABLE, toCreateTableInput } from '../../contracts/store/tables.js';
 import { binding, NOW } from '../unit/functions/fixtures.js';
 
 export interface StoreBackend {

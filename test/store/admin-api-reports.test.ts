@@ -6,9 +6,9 @@
  */
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AdminHttpEvent } from '../../functions/src/admin-api/http-event.js';
-import { createAdminApiHandler } from '../../functions/src/admin-api/handler.js';
-import { callEvent } from '../../functions/src/cdr/call-events.js';
+import type { AdminHttpEvent } from '../../contracts/http-event.js';
+import { createAdminApiHandler } from '../../functions/src/admin-api/admin-api-handler.js';
+import { callEvent } from '../../contracts/bus/call-events.js';
 import { cdrWriteFor } from '../../functions/src/cdr/cdr-merge.js';
 import { startLocalDynamo, type LocalDynamo } from './local-dynamo.js';
 

@@ -5,8 +5,8 @@
  */
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAdminApiHandler } from '../../functions/src/admin-api/handler.js';
-import type { AdminHttpEvent } from '../../functions/src/admin-api/http-event.js';
+import { createAdminApiHandler } from '../../functions/src/admin-api/admin-api-handler.js';
+import type { AdminHttpEvent } from '../../contracts/http-event.js';
 import { applySeed } from '../../functions/src/seed/apply-seed.js';
 import { parseSeed } from '../../functions/src/seed/seed-schema.js';
 import { takeTrunkSlot } from '../../functions/src/trunks/trunk-admission.js';

@@ -4,13 +4,13 @@
  */
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { EdgeIdentity } from '../../functions/src/contracts.js';
-import type { PbxEvent } from '../../functions/src/bus/pbx-event.js';
-import { createAuthorizeCallHandler } from '../../functions/src/authorize-call/handler.js';
-import type { AuthorizeCallDeps } from '../../functions/src/authorize-call/authorize-call.js';
-import { createEdgeHeartbeatHandler } from '../../functions/src/edge-heartbeat/handler.js';
-import { createReleaseCallHandler } from '../../functions/src/release-call/handler.js';
-import type { Binding } from '../../functions/src/register/binding.js';
+import type { EdgeIdentity } from '../../contracts/function-events.js';
+import type { PbxEvent } from '../../contracts/bus/pbx-event.js';
+import { createAuthorizeCallHandler } from '../../functions/src/calls/authorize-call-handler.js';
+import type { AuthorizeCallDeps } from '../../functions/src/calls/authorize-call.js';
+import { createEdgeHeartbeatHandler } from '../../functions/src/edges/edge-heartbeat-handler.js';
+import { createReleaseCallHandler } from '../../functions/src/calls/release-call-handler.js';
+import type { Binding } from '../../functions/src/registration/binding.js';
 import { applySeed } from '../../functions/src/seed/apply-seed.js';
 import { parseSeed } from '../../functions/src/seed/seed-schema.js';
 import { binding, EDGE, NOW, REGISTRAR_SETTINGS } from '../unit/functions/fixtures.js';

@@ -5,14 +5,14 @@
  */
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { AuthorizeCallResult } from '../../functions/src/contracts.js';
-import { createAuthorizeCallHandler } from '../../functions/src/authorize-call/handler.js';
-import type { AuthorizeCallDeps } from '../../functions/src/authorize-call/authorize-call.js';
+import type { AuthorizeCallResult } from '../../contracts/function-events.js';
+import { createAuthorizeCallHandler } from '../../functions/src/calls/authorize-call-handler.js';
+import type { AuthorizeCallDeps } from '../../functions/src/calls/authorize-call.js';
 import { applySeed } from '../../functions/src/seed/apply-seed.js';
 import { parseSeed } from '../../functions/src/seed/seed-schema.js';
-import { TrunkUsageRepository } from '../../functions/src/store/trunk-usage-repository.js';
+import { TrunkUsageRepository } from '../../functions/src/trunks/trunk-usage-repository.js';
 import { TrunkRepository } from '../../functions/src/trunks/trunk-repository.js';
-import type { Source } from '../../edge/src/transport/types.js';
+import type { Source } from '../../contracts/transport.js';
 import { authorizeCallEvent, binding, EDGE, NOW, REGISTRAR_SETTINGS, sipRequest } from '../unit/functions/fixtures.js';
 import { authorizedCall, statusOf } from './call-client.js';
 import { startLocalDynamo, TEST_TABLE, type LocalDynamo } from './local-dynamo.js';

@@ -1,9 +1,9 @@
 /** Drives authorize-call the way a phone does: INVITE → 407 → INVITE with Proxy-Authorization. */
 import type { Context } from 'aws-lambda';
 import { expect } from 'vitest';
-import type { AuthorizeCallResult, EdgeIdentity } from '../../functions/src/contracts.js';
-import type { createAuthorizeCallHandler } from '../../functions/src/authorize-call/handler.js';
-import type { Source } from '../../edge/src/transport/types.js';
+import type { AuthorizeCallResult, EdgeIdentity } from '../../contracts/function-events.js';
+import type { createAuthorizeCallHandler } from '../../functions/src/calls/authorize-call-handler.js';
+import type { Source } from '../../contracts/transport.js';
 import { authorizeCallEvent, callText, EDGE, sipRequest, UDP_SOURCE } from '../unit/functions/fixtures.js';
 import { answerChallenge } from './digest-client.js';
 

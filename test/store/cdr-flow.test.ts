@@ -5,9 +5,9 @@
  */
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { toEventBridgeEnvelope } from '../../functions/src/bus/event-routes.js';
-import { callEvent, type CallEventDetails, type CallEventType } from '../../functions/src/cdr/call-events.js';
-import { createCdrHandler } from '../../functions/src/cdr/handler.js';
+import { toEventBridgeEnvelope } from '../../contracts/bus/event-routes.js';
+import { callEvent, type CallEventDetails, type CallEventType } from '../../contracts/bus/call-events.js';
+import { createCdrHandler } from '../../functions/src/cdr/cdr-handler.js';
 import type { CdrRecord } from '../../functions/src/cdr/cdr-record.js';
 import { startLocalDynamo, type LocalDynamo } from './local-dynamo.js';
 

@@ -5,9 +5,9 @@
  */
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { toEventBridgeEnvelope } from '../../functions/src/bus/event-routes.js';
-import { callEvent } from '../../functions/src/cdr/call-events.js';
-import { createCdrHandler } from '../../functions/src/cdr/handler.js';
+import { toEventBridgeEnvelope } from '../../contracts/bus/event-routes.js';
+import { callEvent } from '../../contracts/bus/call-events.js';
+import { createCdrHandler } from '../../functions/src/cdr/cdr-handler.js';
 import { startLocalDynamo, type LocalDynamo } from './local-dynamo.js';
 
 const CONTEXT = {} as Context;

@@ -1,5 +1,5 @@
 /** Answers a registrar's 401 or a proxy's 407 the way a phone does (RFC 7616 §3.4, qop=auth; RFC 3261 §22.3). */
-import type { SipReply } from '../../functions/src/contracts.js';
+import type { SipReply } from '../../contracts/function-events.js';
 import { computeDigestResponse, computeHa1, formatCredentials, parseAuthHeader, type DigestAlgorithm } from '../../sip/index.js';
 
 export function answerChallenge(

@@ -13,7 +13,7 @@ import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildFunctions } from '../../functions/build.js';
-import type { FunctionName } from '../../functions/src/contracts.js';
+import type { FunctionName } from '../../contracts/function-events.js';
 import { authorizeCallEvent, callText, registerEvent, registerText, sipRequest } from '../unit/functions/fixtures.js';
 import { startLocalDynamo, TEST_TABLE, type LocalDynamo } from './local-dynamo.js';
 

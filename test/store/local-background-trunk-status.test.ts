@@ -1,14 +1,14 @@
 /**
  * The local stack routes 'trunk.status' bus events like EventBridge does in
- * the cloud (functions/src/bus/event-routes.ts TrunkStatusToStore): to the
+ * the cloud (contracts/bus/event-routes.ts TrunkStatusToStore): to the
  * trunk-status function, whose dependencies come from the environment, so
  * the line status lands in the store (dynalite).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { InProcessBus } from '../../functions/src/bus/in-process-bus.js';
+import { InProcessBus } from '../../contracts/bus/in-process-bus.js';
 import { createLogger } from '../../edge/src/logger.js';
 import { startLocalBackground } from '../../edge/src/local-stack/local-background.js';
-import { trunkStatusEvent } from '../../edge/src/trunks/trunk-status-event.js';
+import { trunkStatusEvent } from '../../contracts/bus/trunk-status-event.js';
 import { startLocalDynamo, TEST_TABLE, type LocalDynamo } from './local-dynamo.js';
 
 const STORE_VARIABLES = ['PBX_TABLE_NAME', 'PBX_DYNAMODB_ENDPOINT', 'AWS_REGION'] as const;

@@ -5,13 +5,13 @@
  */
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { AuthorizeCallResult, EdgeIdentity } from '../../functions/src/contracts.js';
-import { createAuthorizeCallHandler } from '../../functions/src/authorize-call/handler.js';
-import { callEvent } from '../../functions/src/cdr/call-events.js';
-import { createCdrHandler } from '../../functions/src/cdr/handler.js';
-import { createEdgeHeartbeatHandler } from '../../functions/src/edge-heartbeat/handler.js';
-import { createReaperHandler } from '../../functions/src/reaper/handler.js';
-import { DEAD_EDGE_RETENTION_MS, REAPER_PERIOD_SECONDS } from '../../functions/src/reaper/reaper.js';
+import type { AuthorizeCallResult, EdgeIdentity } from '../../contracts/function-events.js';
+import { createAuthorizeCallHandler } from '../../functions/src/calls/authorize-call-handler.js';
+import { callEvent } from '../../contracts/bus/call-events.js';
+import { createCdrHandler } from '../../functions/src/cdr/cdr-handler.js';
+import { createEdgeHeartbeatHandler } from '../../functions/src/edges/edge-heartbeat-handler.js';
+import { createReaperHandler } from '../../functions/src/edges/reaper-handler.js';
+import { DEAD_EDGE_RETENTION_MS, REAPER_PERIOD_SECONDS } from '../../functions/src/edges/reaper.js';
 import { binding, NOW, REGISTRAR_SETTINGS } from '../unit/functions/fixtures.js';
 import { authorizedCall } from './call-client.js';
 import { PASSWORDS, startLocalDynamo, type LocalDynamo } from './local-dynamo.js';

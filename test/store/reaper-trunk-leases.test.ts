@@ -4,8 +4,8 @@
  * expired, and leaves those of a live edge alone (dynalite).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { reaperDepsFromEnv } from '../../functions/src/reaper/handler.js';
-import { reap } from '../../functions/src/reaper/reaper.js';
+import { reaperDepsFromEnv } from '../../functions/src/edges/reaper-handler.js';
+import { reap } from '../../functions/src/edges/reaper.js';
 import { takeTrunkSlot } from '../../functions/src/trunks/trunk-admission.js';
 import { startLocalDynamo, TEST_TABLE, type LocalDynamo } from './local-dynamo.js';
 

@@ -5,12 +5,12 @@
 import type { Context } from 'aws-lambda';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { RegisterResult, SipReply } from '../../functions/src/contracts.js';
-import { createFlowClosedHandler } from '../../functions/src/flow-closed/handler.js';
-import { createRegisterHandler } from '../../functions/src/register/handler.js';
+import type { RegisterResult, SipReply } from '../../contracts/function-events.js';
+import { createFlowClosedHandler } from '../../functions/src/registration/flow-closed-handler.js';
+import { createRegisterHandler } from '../../functions/src/registration/register-handler.js';
 import { applySeed } from '../../functions/src/seed/apply-seed.js';
 import { parseNameAddr, type DigestAlgorithm } from '../../sip/index.js';
-import type { Source } from '../../edge/src/transport/types.js';
+import type { Source } from '../../contracts/transport.js';
 import { EDGE, NOW, REGISTRAR_SETTINGS, registerEvent, registerText, sipRequest, UDP_SOURCE } from '../unit/functions/fixtures.js';
 import { answerChallenge } from './digest-client.js';
 import { PASSWORDS, startLocalDynamo, TEST_SEED, TEST_TABLE, type LocalDynamo } from './local-dynamo.js';

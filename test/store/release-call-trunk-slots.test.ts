@@ -5,8 +5,8 @@
  */
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EdgeIdentity } from '../../functions/src/contracts.js';
-import { createReleaseCallHandler } from '../../functions/src/release-call/handler.js';
+import type { EdgeIdentity } from '../../contracts/function-events.js';
+import { createReleaseCallHandler } from '../../functions/src/calls/release-call-handler.js';
 import { takeTrunkSlot } from '../../functions/src/trunks/trunk-admission.js';
 import { startLocalDynamo, type LocalDynamo } from './local-dynamo.js';
 

@@ -7,16 +7,16 @@
  */
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { toEventBridgeEnvelope } from '../../functions/src/bus/event-routes.js';
-import { callEvent, type CallDisposition, type HangupBy } from '../../functions/src/cdr/call-events.js';
-import { createCdrHandler } from '../../functions/src/cdr/handler.js';
+import { toEventBridgeEnvelope } from '../../contracts/bus/event-routes.js';
+import { callEvent, type CallDisposition, type HangupBy } from '../../contracts/bus/call-events.js';
+import { createCdrHandler } from '../../functions/src/cdr/cdr-handler.js';
 import { cdrWriteFor } from '../../functions/src/cdr/cdr-merge.js';
-import type { CallDirection } from '../../functions/src/contracts.js';
-import { createRegisterHandler } from '../../functions/src/register/handler.js';
+import type { CallDirection } from '../../contracts/function-events.js';
+import { createRegisterHandler } from '../../functions/src/registration/register-handler.js';
 import type { CallReportRow } from '../../functions/src/reports/call-report.js';
 import type { UserReportRow } from '../../functions/src/reports/user-report.js';
-import { createRollupHandler } from '../../functions/src/rollup/handler.js';
-import { rollupHour, type RollupDeps } from '../../functions/src/rollup/rollup-hour.js';
+import { createRollupHandler } from '../../functions/src/reports/rollup-handler.js';
+import { rollupHour, type RollupDeps } from '../../functions/src/reports/rollup-hour.js';
 import { REGISTRAR_SETTINGS, registerEvent, registerText, sipRequest } from '../unit/functions/fixtures.js';
 import { answerChallenge } from './digest-client.js';
 import { PASSWORDS, startLocalDynamo, type LocalDynamo } from './local-dynamo.js';

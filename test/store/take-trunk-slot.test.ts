@@ -6,10 +6,10 @@
  */
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TakeTrunkSlotEvent } from '../../functions/src/contracts.js';
+import type { TakeTrunkSlotEvent } from '../../contracts/function-events.js';
 import { applySeed } from '../../functions/src/seed/apply-seed.js';
 import { parseSeed } from '../../functions/src/seed/seed-schema.js';
-import { createTakeTrunkSlotHandler } from '../../functions/src/take-trunk-slot/handler.js';
+import { createTakeTrunkSlotHandler } from '../../functions/src/trunks/take-trunk-slot-handler.js';
 import { startLocalDynamo, type LocalDynamo } from './local-dynamo.js';
 
 const CONTEXT = {} as Context;

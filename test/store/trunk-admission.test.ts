@@ -5,12 +5,12 @@
  */
 import { DeleteCommand, GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EdgeIdentity } from '../../functions/src/contracts.js';
-import { reap } from '../../functions/src/reaper/reaper.js';
+import type { EdgeIdentity } from '../../contracts/function-events.js';
+import { reap } from '../../functions/src/edges/reaper.js';
 import { createDocumentClient } from '../../functions/src/store/dynamo-client.js';
-import { TrunkUsageRepository, trunkUsageKey } from '../../functions/src/store/trunk-usage-repository.js';
+import { TrunkUsageRepository, trunkUsageKey } from '../../functions/src/trunks/trunk-usage-repository.js';
 import { releaseTrunkSlot, takeFirstTrunk, takeTrunkSlot, trunkLimitReply } from '../../functions/src/trunks/trunk-admission.js';
-import type { Trunk } from '../../functions/src/trunks/trunk.js';
+import type { Trunk } from '../../contracts/trunk.js';
 import { startLocalDynamo, TEST_TABLE, type LocalDynamo } from './local-dynamo.js';
 
 const EDGE: EdgeIdentity = { id: 'edge-a', bootId: 'a-1' };

@@ -7,9 +7,9 @@
 import type { Context } from 'aws-lambda';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TrunkLeaseEvent } from '../../functions/src/contracts.js';
-import { createTrunkLeaseHandler } from '../../functions/src/trunk-lease/handler.js';
-import { trunkLeaseItemKey } from '../../functions/src/store/trunk-lease-repository.js';
+import type { TrunkLeaseEvent } from '../../contracts/function-events.js';
+import { createTrunkLeaseHandler } from '../../functions/src/trunks/trunk-lease-handler.js';
+import { trunkLeaseItemKey } from '../../functions/src/trunks/trunk-lease-repository.js';
 import { startLocalDynamo, TEST_TABLE, type LocalDynamo } from './local-dynamo.js';
 
 const CONTEXT = {} as Context;

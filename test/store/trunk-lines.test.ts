@@ -7,7 +7,7 @@ import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applySeed } from '../../functions/src/seed/apply-seed.js';
 import { parseSeed } from '../../functions/src/seed/seed-schema.js';
-import { createTrunkLinesHandler } from '../../functions/src/trunk-lines/handler.js';
+import { createTrunkLinesHandler } from '../../functions/src/trunks/trunk-lines-handler.js';
 import { startLocalDynamo, type LocalDynamo } from './local-dynamo.js';
 
 const CONTEXT = {} as Context;

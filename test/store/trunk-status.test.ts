@@ -6,10 +6,10 @@
  */
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { toEventBridgeEnvelope } from '../../functions/src/bus/event-routes.js';
-import type { PbxEvent } from '../../functions/src/bus/pbx-event.js';
-import { createTrunkStatusHandler } from '../../functions/src/trunk-status/handler.js';
-import type { TrunkStatusDetail } from '../../edge/src/trunks/trunk-status-event.js';
+import { toEventBridgeEnvelope } from '../../contracts/bus/event-routes.js';
+import type { PbxEvent } from '../../contracts/bus/pbx-event.js';
+import { createTrunkStatusHandler } from '../../functions/src/trunks/trunk-status-handler.js';
+import type { TrunkStatusDetail } from '../../contracts/bus/trunk-status-event.js';
 import { startLocalDynamo, type LocalDynamo } from './local-dynamo.js';
 
 const CONTEXT = {} as Context;

@@ -1,7 +1,7 @@
 import { createDocumentClient } from '../../functions/src/store/dynamo-client.js';
-import { BindingRepository } from '../../functions/src/store/binding-repository.js';
+import { BindingRepository } from '../../functions/src/registration/binding-repository.js';
 import { queryAll } from '../../functions/src/store/query-all.js';
-import type { Binding } from '../../functions/src/register/binding.js';
+import type { Binding } from '../../functions/src/registration/binding.js';
 
 /** Reads a user's live bindings through the real DynamoDB API of the store the stack uses. */
 export async function readBindings(stack: { storeEndpoint: string }, tenantId: string, ext: string): Promise<Binding[]> {

@@ -1,9 +1,9 @@
 import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
-import type { FunctionEvents, FunctionName, FunctionResults, TrunkLine } from '../../functions/src/contracts.js';
-import { InProcessBus } from '../../functions/src/bus/in-process-bus.js';
-import type { PbxEvent } from '../../functions/src/bus/pbx-event.js';
+import type { FunctionEvents, FunctionName, FunctionResults, TrunkLine } from '../../contracts/function-events.js';
+import { InProcessBus } from '../../contracts/bus/in-process-bus.js';
+import type { PbxEvent } from '../../contracts/bus/pbx-event.js';
 import { SipEdge } from '../../edge/src/core/sip-edge.js';
 import type { Invoker } from '../../edge/src/invoker/invoker.js';
 import { InvokerTrunkLeaseStore } from '../../edge/src/trunks/invoker-lease-store.js';

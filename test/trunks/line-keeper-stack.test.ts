@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { localEventBus } from '../../functions/src/bus/bus-from-env.js';
-import type { PbxEvent } from '../../functions/src/bus/pbx-event.js';
-import type { TrunkStatusDetail } from '../../edge/src/trunks/trunk-status-event.js';
+import { localEventBus } from '../../functions/src/runtime/bus-from-env.js';
+import type { PbxEvent } from '../../contracts/bus/pbx-event.js';
+import type { TrunkStatusDetail } from '../../contracts/bus/trunk-status-event.js';
 import { freePort } from '../support/free-port.js';
 import { hasTool } from '../support/require-tool.js';
 import { runSipp, type SippResult } from '../support/sipp.js';

@@ -73,7 +73,7 @@ describe('TrunkRegistrar: one edge keeps a trunk registered (lease)', () => {
 
 describe('trunk.status event', () => {
   it('carries tenant, trunk, status, last error, since and the registering edge', async () => {
-    const { trunkStatusEvent } = await import('../../edge/src/trunks/trunk-status-event.js');
+    const { trunkStatusEvent } = await import('../../contracts/bus/trunk-status-event.js');
     const event = trunkStatusEvent(
       { tenantId: 'acme', trunkId: 'line-1', status: 'offline', lastError: '400 Bad Request (Invalid CSeq number)', since: Date.UTC(2026, 0, 1) },
       'edge-a',

@@ -1,4 +1,4 @@
-import type { EdgeIdentity } from '../../../functions/src/contracts.js';
+import type { EdgeIdentity } from '../../../contracts/function-events.js';
 import type { Invoker } from '../invoker/invoker.js';
 import type { Logger } from '../logger.js';
 import type { LocalAddresses } from '../proxy/local-addresses.js';

@@ -10,7 +10,7 @@ import type { ProxyContext } from '../proxy/proxy-context.js';
 import { popOwnRoutes } from '../proxy/route-set.js';
 import { hopsExhausted } from '../proxy/forward-request.js';
 import type { InviteServerTransaction, ServerTransaction } from '../transaction/index.js';
-import type { Source } from '../transport/types.js';
+import type { Source } from '../../../contracts/transport.js';
 import { ALLOWED_METHODS, SERVER_HEADER } from './pbx-capabilities.js';
 
 export interface RouterContext {

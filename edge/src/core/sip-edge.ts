@@ -1,13 +1,13 @@
 import { getHeader, parseMessage, validateRequest, validateResponse } from '../../../sip/index.js';
-import type { EdgeIdentity } from '../../../functions/src/contracts.js';
-import type { EventBus } from '../../../functions/src/bus/event-bus.js';
+import type { EdgeIdentity } from '../../../contracts/function-events.js';
+import type { EventBus } from '../../../contracts/bus/event-bus.js';
 import type { Invoker } from '../invoker/invoker.js';
 import type { Logger } from '../logger.js';
 import type { SecurityGate } from '../security/security-gate.js';
 import { TransactionLayer } from '../transaction/index.js';
 import type { Flow } from '../transport/flow.js';
 import { TransportLayer } from '../transport/transport-layer.js';
-import type { Source } from '../transport/types.js';
+import type { Source } from '../../../contracts/transport.js';
 import type { SipRequest } from '../../../sip/message.js';
 import { stampReceived } from '../transport/via-received.js';
 import { CallRegistry } from '../proxy/call-registry.js';

@@ -1,7 +1,7 @@
 import { createResponse } from '../../../sip/index.js';
 import type { SipRequest } from '../../../sip/message.js';
 import type { TransportLayer } from '../transport/transport-layer.js';
-import type { Source } from '../transport/types.js';
+import type { Source } from '../../../contracts/transport.js';
 import { SERVER_HEADER } from './pbx-capabilities.js';
 
 /**

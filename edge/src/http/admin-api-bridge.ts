@@ -12,8 +12,8 @@ import { readFile } from 'node:fs/promises';
 import type http from 'node:http';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { AdminHttpEvent } from '../../../functions/src/admin-api/http-event.js';
-import { handler as adminApiHandler } from '../../../functions/src/admin-api/handler.js';
+import type { AdminHttpEvent } from '../../../contracts/http-event.js';
+import { handler as adminApiHandler } from '../../../functions/src/admin-api/admin-api-handler.js';
 
 const PAGES_DIR = join(dirname(fileURLToPath(import.meta.url)), 'admin-pages');
 

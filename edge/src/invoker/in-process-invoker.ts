@@ -1,5 +1,5 @@
 import type { Context } from 'aws-lambda';
-import type { FunctionEvents, FunctionName, FunctionResults } from '../../../functions/src/contracts.js';
+import type { FunctionEvents, FunctionName, FunctionResults } from '../../../contracts/function-events.js';
 import { functionHandlers } from '../../../functions/src/registry.js';
 import type { Invoker } from './invoker.js';
 

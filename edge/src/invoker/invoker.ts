@@ -1,4 +1,4 @@
-import type { FunctionEvents, FunctionName, FunctionResults } from '../../../functions/src/contracts.js';
+import type { FunctionEvents, FunctionName, FunctionResults } from '../../../contracts/function-events.js';
 
 /**
  * The edge's only way to reach a function (architecture: "Invoker" port).

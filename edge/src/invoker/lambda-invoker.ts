@@ -1,5 +1,5 @@
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import type { FunctionEvents, FunctionName, FunctionResults } from '../../../functions/src/contracts.js';
+import type { FunctionEvents, FunctionName, FunctionResults } from '../../../contracts/function-events.js';
 import type { Invoker } from './invoker.js';
 
 /** A function ran and threw (Lambda's FunctionError): the payload names the error. */

@@ -1,6 +1,6 @@
 import type { Context } from 'aws-lambda';
-import { EVENT_ROUTES, toEventBridgeEnvelope } from '../../../functions/src/bus/event-routes.js';
-import type { InProcessBus } from '../../../functions/src/bus/in-process-bus.js';
+import { EVENT_ROUTES, toEventBridgeEnvelope } from '../../../contracts/bus/event-routes.js';
+import type { InProcessBus } from '../../../contracts/bus/in-process-bus.js';
 import { backgroundHandlers } from '../../../functions/src/registry.js';
 import type { Logger } from '../logger.js';
 import { startHourlyRollup } from './hourly-rollup.js';

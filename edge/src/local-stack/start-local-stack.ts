@@ -7,7 +7,7 @@ import { SipEdge } from '../core/sip-edge.js';
 import { newEdgeIdentity } from '../core/edge-identity.js';
 import { startHttpServer } from '../http/http-server.js';
 import { InProcessInvoker } from '../invoker/in-process-invoker.js';
-import { localEventBus } from '../../../functions/src/bus/bus-from-env.js';
+import { localEventBus } from '../../../functions/src/runtime/bus-from-env.js';
 import type { Logger } from '../logger.js';
 import { startSecurity, type EdgeSecurity } from '../security/start-security.js';
 import { loadSeedFile } from '../../../functions/src/seed/load-seed-file.js';
@@ -76,7 +76,7 @@ export async function startLocalStack(config: EdgeConfig, logger: Logger): Promi
     const storeAccess = new StoreBootstrap(storeEndpoint, config.tableName);
     stack.push(async () => storeAccess.close());
     await storeAccess.prepare(seed);
-    // `npm run bans` (functions/src/ban/cli.ts) finds this stack's store here.
+    // `npm run bans` (functions/src/fail-to-ban/cli.ts) finds this stack's store here.
     await writeFile(join(config.dataDir, 'store-endpoint'), `${storeEndpoint}\n`);
 
     // Bans (loaded now, then polled and taken from the bus), flood control, connection limits.

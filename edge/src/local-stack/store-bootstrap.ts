@@ -1,8 +1,8 @@
 import { createDocumentClient, createDynamoClient } from '../../../functions/src/store/dynamo-client.js';
-import { DirectoryRepository } from '../../../functions/src/store/directory-repository.js';
+import { DirectoryRepository } from '../../../functions/src/directory/directory-repository.js';
 import { ensureTables } from '../../../functions/src/store/ensure-table.js';
 import { applySeed } from '../../../functions/src/seed/apply-seed.js';
-import { SystemSettingsRepository } from '../../../functions/src/ban/system-settings-repository.js';
+import { SystemSettingsRepository } from '../../../functions/src/fail-to-ban/system-settings-repository.js';
 import { TrunkRepository } from '../../../functions/src/trunks/trunk-repository.js';
 import type { Seed } from '../../../functions/src/seed/seed-schema.js';
 

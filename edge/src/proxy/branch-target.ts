@@ -1,6 +1,6 @@
-import type { CallTarget } from '../../../functions/src/contracts.js';
+import type { CallTarget } from '../../../contracts/function-events.js';
 import { parseUri } from '../../../sip/index.js';
-import type { Destination } from '../transport/types.js';
+import type { Destination } from '../../../contracts/transport.js';
 import { destinationToHop, signHopToken, type Hop } from './hop-token.js';
 import type { ProxyContext } from './proxy-context.js';
 

@@ -1,5 +1,5 @@
-import type { AuthorizeCallResult } from '../../../functions/src/contracts.js';
-import type { PbxEventType } from '../../../functions/src/bus/pbx-event.js';
+import type { AuthorizeCallResult } from '../../../contracts/function-events.js';
+import type { PbxEventType } from '../../../contracts/bus/pbx-event.js';
 import type { ProxyContext } from './proxy-context.js';
 
 export type CallDisposition = 'answered' | 'busy' | 'no-answer' | 'cancelled' | 'failed' | 'rejected';

@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import type { Destination } from '../transport/types.js';
+import type { Destination } from '../../../contracts/transport.js';
 
 /**
  * A hop: how this edge reaches one side of a dialog (a flow, or an address).

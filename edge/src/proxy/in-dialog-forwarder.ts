@@ -1,7 +1,7 @@
 import { createResponse, getHeader, parseNameAddr } from '../../../sip/index.js';
 import type { SipRequest } from '../../../sip/message.js';
 import type { ServerTransaction } from '../transaction/index.js';
-import type { Destination, Source } from '../transport/types.js';
+import type { Destination, Source } from '../../../contracts/transport.js';
 import { forwardedCopy } from './forward-request.js';
 import { hopToDestination, type HopToken } from './hop-token.js';
 import type { ProxyContext } from './proxy-context.js';

@@ -1,9 +1,9 @@
 import { createResponse, getHeader, newTag, parseNameAddr } from '../../../sip/index.js';
 import type { SipRequest, SipResponse } from '../../../sip/message.js';
-import type { CallDirection, CallParty, CallSlot, TrunkLeg, TrunkSlot } from '../../../functions/src/contracts.js';
+import type { CallDirection, CallParty, CallSlot, TrunkLeg, TrunkSlot } from '../../../contracts/function-events.js';
 import { answerDigestChallenge } from '../trunks/digest-answer.js';
 import type { ClientTransaction, InviteServerTransaction } from '../transaction/index.js';
-import type { Source } from '../transport/types.js';
+import type { Source } from '../../../contracts/transport.js';
 import type { BranchTarget } from './branch-target.js';
 import { publishCallEvent, type CallDisposition, type HangupBy } from './call-events.js';
 import { cancelFor, CALL_COMPLETED_ELSEWHERE } from './cancel-request.js';

@@ -1,4 +1,4 @@
-import { VIA_TRANSPORT, type TransportProtocol } from '../transport/types.js';
+import { VIA_TRANSPORT, type TransportProtocol } from '../../../contracts/transport.js';
 
 /**
  * The edge's own addresses as peers must see them: what goes into the Via

@@ -1,7 +1,7 @@
 import { createResponse, getHeader, parseNameAddr } from '../../../sip/index.js';
 import type { SipRequest, SipResponse } from '../../../sip/message.js';
 import type { ServerTransaction } from '../transaction/index.js';
-import type { Source } from '../transport/types.js';
+import type { Source } from '../../../contracts/transport.js';
 import type { BranchTarget } from './branch-target.js';
 import { forwardedCopy } from './forward-request.js';
 import type { ProxyContext } from './proxy-context.js';

@@ -1,5 +1,5 @@
-import type { EdgeIdentity } from '../../../functions/src/contracts.js';
-import type { EventBus } from '../../../functions/src/bus/event-bus.js';
+import type { EdgeIdentity } from '../../../contracts/function-events.js';
+import type { EventBus } from '../../../contracts/bus/event-bus.js';
 import type { Invoker } from '../invoker/invoker.js';
 import type { Logger } from '../logger.js';
 import type { TransactionLayer } from '../transaction/index.js';

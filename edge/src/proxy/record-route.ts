@@ -1,4 +1,4 @@
-import type { Destination, Source } from '../transport/types.js';
+import type { Destination, Source } from '../../../contracts/transport.js';
 import { destinationToHop, signHopToken } from './hop-token.js';
 import type { ProxyContext } from './proxy-context.js';
 import { HOP_PARAM } from './route-set.js';

@@ -11,8 +11,8 @@
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import type { SipResponse } from '../../../sip/message.js';
-import type { TrunkLeg } from '../../../functions/src/contracts.js';
-import type { Destination } from '../transport/types.js';
+import type { TrunkLeg } from '../../../contracts/function-events.js';
+import type { Destination } from '../../../contracts/transport.js';
 
 /** RFC 3261 §21.5.4 reason phrase when no trunk is left. */
 export const TRUNKS_EXHAUSTED = 'All trunks busy';

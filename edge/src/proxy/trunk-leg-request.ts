@@ -20,8 +20,8 @@
  */
 import { addHeader, getHeader, parseCSeq, parseNameAddr, removeHeader, setHeader, formatNameAddr } from '../../../sip/index.js';
 import type { SipRequest, SipResponse } from '../../../sip/message.js';
-import type { TrunkLeg } from '../../../functions/src/contracts.js';
-import type { Destination, Source } from '../transport/types.js';
+import type { TrunkLeg } from '../../../contracts/function-events.js';
+import type { Destination, Source } from '../../../contracts/transport.js';
 import { forwardedCopy } from './forward-request.js';
 import type { ProxyContext } from './proxy-context.js';
 import { recordRouteUris } from './record-route.js';

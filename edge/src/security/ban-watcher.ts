@@ -11,10 +11,10 @@
  * A failed poll keeps the last known bans (fail closed for banned addresses,
  * open for everyone else) and is retried at the next tick.
  */
-import type { Ban } from '../../../functions/src/ban/ban.js';
-import { banFromEvent } from '../../../functions/src/ban/ban.js';
-import type { F2bSettings } from '../../../functions/src/ban/f2b-settings.js';
-import type { InProcessBus } from '../../../functions/src/bus/in-process-bus.js';
+import type { Ban } from '../../../contracts/fail-to-ban/ban.js';
+import { banFromEvent } from '../../../contracts/fail-to-ban/ban.js';
+import type { F2bSettings } from '../../../contracts/fail-to-ban/f2b-settings.js';
+import type { InProcessBus } from '../../../contracts/bus/in-process-bus.js';
 import type { Logger } from '../logger.js';
 import type { SecurityGate } from './security-gate.js';
 

@@ -12,7 +12,7 @@
  * TCP and TLS never look at headers.
  */
 import { isIP } from 'node:net';
-import { normalizeAddress, type AddressSet } from '../../../functions/src/ban/address-set.js';
+import { normalizeAddress, type AddressSet } from '../../../contracts/fail-to-ban/address-set.js';
 
 /** One X-Forwarded-For element: an IP, optionally with a port ("192.0.2.1:5060", "[2001:db8::1]:443"). */
 function forwardedAddress(element: string): string | undefined {

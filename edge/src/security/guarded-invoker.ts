@@ -14,10 +14,10 @@
  * Whitelisted addresses (a NAT'd office, a carrier) are not limited.
  * Everything else passes straight to the wrapped invoker.
  */
-import type { AuthOutcome, FunctionEvents, FunctionName, FunctionResults, SipReply } from '../../../functions/src/contracts.js';
-import { normalizeAddress } from '../../../functions/src/ban/address-set.js';
+import type { AuthOutcome, FunctionEvents, FunctionName, FunctionResults, SipReply } from '../../../contracts/function-events.js';
+import { normalizeAddress } from '../../../contracts/fail-to-ban/address-set.js';
 import type { Invoker } from '../invoker/invoker.js';
-import type { Source } from '../transport/types.js';
+import type { Source } from '../../../contracts/transport.js';
 import type { SecurityGate } from './security-gate.js';
 
 export interface AuthLimits {

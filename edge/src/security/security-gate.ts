@@ -14,11 +14,11 @@
  * reaches it).
  */
 import type { IncomingMessage } from 'node:http';
-import { AddressSet, normalizeAddress } from '../../../functions/src/ban/address-set.js';
-import { DEFAULT_F2B_SETTINGS, type F2bSettings } from '../../../functions/src/ban/f2b-settings.js';
-import { failuresWithin } from '../../../functions/src/ban/failure-window.js';
+import { AddressSet, normalizeAddress } from '../../../contracts/fail-to-ban/address-set.js';
+import { DEFAULT_F2B_SETTINGS, type F2bSettings } from '../../../contracts/fail-to-ban/f2b-settings.js';
+import { failuresWithin } from '../../../contracts/fail-to-ban/failure-window.js';
 import type { Logger } from '../logger.js';
-import type { Source } from '../transport/types.js';
+import type { Source } from '../../../contracts/transport.js';
 import { BanCache, type BanEntry } from './ban-cache.js';
 import { clientAddress } from './client-address.js';
 import { ConnectionCounter } from './connection-counter.js';

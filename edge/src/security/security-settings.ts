@@ -2,7 +2,7 @@
  * The edge's protection settings (environment variables, parsed in
  * edge/src/config.ts; documented defaults here and in docs/security.md).
  * Fail-to-ban's own thresholds (failures, window, ban length, whitelist) are
- * system settings in the store (functions/src/ban/f2b-settings.ts): every
+ * system settings in the store (contracts/fail-to-ban/f2b-settings.ts): every
  * edge and function must agree on them.
  */
 export interface SecuritySettings {

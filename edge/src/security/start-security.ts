@@ -4,9 +4,9 @@
  * listens on the in-process bus.
  */
 import type { Server as HttpServer } from 'node:http';
-import { BanRepository } from '../../../functions/src/ban/ban-repository.js';
-import { SystemSettingsRepository } from '../../../functions/src/ban/system-settings-repository.js';
-import type { InProcessBus } from '../../../functions/src/bus/in-process-bus.js';
+import { BanRepository } from '../../../functions/src/fail-to-ban/ban-repository.js';
+import { SystemSettingsRepository } from '../../../functions/src/fail-to-ban/system-settings-repository.js';
+import type { InProcessBus } from '../../../contracts/bus/in-process-bus.js';
 import { createDocumentClient } from '../../../functions/src/store/dynamo-client.js';
 import type { Invoker } from '../invoker/invoker.js';
 import type { Logger } from '../logger.js';

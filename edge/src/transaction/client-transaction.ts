@@ -1,5 +1,5 @@
 import type { SipRequest, SipResponse } from '../../../sip/index.js';
-import { isReliable, type Destination } from '../transport/types.js';
+import { isReliable, type Destination } from '../../../contracts/transport.js';
 import type { TimerName } from './transaction-timers.js';
 import { Transaction, type TransactionCore, type TransactionState } from './transaction.js';
 

@@ -1,5 +1,5 @@
 import type { SipRequest, SipResponse } from '../../../sip/index.js';
-import type { Destination } from '../transport/types.js';
+import type { Destination } from '../../../contracts/transport.js';
 import { ClientTransactionBase, type ClientTransactionHandlers } from './client-transaction.js';
 import { createNon2xxAck } from './non-2xx-ack.js';
 import { doubled, TIMER_A, TIMER_B, TIMER_D, TIMER_M } from './timers.js';

@@ -1,5 +1,5 @@
 import { createResponse, type SipRequest, type SipResponse } from '../../../sip/index.js';
-import type { Source } from '../transport/types.js';
+import type { Source } from '../../../contracts/transport.js';
 import { ServerTransactionBase } from './server-transaction.js';
 import { doubled, TIMER_G, TIMER_H, TIMER_I, TIMER_L, TRYING_DELAY } from './timers.js';
 import type { TransactionCore } from './transaction.js';

@@ -1,5 +1,5 @@
 import type { SipRequest, SipResponse } from '../../../sip/index.js';
-import type { Destination } from '../transport/types.js';
+import type { Destination } from '../../../contracts/transport.js';
 import { ClientTransactionBase, type ClientTransactionHandlers } from './client-transaction.js';
 import { doubled, TIMER_E, TIMER_F, TIMER_K } from './timers.js';
 import type { TransactionCore } from './transaction.js';

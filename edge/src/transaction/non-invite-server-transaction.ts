@@ -1,5 +1,5 @@
 import type { SipRequest, SipResponse } from '../../../sip/index.js';
-import type { Source } from '../transport/types.js';
+import type { Source } from '../../../contracts/transport.js';
 import { ServerTransactionBase } from './server-transaction.js';
 import { TIMER_J } from './timers.js';
 import type { TransactionCore } from './transaction.js';

@@ -1,5 +1,5 @@
 import type { SipRequest, SipResponse } from '../../../sip/index.js';
-import { isReliable, type Source } from '../transport/types.js';
+import { isReliable, type Source } from '../../../contracts/transport.js';
 import { Transaction, type TransactionCore, type TransactionState } from './transaction.js';
 
 /**

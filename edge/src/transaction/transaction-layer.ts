@@ -1,5 +1,5 @@
 import type { SipRequest, SipResponse } from '../../../sip/index.js';
-import type { Destination, Source } from '../transport/types.js';
+import type { Destination, Source } from '../../../contracts/transport.js';
 import type { ClientTransactionHandlers } from './client-transaction.js';
 import { InviteClientTransaction } from './invite-client-transaction.js';
 import { InviteServerTransaction } from './invite-server-transaction.js';

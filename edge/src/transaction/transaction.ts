@@ -1,5 +1,5 @@
 import type { SipRequest, SipResponse } from '../../../sip/index.js';
-import type { Destination, Source } from '../transport/types.js';
+import type { Destination, Source } from '../../../contracts/transport.js';
 import type { Clock, TimerSettings } from './timers.js';
 import { TransactionTimers, type TimerName } from './transaction-timers.js';
 

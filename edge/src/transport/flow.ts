@@ -1,5 +1,5 @@
-import { normalizeAddress } from '../../../functions/src/ban/address-set.js';
-import type { HostPort, TransportProtocol } from './types.js';
+import { normalizeAddress } from '../../../contracts/fail-to-ban/address-set.js';
+import type { HostPort, TransportProtocol } from '../../../contracts/transport.js';
 
 /**
  * One connection-oriented path to a peer (RFC 5626 §3: a "flow"): a TCP/TLS

@@ -1,6 +1,6 @@
 import { getHeaders, parseVia } from '../../../sip/index.js';
 import type { SipResponse } from '../../../sip/message.js';
-import type { Destination, Source } from './types.js';
+import type { Destination, Source } from '../../../contracts/transport.js';
 
 /**
  * Where a response goes (RFC 3261 §18.2.2 with RFC 3581 §4):

@@ -3,7 +3,7 @@ import { StreamFramer } from '../../../sip/index.js';
 import type { Logger } from '../logger.js';
 import { IncompleteMessageTimer } from '../security/incomplete-message-timer.js';
 import { newFlowId, type Flow } from './flow.js';
-import type { HostPort, Source, TransportProtocol } from './types.js';
+import type { HostPort, Source, TransportProtocol } from '../../../contracts/transport.js';
 
 export interface StreamFlowEvents {
   onMessage(data: Buffer, source: Source): void;

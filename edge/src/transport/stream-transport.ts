@@ -4,7 +4,7 @@ import type { Logger } from '../logger.js';
 import type { SecurityGate } from '../security/security-gate.js';
 import { StreamFlow, type StreamFlowEvents } from './stream-flow.js';
 import type { FlowRegistry } from './flow.js';
-import type { HostPort } from './types.js';
+import type { HostPort } from '../../../contracts/transport.js';
 
 export interface StreamTransportOptions {
   protocol: 'tcp' | 'tls';

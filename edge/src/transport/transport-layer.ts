@@ -7,7 +7,7 @@ import type { SecurityGate } from '../security/security-gate.js';
 import { FlowRegistry, type Flow } from './flow.js';
 import { responseDestination } from './response-route.js';
 import { StreamTransport } from './stream-transport.js';
-import type { Destination, HostPort, Source, TransportProtocol } from './types.js';
+import type { Destination, HostPort, Source, TransportProtocol } from '../../../contracts/transport.js';
 import { UdpTransport } from './udp-transport.js';
 import { WsTransport } from './ws-transport.js';
 

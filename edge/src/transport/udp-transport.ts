@@ -1,7 +1,7 @@
 import dgram from 'node:dgram';
 import { isIPv6 } from 'node:net';
 import type { Logger } from '../logger.js';
-import type { HostPort, Source } from './types.js';
+import type { HostPort, Source } from '../../../contracts/transport.js';
 
 export type DatagramHandler = (data: Buffer, source: Source) => void;
 

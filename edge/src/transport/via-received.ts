@@ -1,6 +1,6 @@
 import { addHeader, formatVia, getHeaders, parseVia, removeFirstValue } from '../../../sip/index.js';
 import type { SipMessage, SipRequest } from '../../../sip/message.js';
-import type { Source } from './types.js';
+import type { Source } from '../../../contracts/transport.js';
 
 /**
  * RFC 3261 §18.2.1 + RFC 3581 §4: the server transport records where a

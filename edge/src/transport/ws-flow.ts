@@ -1,7 +1,7 @@
 import type { WebSocket } from 'ws';
 import type { Logger } from '../logger.js';
 import { newFlowId, type Flow } from './flow.js';
-import type { HostPort, Source, TransportProtocol } from './types.js';
+import type { HostPort, Source, TransportProtocol } from '../../../contracts/transport.js';
 
 export interface WsFlowEvents {
   onMessage(data: Buffer, source: Source): void;

@@ -12,7 +12,7 @@ import {
   type DigestAlgorithm,
   type SipResponse,
 } from '../../../sip/index.js';
-import type { Trunk } from '../../../functions/src/trunks/trunk.js';
+import type { Trunk } from '../../../contracts/trunk.js';
 
 export type TrunkCredentials = Pick<Trunk, 'username' | 'authUser' | 'password'>;
 

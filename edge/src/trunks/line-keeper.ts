@@ -7,8 +7,8 @@
  * logged. A failing function is logged and retried on the next pass; it never
  * takes the edge down.
  */
-import type { EventBus } from '../../../functions/src/bus/event-bus.js';
-import type { EdgeIdentity, TrunkLine } from '../../../functions/src/contracts.js';
+import type { EventBus } from '../../../contracts/bus/event-bus.js';
+import type { EdgeIdentity, TrunkLine } from '../../../contracts/function-events.js';
 import type { Invoker } from '../invoker/invoker.js';
 import type { Logger } from '../logger.js';
 import type { LocalAddresses } from '../proxy/local-addresses.js';
@@ -19,7 +19,7 @@ import { transactionSender } from './transaction-sender.js';
 import { trunkLeaseKey, type TrunkLeaseStore } from './trunk-lease.js';
 import { TrunkRegistrar } from './trunk-registrar.js';
 import { TrunkRegistration, type TrunkStatusChange } from './trunk-registration.js';
-import { trunkStatusEvent } from './trunk-status-event.js';
+import { trunkStatusEvent } from '../../../contracts/bus/trunk-status-event.js';
 
 /** What the line keeper needs of an edge; a started SipEdge satisfies it. */
 export interface TrunkLinesEdge {

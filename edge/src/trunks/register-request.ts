@@ -7,9 +7,8 @@
  * tests can pin them.
  */
 import { newBranch, newCallId, newTag, type SipRequest } from '../../../sip/index.js';
-import type { Trunk } from '../../../functions/src/trunks/trunk.js';
-import { trunkDomainOf } from '../../../functions/src/trunks/trunk-leg.js';
-import { VIA_TRANSPORT, type TransportProtocol } from '../transport/types.js';
+import { trunkDomainOf, type Trunk } from '../../../contracts/trunk.js';
+import { VIA_TRANSPORT, type TransportProtocol } from '../../../contracts/transport.js';
 
 /**
  * MSS gVarSipRegSameDialog. 1 (default) = RFC 3261 §10.2.4: one Call-ID for

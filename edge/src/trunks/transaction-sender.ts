@@ -5,7 +5,7 @@
  */
 import type { SipRequest, SipResponse } from '../../../sip/index.js';
 import type { TransactionLayer } from '../transaction/index.js';
-import type { Destination } from '../transport/types.js';
+import type { Destination } from '../../../contracts/transport.js';
 
 export type RegistrationOutcome = SipResponse | 'timeout' | 'transport-error';
 

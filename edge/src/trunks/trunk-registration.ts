@@ -9,10 +9,11 @@
  * real carrier (SIPp) and under fake timers.
  */
 import { getHeader } from '../../../sip/index.js';
-import type { Trunk } from '../../../functions/src/trunks/trunk.js';
+import type { Trunk } from '../../../contracts/trunk.js';
+import type { TrunkStatusChange } from '../../../contracts/bus/trunk-status-event.js';
 import type { Clock } from '../transaction/index.js';
 import { systemClock } from '../transaction/index.js';
-import type { Destination } from '../transport/types.js';
+import type { Destination } from '../../../contracts/transport.js';
 import { answerDigestChallenge } from './digest-answer.js';
 import {
   buildRegister,
@@ -27,18 +28,10 @@ import {
 import { backoffDelayMs, grantedExpires, refreshDelayMs, retryAfterMs } from './registration-timing.js';
 import type { RegistrationOutcome, RegistrationSend } from './transaction-sender.js';
 
-export type TrunkLineStatus = 'online' | 'offline';
+export type TrunkLineStatus = TrunkStatusChange['status'];
 
-/** What the wiring publishes as the 'trunk.status' event. */
-export interface TrunkStatusChange {
-  tenantId: string;
-  trunkId: string;
-  status: TrunkLineStatus;
-  /** Why the line is offline, e.g. "400 Bad Request (Invalid CSeq number)"; never contains credentials. */
-  lastError?: string;
-  /** Epoch ms of the last status change. */
-  since: number;
-}
+/** What the wiring publishes as the 'trunk.status' event (contracts/bus/trunk-status-event.ts). */
+export type { TrunkStatusChange };
 
 export interface RegistrationClock extends Clock {
   now(): number;

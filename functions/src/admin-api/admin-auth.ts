@@ -12,7 +12,7 @@
  * The full admin API with roles comes later; this is one shared admin secret.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { AdminHttpEvent } from './http-event.js';
+import type { AdminHttpEvent } from '../../../contracts/http-event.js';
 
 const digest = (text: string): Buffer => createHash('sha256').update(text, 'utf8').digest();
 

@@ -4,9 +4,9 @@
  * so that secrets (password, digest user) can never leak in through a new
  * stored attribute. Pure.
  */
-import type { TrunkStatusRecord } from '../store/trunk-status-repository.js';
-import type { TrunkUsage } from '../store/trunk-usage-repository.js';
-import type { Trunk, TrunkKind, TrunkRoute } from '../trunks/trunk.js';
+import type { TrunkStatusRecord } from '../trunks/trunk-status-repository.js';
+import type { TrunkUsage } from '../trunks/trunk-usage-repository.js';
+import type { Trunk, TrunkKind, TrunkRoute } from '../../../contracts/trunk.js';
 
 export interface AdminTrunkView {
   id: string;

@@ -5,9 +5,9 @@
  * nothing. Absent limits are unlimited, but the call is still recorded: a
  * limit set later, and the reaper, see the calls already running.
  */
-import type { CallSlot, EdgeIdentity, SipReply } from '../contracts.js';
+import type { CallSlot, EdgeIdentity, SipReply } from '../../../contracts/function-events.js';
 import type { UserAccount } from '../directory/user-account.js';
-import { CallSlotConflictError, type CallSlotStore } from '../store/call-slot-repository.js';
+import { CallSlotConflictError, type CallSlotStore } from './call-slot-repository.js';
 import type { CallLimits, SlotDirection, SlotHolderAlive } from './call-slot-rules.js';
 import { releaseCallSlot, takeCallSlot } from './call-slots.js';
 import { limitReply } from './limit-replies.js';

@@ -2,7 +2,7 @@
  * Taking and releasing call slots: the slot rules (call-slot-rules.ts)
  * applied to a user's slot item with optimistic concurrency.
  */
-import { updateCallSlots, type CallSlotStore, type SlotOwner } from '../store/call-slot-repository.js';
+import { updateCallSlots, type CallSlotStore, type SlotOwner } from './call-slot-repository.js';
 import {
   releaseSlot,
   takeSlot,

@@ -4,8 +4,8 @@
  * edge invoking a function is alive by definition, even before its first
  * heartbeat is visible, and any other boot of it is dead.
  */
-import type { EdgeIdentity } from '../contracts.js';
-import { isEdgeAlive, type EdgeRecord } from '../store/edge-registry.js';
+import type { EdgeIdentity } from '../../../contracts/function-events.js';
+import { isEdgeAlive, type EdgeRecord } from '../edges/edge-registry.js';
 
 export class EdgeLiveness {
   private readonly edges: Map<string, EdgeRecord>;

@@ -4,7 +4,7 @@
  * not willing or able to take additional calls"); the caller side is refused
  * with 403 and a reason phrase that tells the user why (RFC 3261 §21.4.4).
  */
-import type { SipReply } from '../contracts.js';
+import type { SipReply } from '../../../contracts/function-events.js';
 import type { SlotDirection, SlotLimit } from './call-slot-rules.js';
 
 export function limitReply(direction: SlotDirection, limit: SlotLimit, limitValue: number | undefined): SipReply {

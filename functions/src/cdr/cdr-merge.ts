@@ -20,7 +20,7 @@
  * - the reaper's timeout close only touches an open record; a real call.end
  *   arriving later still wins (it knows better than the timeout).
  */
-import type { CallAlertDetail, CallAnswerDetail, CallAttemptDetail, CallEndDetail, CallEvent } from './call-events.js';
+import type { CallAlertDetail, CallAnswerDetail, CallAttemptDetail, CallEndDetail, CallEvent } from '../../../contracts/bus/call-events.js';
 import { callDurations, cdrIndexPartition, cdrIndexSort, type CdrRecord } from './cdr-record.js';
 
 type Attribute = Exclude<keyof CdrRecord, 'tenantId' | 'callId'>;

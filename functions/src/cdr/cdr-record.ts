@@ -2,8 +2,8 @@
  * A call detail record: one per call, built from the call events
  * (call-events.ts) in whatever order they arrive. Pure types and maths.
  */
-import type { CallDirection, CallParty, CallSlot, TrunkSlot } from '../contracts.js';
-import type { AnsweredBy, CallDisposition, HangupBy } from './call-events.js';
+import type { CallDirection, CallParty, CallSlot, TrunkSlot } from '../../../contracts/function-events.js';
+import type { AnsweredBy, CallDisposition, HangupBy } from '../../../contracts/bus/call-events.js';
 
 export type CdrState = 'open' | 'closed';
 
@@ -75,8 +75,3 @@ export function callDurations(t: CallTimes): { ringSeconds: number; talkSeconds:
   };
 }
 
-/** Normalizes an ISO-8601 time so times compare as strings (undefined when it is not a time). */
-export function isoTime(text: string): string | undefined {
-  const ms = Date.parse(text);
-  return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
-}

@@ -7,8 +7,8 @@
  * be closed already; end closes the CDR and then deletes the entry. Every
  * interleaving of the two leaves no entry behind for a closed call.
  */
-import type { CdrStore } from '../store/cdr-repository.js';
-import type { CallEvent } from './call-events.js';
+import type { CdrStore } from './cdr-repository.js';
+import type { CallEvent } from '../../../contracts/bus/call-events.js';
 import { cdrWriteFor } from './cdr-merge.js';
 import type { CdrState } from './cdr-record.js';
 

@@ -21,7 +21,7 @@
  * Every ratio is 0 when its denominator is 0. Rounding is half away from zero.
  */
 import type { CdrRecord } from '../cdr/cdr-record.js';
-import type { CallDirection } from '../contracts.js';
+import type { CallDirection } from '../../../contracts/function-events.js';
 
 export interface CallFigures {
   attempts: number;

@@ -7,8 +7,8 @@
 import { computeHa1 } from '../../../sip/index.js';
 import type { Tenant } from '../directory/tenant.js';
 import type { UserAccount } from '../directory/user-account.js';
-import type { DirectoryRepository } from '../store/directory-repository.js';
-import type { SystemSettingsRepository } from '../ban/system-settings-repository.js';
+import type { DirectoryRepository } from '../directory/directory-repository.js';
+import type { SystemSettingsRepository } from '../fail-to-ban/system-settings-repository.js';
 import type { TrunkWriter } from '../trunks/trunk-repository.js';
 import { toTrunk } from '../trunks/trunk-schema.js';
 import { tenantRealm, type Seed, type SeedTenant, type SeedUser } from './seed-schema.js';

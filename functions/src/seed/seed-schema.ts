@@ -19,7 +19,7 @@
  * Trunk fields and defaults: ../trunks/trunk-schema.ts.
  */
 import { z } from 'zod';
-import { f2bSettingsSchema } from '../ban/f2b-settings.js';
+import { f2bSettingsSchema } from '../../../contracts/fail-to-ban/f2b-settings.js';
 import { DEFAULT_MAX_DEVICES } from '../directory/user-account.js';
 import { normalizeDomain } from '../store/keys.js';
 import { checkTenantTrunks, systemTrunkSettingsShape, tenantSettingsSchema, trunkSchema } from '../trunks/trunk-schema.js';
@@ -56,7 +56,7 @@ const tenantSchema = z.looseObject({
 });
 
 /**
- * System-wide settings. "f2b": fail-to-ban (functions/src/ban/f2b-settings.ts),
+ * System-wide settings. "f2b": fail-to-ban (contracts/fail-to-ban/f2b-settings.ts),
  * e.g. { "f2b": { "maxFailures": 5, "windowSeconds": 60, "banSeconds": 10800,
  * "whitelist": ["192.0.2.0/24"] } }; absent fields (or no "system" at all)
  * take the defaults. Loose: later MSS system variables join it.

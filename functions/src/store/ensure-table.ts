@@ -9,7 +9,7 @@ import {
   waitUntilTableExists,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
-import { PBX_TABLE, toCreateTableInput } from '../../../infra/tables.js';
+import { PBX_TABLE, toCreateTableInput } from '../../../contracts/store/tables.js';
 
 const errorName = (err: unknown): string | undefined => (err instanceof Error ? err.name : undefined);
 

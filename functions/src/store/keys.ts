@@ -1,5 +1,5 @@
 /**
- * Single-table item layout (table definition: infra/tables.ts).
+ * Single-table item layout (table definition: contracts/store/tables.ts).
  *
  * | Item            | pk                          | sk              | attributes |
  * |-----------------|-----------------------------|-----------------|------------|

@@ -21,10 +21,10 @@
  */
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
-import type { Source } from '../../../edge/src/transport/types.js';
+import type { Source } from '../../../contracts/transport.js';
 import { normalizeDomain } from '../store/keys.js';
 import type { TrunkReader } from './trunk-repository.js';
-import type { Trunk } from './trunk.js';
+import type { Trunk } from '../../../contracts/trunk.js';
 
 export interface InboundTrunkCall {
   trunk: Trunk;

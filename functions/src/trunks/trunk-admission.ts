@@ -14,9 +14,9 @@
  *   reaper reclaims them (store/trunk-usage-repository.ts reclaimDeadLeases),
  *   at most heartbeat TTL + reaper period after its last heartbeat.
  */
-import type { EdgeIdentity, SipReply } from '../contracts.js';
-import type { TrunkDirection, TrunkTakeLimits, TrunkUsageStore } from '../store/trunk-usage-repository.js';
-import type { Trunk } from './trunk.js';
+import type { EdgeIdentity, SipReply } from '../../../contracts/function-events.js';
+import type { TrunkDirection, TrunkTakeLimits, TrunkUsageStore } from './trunk-usage-repository.js';
+import type { Trunk } from '../../../contracts/trunk.js';
 
 export type TrunkLimit = 'maxIncomingCalls' | 'maxOutgoingCalls' | 'maxTotalCalls';
 

@@ -13,15 +13,12 @@
  *   The From tag stays the caller's: the dialog is identified by tags and
  *   Call-ID (RFC 3261 §12), so the caller's dialog is not broken.
  */
-import type { CallParty, TrunkLeg } from '../contracts.js';
-import type { TrunkChoice } from '../dial-plan/dial-plan.js';
-import type { Trunk } from './trunk.js';
+import type { CallParty, TrunkLeg } from '../../../contracts/function-events.js';
+import type { TrunkChoice } from '../calls/dial-plan.js';
+import { trunkDomainOf, type Trunk } from '../../../contracts/trunk.js';
 
 const DEFAULT_SIP_PORT = 5060;
 
-export function trunkDomainOf(trunk: Pick<Trunk, 'domain' | 'host'>): string {
-  return trunk.domain && trunk.domain !== '' ? trunk.domain : trunk.host;
-}
 
 /** host[:port] for a URI; IPv6 literals in brackets (RFC 3261 §25.1 IPv6reference). */
 function hostPort(host: string, port?: number): string {

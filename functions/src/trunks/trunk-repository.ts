@@ -22,7 +22,7 @@ import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } fr
 import { normalizeDomain, type ItemKey } from '../store/keys.js';
 import { queryAll } from '../store/query-all.js';
 import { asRegSameDialog, effectiveRegSameDialog, type RegSameDialog } from './reg-same-dialog.js';
-import type { Trunk } from './trunk.js';
+import type { Trunk } from '../../../contracts/trunk.js';
 
 export const trunkKey = (tenantId: string, trunkId: string): ItemKey => ({ pk: `TENANT#${tenantId}`, sk: `TRUNK#${trunkId}` });
 export const tenantSettingsKey = (tenantId: string): ItemKey => ({ pk: `TENANT#${tenantId}`, sk: 'SETTINGS' });

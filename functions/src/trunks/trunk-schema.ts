@@ -27,7 +27,7 @@
  */
 import { z } from 'zod';
 import { normalizeDomain } from '../store/keys.js';
-import type { Trunk } from './trunk.js';
+import type { Trunk } from '../../../contracts/trunk.js';
 
 /** Trunk ids end up in keys (`TRUNK#<id>`, `<tenantId>#<id>`): no '#' or '/'. */
 const TRUNK_ID_RE = /^[A-Za-z0-9](?:[A-Za-z0-9._-]{0,62})$/;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AddressSet, isAddressOrBlock, normalizeAddress } from '../../../functions/src/ban/address-set.js';
+import { AddressSet, isAddressOrBlock, normalizeAddress } from '../../../contracts/fail-to-ban/address-set.js';
 import { clientAddress } from '../../../edge/src/security/client-address.js';
 
 describe('normalizeAddress: one text per address, so a ban matches however the socket reports it', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { failToBanOutcome } from '../../../functions/src/ban/failure-outcome.js';
+import { failToBanOutcome } from '../../../functions/src/fail-to-ban/failure-outcome.js';
 import { parseMessage, type SipRequest } from '../../../sip/index.js';
 
 function request(authorization?: string, header = 'Authorization'): SipRequest {

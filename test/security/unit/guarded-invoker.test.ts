@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { FunctionEvents, FunctionName, FunctionResults, RegisterResult } from '../../../functions/src/contracts.js';
-import { DEFAULT_F2B_SETTINGS } from '../../../functions/src/ban/f2b-settings.js';
+import type { FunctionEvents, FunctionName, FunctionResults, RegisterResult } from '../../../contracts/function-events.js';
+import { DEFAULT_F2B_SETTINGS } from '../../../contracts/fail-to-ban/f2b-settings.js';
 import type { Invoker } from '../../../edge/src/invoker/invoker.js';
 import { createLogger } from '../../../edge/src/logger.js';
 import { GuardedInvoker } from '../../../edge/src/security/guarded-invoker.js';

@@ -1,5 +1,5 @@
-import { isActive, type Ban } from '../../../functions/src/ban/ban.js';
-import type { BanStore } from '../../../functions/src/ban/ban-repository.js';
+import { isActive, type Ban } from '../../../contracts/fail-to-ban/ban.js';
+import type { BanStore } from '../../../functions/src/fail-to-ban/ban-repository.js';
 
 /** The BanStore contract in memory, for the pure fail-to-ban logic; `fail` makes every call reject (a store outage). */
 export class MemoryBanStore implements BanStore {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { liftBan, listBans } from '../../../functions/src/ban/ban-admin.js';
-import { DEFAULT_F2B_SETTINGS, type F2bSettings } from '../../../functions/src/ban/f2b-settings.js';
-import { failuresWithin } from '../../../functions/src/ban/failure-window.js';
-import { recordAuthOutcome, type FailToBanDeps } from '../../../functions/src/ban/record-auth-failure.js';
-import type { PbxEvent } from '../../../functions/src/bus/pbx-event.js';
+import { liftBan, listBans } from '../../../functions/src/fail-to-ban/ban-admin.js';
+import { DEFAULT_F2B_SETTINGS, type F2bSettings } from '../../../contracts/fail-to-ban/f2b-settings.js';
+import { failuresWithin } from '../../../contracts/fail-to-ban/failure-window.js';
+import { recordAuthOutcome, type FailToBanDeps } from '../../../functions/src/fail-to-ban/record-auth-failure.js';
+import type { PbxEvent } from '../../../contracts/bus/pbx-event.js';
 import { MemoryBanStore } from './memory-ban-store.js';
 
 function setup(settings: Partial<F2bSettings> = {}) {

@@ -3,8 +3,8 @@ import { createLogger } from '../../../edge/src/logger.js';
 import { IncompleteMessageTimer } from '../../../edge/src/security/incomplete-message-timer.js';
 import { SecurityGate } from '../../../edge/src/security/security-gate.js';
 import { DEFAULT_SECURITY_SETTINGS, type SecuritySettings } from '../../../edge/src/security/security-settings.js';
-import { DEFAULT_F2B_SETTINGS } from '../../../functions/src/ban/f2b-settings.js';
-import type { Source } from '../../../edge/src/transport/types.js';
+import { DEFAULT_F2B_SETTINGS } from '../../../contracts/fail-to-ban/f2b-settings.js';
+import type { Source } from '../../../contracts/transport.js';
 
 function gate(overrides: Partial<SecuritySettings> = {}) {
   let clock = 1_000;

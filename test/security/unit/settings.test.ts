@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../../edge/src/config.js';
-import { DEFAULT_F2B_SETTINGS, f2bSettingsFrom } from '../../../functions/src/ban/f2b-settings.js';
+import { DEFAULT_F2B_SETTINGS, f2bSettingsFrom } from '../../../contracts/fail-to-ban/f2b-settings.js';
 import { parseSeed, SeedError } from '../../../functions/src/seed/seed-schema.js';
 
 const tenants = [{ id: 'acme', domains: ['acme.test'], users: [] }];

@@ -10,7 +10,7 @@ import {
   challengeReply,
   type DigestAuthInput,
   type DigestAuthResult,
-} from '../../../functions/src/register/authenticate.js';
+} from '../../../functions/src/auth/authenticate.js';
 import type { Tenant } from '../../../functions/src/directory/tenant.js';
 import type { UserAccount } from '../../../functions/src/directory/user-account.js';
 import { computeDigestResponse, computeHa1, formatCredentials, parseAuthHeader } from '../../../sip/index.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { authenticate, type AuthResult, type AuthenticateInput } from '../../../functions/src/register/authenticate.js';
+import { authenticate, type AuthResult, type AuthenticateInput } from '../../../functions/src/auth/authenticate.js';
 import type { Tenant } from '../../../functions/src/directory/tenant.js';
 import type { UserAccount } from '../../../functions/src/directory/user-account.js';
 import {

@@ -5,8 +5,8 @@ import {
   CSEQ_OUT_OF_ORDER,
   type BindingRulesInput,
   type BindingRulesResult,
-} from '../../../functions/src/register/binding-rules.js';
-import type { Binding } from '../../../functions/src/register/binding.js';
+} from '../../../functions/src/registration/binding-rules.js';
+import type { Binding } from '../../../functions/src/registration/binding.js';
 import { parseContacts, parseNameAddr } from '../../../sip/index.js';
 import { binding, EDGE, NOW, REGISTRAR_SETTINGS, UDP_SOURCE } from './fixtures.js';
 

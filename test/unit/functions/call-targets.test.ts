@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { EdgeLiveness } from '../../../functions/src/calls/edge-liveness.js';
-import { selectTargets } from '../../../functions/src/authorize-call/call-targets.js';
-import type { EdgeRecord } from '../../../functions/src/store/edge-registry.js';
+import { selectTargets } from '../../../functions/src/calls/call-targets.js';
+import type { EdgeRecord } from '../../../functions/src/edges/edge-registry.js';
 import { binding, EDGE, NOW } from './fixtures.js';
 
 const edgeB = (o: Partial<EdgeRecord> = {}): EdgeRecord => ({

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseCallEvent } from '../../../functions/src/cdr/call-event-schemas.js';
-import type { CallAttemptDetail, CallEndDetail, CallEvent } from '../../../functions/src/cdr/call-events.js';
+import { parseCallEvent } from '../../../contracts/bus/call-event-schemas.js';
+import type { CallAttemptDetail, CallEndDetail, CallEvent } from '../../../contracts/bus/call-events.js';
 import { applyCdrWrite, cdrWriteFor } from '../../../functions/src/cdr/cdr-merge.js';
 import type { CdrRecord } from '../../../functions/src/cdr/cdr-record.js';
 import { cdrCsv } from '../../../functions/src/reports/report-csv.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { CallEvent } from '../../../functions/src/cdr/call-events.js';
+import type { CallEvent } from '../../../contracts/bus/call-events.js';
 import { applyCdrWrite, cdrWriteFor, timeoutCloseWrite } from '../../../functions/src/cdr/cdr-merge.js';
 import { callDurations, type CdrRecord } from '../../../functions/src/cdr/cdr-record.js';
 

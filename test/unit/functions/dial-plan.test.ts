@@ -5,7 +5,7 @@ import {
   resolveDialPlan,
   type DialOutcome,
   type DialPlan,
-} from '../../../functions/src/dial-plan/dial-plan.js';
+} from '../../../functions/src/calls/dial-plan.js';
 
 const EXTENSIONS = new Set(['1001', '1002', 'alice', '555']);
 const facts = { isExtension: (n: string) => EXTENSIONS.has(n) };

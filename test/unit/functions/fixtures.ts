@@ -1,9 +1,9 @@
 /** Shared test data for the functions' unit and store tests. */
-import type { AuthorizeCallEvent, RegisterEvent, EdgeIdentity } from '../../../functions/src/contracts.js';
-import type { Binding } from '../../../functions/src/register/binding.js';
-import type { RegistrarSettings } from '../../../functions/src/settings.js';
+import type { AuthorizeCallEvent, RegisterEvent, EdgeIdentity } from '../../../contracts/function-events.js';
+import type { Binding } from '../../../functions/src/registration/binding.js';
+import type { RegistrarSettings } from '../../../functions/src/runtime/settings.js';
 import { parseMessage, type SipRequest } from '../../../sip/index.js';
-import type { Source } from '../../../edge/src/transport/types.js';
+import type { Source } from '../../../contracts/transport.js';
 
 export const NOW = Date.UTC(2025, 0, 15, 12, 0, 0);
 

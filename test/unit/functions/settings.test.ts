@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadSettings, loadStoreSettings, SettingsError } from '../../../functions/src/settings.js';
+import { loadSettings, loadStoreSettings, SettingsError } from '../../../functions/src/runtime/settings.js';
 
 const SECRET = { PBX_NONCE_SECRET: 'a-long-random-secret' };
 

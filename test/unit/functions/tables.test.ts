@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { PBX_TABLE, toCreateTableInput } from '../../../infra/tables.js';
+import { PBX_TABLE, toCreateTableInput } from '../../../contracts/store/tables.js';
 
-describe('PBX table definition (infra/tables.ts)', () => {
+describe('PBX table definition (contracts/store/tables.ts)', () => {
   it('converts to an on-demand CreateTable input with pk/sk and the gsi1 index', () => {
     expect(toCreateTableInput(PBX_TABLE, 'nimbus-pbx')).toEqual({
       TableName: 'nimbus-pbx',

@@ -6,7 +6,7 @@ import {
   type DialOutcomeWithTrunks,
   type TrunkChoice,
   type TrunkRouteSource,
-} from '../../../functions/src/dial-plan/dial-plan.js';
+} from '../../../functions/src/calls/dial-plan.js';
 
 const route = (prefix: string, strip = 0, prepend = '') => ({ prefix, strip, prepend });
 

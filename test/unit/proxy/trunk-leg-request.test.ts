@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createResponse, getHeader, getHeaders, parseMessage, parseNameAddr, parseUri } from '../../../sip/index.js';
 import type { SipRequest } from '../../../sip/message.js';
-import type { TrunkLeg } from '../../../functions/src/contracts.js';
+import type { TrunkLeg } from '../../../contracts/function-events.js';
 import { verifyHopToken } from '../../../edge/src/proxy/hop-token.js';
 import { nextHop } from '../../../edge/src/proxy/in-dialog-forwarder.js';
 import { LocalAddresses } from '../../../edge/src/proxy/local-addresses.js';

@@ -2,7 +2,7 @@
 import { vi } from 'vitest';
 import { createResponse, type SipHeader, type SipRequest, type SipResponse } from '../../../sip/index.js';
 import { TransactionLayer, type ClientTransactionHandlers, type TimerSettings } from '../../../edge/src/transaction/index.js';
-import type { Destination, Source } from '../../../edge/src/transport/types.js';
+import type { Destination, Source } from '../../../contracts/transport.js';
 
 export const UDP_SOURCE: Source = { protocol: 'udp', address: '192.0.2.10', port: 5060 };
 export const TCP_SOURCE: Source = { protocol: 'tcp', address: '192.0.2.10', port: 40000, flowId: 'flow-1' };

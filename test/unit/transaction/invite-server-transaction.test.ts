@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { getHeader, getHeaders } from '../../../sip/index.js';
 import { InviteServerTransaction, TransactionLayer } from '../../../edge/src/transaction/index.js';
 import { createHarness, makeAck, makeRequest, respond, statuses, TCP_SOURCE, UDP_SOURCE } from './harness.js';
-import type { Source } from '../../../edge/src/transport/types.js';
+import type { Source } from '../../../contracts/transport.js';
 
 beforeEach(() => vi.useFakeTimers());
 afterEach(() => vi.useRealTimers());

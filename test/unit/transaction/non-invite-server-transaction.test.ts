@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { NonInviteServerTransaction } from '../../../edge/src/transaction/index.js';
-import type { Source } from '../../../edge/src/transport/types.js';
+import type { Source } from '../../../contracts/transport.js';
 import { createHarness, makeRequest, respond, statuses, TCP_SOURCE, UDP_SOURCE } from './harness.js';
 
 beforeEach(() => vi.useFakeTimers());

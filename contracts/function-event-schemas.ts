@@ -1,0 +1,114 @@
+/**
+ * Runtime shape checks of the events in contracts.ts. Events cross a process
+ * (and in the cloud a Lambda Invoke) boundary, so the functions check them
+ * instead of trusting the type annotations.
+ */
+import { z } from 'zod';
+import type {
+  AuthorizeCallEvent,
+  EdgeHeartbeatEvent,
+  FlowClosedEvent,
+  RegisterEvent,
+  ReleaseCallEvent,
+  TakeTrunkSlotEvent,
+  TrunkLeaseEvent,
+  TrunkLinesEvent,
+} from './function-events.js';
+
+const edgeIdentitySchema = z.object({
+  id: z.string().min(1),
+  bootId: z.string().min(1),
+});
+
+const sourceSchema = z.object({
+  protocol: z.enum(['udp', 'tcp', 'tls', 'ws', 'wss']),
+  address: z.string().min(1),
+  port: z.number().int().min(0).max(65535),
+  flowId: z.string().min(1).optional(),
+});
+
+const sipRequestSchema = z.object({
+  kind: z.literal('request'),
+  method: z.string().min(1),
+  uri: z.string(),
+  headers: z.array(z.object({ name: z.string(), value: z.string() })),
+  body: z.string(),
+});
+
+export const registerEventSchema = z.object({
+  type: z.literal('register'),
+  edge: edgeIdentitySchema,
+  source: sourceSchema,
+  request: sipRequestSchema,
+}) satisfies z.ZodType<RegisterEvent>;
+
+export const flowClosedEventSchema = z.object({
+  type: z.literal('flow-closed'),
+  edge: edgeIdentitySchema,
+  flowId: z.string().min(1),
+}) satisfies z.ZodType<FlowClosedEvent>;
+
+export const authorizeCallEventSchema = z.object({
+  type: z.literal('authorize-call'),
+  edge: edgeIdentitySchema,
+  source: sourceSchema,
+  request: sipRequestSchema,
+}) satisfies z.ZodType<AuthorizeCallEvent>;
+
+const callSlotSchema = z.object({
+  tenantId: z.string().min(1),
+  ext: z.string().min(1),
+});
+
+const trunkSlotSchema = z.object({
+  tenantId: z.string().min(1),
+  trunkId: z.string().min(1),
+  direction: z.enum(['in', 'out']),
+});
+
+export const releaseCallEventSchema = z.object({
+  type: z.literal('release-call'),
+  callId: z.string().min(1),
+  slots: z.array(callSlotSchema),
+  trunkSlots: z.array(trunkSlotSchema).optional(),
+}) satisfies z.ZodType<ReleaseCallEvent>;
+
+export const takeTrunkSlotEventSchema = z.object({
+  type: z.literal('take-trunk-slot'),
+  edge: edgeIdentitySchema,
+  callId: z.string().min(1),
+  tenantId: z.string().min(1),
+  trunkId: z.string().min(1),
+}) satisfies z.ZodType<TakeTrunkSlotEvent>;
+
+export const trunkLinesEventSchema = z.object({
+  type: z.literal('trunk-lines'),
+}) satisfies z.ZodType<TrunkLinesEvent>;
+
+/** `<tenantId>#<trunkId>`: neither part may hold '#' (seed-schema.ts, trunk-schema.ts). */
+const trunkKeySchema = z.string().regex(/^[^#]+#[^#]+$/, { error: 'must be <tenantId>#<trunkId>' });
+
+export const trunkLeaseEventSchema = z.discriminatedUnion('op', [
+  z.object({
+    type: z.literal('trunk-lease'),
+    op: z.literal('acquire'),
+    trunkKey: trunkKeySchema,
+    edgeId: z.string().min(1),
+    // Bounded: a lease of a lost edge must run out in reasonable time (a day at most).
+    ttlMs: z.number().int().positive().max(86_400_000),
+  }),
+  z.object({
+    type: z.literal('trunk-lease'),
+    op: z.literal('release'),
+    trunkKey: trunkKeySchema,
+    edgeId: z.string().min(1),
+    ttlMs: z.number().optional(),
+  }),
+]) satisfies z.ZodType<TrunkLeaseEvent>;
+
+export const edgeHeartbeatEventSchema = z.object({
+  type: z.literal('edge-heartbeat'),
+  edge: edgeIdentitySchema,
+  sip: z.object({ host: z.string().min(1), port: z.number().int().min(1).max(65535) }),
+  ttlSeconds: z.number().int().min(1).max(3600),
+}) satisfies z.ZodType<EdgeHeartbeatEvent>;

@@ -1,0 +1,56 @@
+/**
+ * A SIP trunk of a tenant, as MSS knows them: an IP-trusted trunk (the
+ * carrier is recognised by address and port, nothing registers) or a
+ * registering external line (the PBX registers to the carrier with an
+ * account). Stored per tenant; the password is kept (the PBX must answer the
+ * carrier's digest challenges with it) but never logged or returned by the API.
+ */
+export type TrunkKind = 'ip' | 'register';
+
+export interface TrunkRoute {
+  /** Dialled-number prefix this trunk serves (longest match wins across trunks). */
+  prefix: string;
+  /** Digits removed from the front of the number before it goes to the carrier. */
+  strip: number;
+  /** Digits put in front after stripping. */
+  prepend: string;
+}
+
+export interface Trunk {
+  tenantId: string;
+  id: string;
+  kind: TrunkKind;
+  host: string;
+  port: number;
+  transport: 'udp' | 'tcp';
+  /** Account at the carrier (register kind; also the digest user unless authUser is set). */
+  username?: string;
+  /** Digest user name when it differs from the account. */
+  authUser?: string;
+  password?: string;
+  /** Carrier's realm / SIP domain (defaults to host). */
+  domain?: string;
+  /** Registration expiry asked of the carrier, seconds (register kind). */
+  expires: number;
+  /** Send through this proxy instead of host:port. */
+  outboundProxy?: { host: string; port: number };
+  /** How the caller is presented to the carrier. */
+  callerId: 'from' | 'pai';
+  routes: TrunkRoute[];
+  /** Inbound: called number (DID) → extension. */
+  dids: Record<string, string>;
+  /** MSS limits: absent = unlimited, 0 = that direction disabled. */
+  maxIncomingCalls?: number;
+  maxOutgoingCalls?: number;
+  maxTotalCalls?: number;
+  /**
+   * MSS gVarSipRegSameDialog for this trunk (overrides the system value):
+   * 1 = RFC 3261 (one Call-ID, CSeq + 1), 0 = a new Call-ID for every REGISTER.
+   */
+  regSameDialog?: 0 | 1;
+}
+
+/** The carrier's SIP domain: `domain` when set, else the carrier's host (RFC 3261 §19.1.1 host part of the Request-URI). */
+export function trunkDomainOf(trunk: Pick<Trunk, 'domain' | 'host'>): string {
+  return trunk.domain && trunk.domain !== '' ? trunk.domain : trunk.host;
+}

@@ -1,0 +1,246 @@
+/**
+ * Digest authentication (RFC 3261 §22, RFC 7616, RFC 8760), shared by the
+ * registrar and the proxy:
+ * - REGISTER is challenged by the registrar as a UAS (RFC 3261 §22.1):
+ *   401 + WWW-Authenticate, answered in Authorization;
+ * - INVITE, MESSAGE and other out-of-dialog requests are challenged by the
+ *   proxy (RFC 3261 §22.3): 407 + Proxy-Authenticate, answered in
+ *   Proxy-Authorization.
+ * Everything else (nonces, realms, anti-enumeration, challenge order) is the
+ * same for both. Pure: the tenant and user lookups are passed in as data, the
+ * clock as a number.
+ *
+ * Anti-enumeration: an unknown domain, an unknown user and a wrong password
+ * look the same from outside — the same 401/407 first (realm = the domain
+ * asked for when there is no tenant), then the same 403 — and unknown users
+ * are verified against a dummy HA1 so the work (and the timing) is the same.
+ *
+ * Nonces are stateless (HMAC, sip/digest.ts): any function instance can
+ * check them. The price is that a nonce can be replayed until it goes stale
+ * (PBX_NONCE_TTL_SECONDS); use TLS/WSS where a passive listener is a threat.
+ */
+import { randomBytes } from 'node:crypto';
+import {
+  checkNonce,
+  createNonce,
+  formatChallenge,
+  getHeaders,
+  parseAuthHeader,
+  verifyDigestResponse,
+  type DigestAlgorithm,
+  type DigestParams,
+  type SipRequest,
+} from '../../../sip/index.js';
+import type { TransportProtocol } from '../../../contracts/transport.js';
+import type { SipReply } from '../../../contracts/function-events.js';
+import type { Tenant } from '../directory/tenant.js';
+import type { UserAccount } from '../directory/user-account.js';
+import type { RegistrarSettings } from '../runtime/settings.js';
+
+/** What happened, for the reply and for fail-to-ban (which counts 'failed'). */
+export type { AuthOutcome } from '../../../contracts/function-events.js';
+
+/** Internal reason of a 'failed' outcome: for logs and metrics only, never sent to the UA. */
+export type AuthFailure =
+  | 'username-mismatch'
+  | 'unknown-tenant'
+  | 'unknown-user'
+  | 'unsupported-algorithm'
+  | 'unsupported-qop'
+  | 'incomplete-credentials'
+  | 'wrong-response';
+
+/**
+ * Who asks for credentials, which decides status code and header names:
+ * a registrar (any UAS) or a proxy (RFC 3261 §22.3).
+ */
+export type DigestChallenger = 'registrar' | 'proxy';
+
+export interface DigestHeaderNames {
+  status: 401 | 407;
+  reason: string;
+  /** Header carrying the challenges. */
+  challenge: 'WWW-Authenticate' | 'Proxy-Authenticate';
+  /** Header the UA answers in. */
+  credentials: 'Authorization' | 'Proxy-Authorization';
+}
+
+/** RFC 3261 §22.2 (401, UAS/registrar) and §22.3 (407, proxy). */
+export const DIGEST_HEADERS: Record<DigestChallenger, DigestHeaderNames> = {
+  registrar: { status: 401, reason: 'Unauthorized', challenge: 'WWW-Authenticate', credentials: 'Authorization' },
+  proxy: { status: 407, reason: 'Proxy Authentication Required', challenge: 'Proxy-Authenticate', credentials: 'Proxy-Authorization' },
+};
+
+export interface AuthenticateInput {
+  request: SipRequest;
+  /**
+   * Domain that picks the tenant and, without a tenant, the realm: for a
+   * REGISTER the Request-URI host (RFC 3261 §10.3 step 1), for a call the
+   * caller's From host. Lower-case.
+   */
+  domain: string;
+  tenant: Tenant | undefined;
+  /**
+   * The address-of-record the request claims, which the credentials must be
+   * for: the To user of a REGISTER, the From user of a call.
+   */
+  aorUser: string | undefined;
+  /** The account of `aorUser` in `tenant`; undefined when unknown (or not looked up). */
+  user: UserAccount | undefined;
+  settings: Pick<RegistrarSettings, 'nonceSecret' | 'nonceTtlSeconds' | 'digestAlgorithms'>;
+  now: number;
+  /** Transport the REGISTER arrived on; decides the order of the challenges (see challengeOrder). */
+  transport?: TransportProtocol;
+}
+
+export interface DigestAuthInput extends AuthenticateInput {
+  challenger: DigestChallenger;
+}
+
+/** Outcome of authenticateDigest: the challenge values go in DIGEST_HEADERS[challenger].challenge headers. */
+export type DigestAuthResult =
+  | { outcome: 'ok'; tenant: Tenant; user: UserAccount; username: string }
+  /** One challenge value per configured algorithm (order: challengeOrder). */
+  | { outcome: 'challenge'; challenges: string[]; username?: string }
+  | { outcome: 'stale'; challenges: string[]; username?: string }
+  | { outcome: 'failed'; failure: AuthFailure; username?: string };
+
+/** The registrar's view of DigestAuthResult (the challenges are WWW-Authenticate values). */
+export type AuthResult =
+  | { outcome: 'ok'; tenant: Tenant; user: UserAccount; username: string }
+  /** 401 with these WWW-Authenticate values, one per configured algorithm (order: challengeOrder). */
+  | { outcome: 'challenge'; wwwAuthenticate: string[]; username?: string }
+  | { outcome: 'stale'; wwwAuthenticate: string[]; username?: string }
+  | { outcome: 'failed'; failure: AuthFailure; username?: string };
+
+/** Realm of the challenges: the tenant's, or the domain asked for when there is none (no hint that it is unknown). */
+export function challengeRealm(domain: string, tenant: Tenant | undefined): string {
+  return tenant?.realm ?? domain;
+}
+
+/**
+ * The Digest credentials meant for `realm` (RFC 3261 §22.4: a UA may send
+ * several Authorization / Proxy-Authorization headers, one per realm), if any.
+ */
+export function findCredentials(
+  request: SipRequest,
+  realm: string,
+  header: DigestHeaderNames['credentials'] = 'Authorization',
+): DigestParams | undefined {
+  for (const value of getHeaders(request, header)) {
+    const parsed = parseAuthHeader(value);
+    if (parsed && parsed.scheme.toLowerCase() === 'digest' && parsed.params.realm === realm) return parsed;
+  }
+  return undefined;
+}
+
+/** RFC 7616 §3.3: an absent algorithm means MD5. Tokens compare case-insensitively. */
+function digestAlgorithmOf(credentials: DigestParams): DigestAlgorithm | undefined {
+  const raw = (credentials.params.algorithm ?? 'MD5').toUpperCase();
+  return raw === 'MD5' || raw === 'SHA-256' ? raw : undefined;
+}
+
+/**
+ * Random per process, never matching a real HA1: lets an unknown user cost
+ * the same hashing as a known one.
+ */
+const DUMMY_HA1: Record<DigestAlgorithm, string> = {
+  MD5: randomBytes(16).toString('hex'),
+  'SHA-256': randomBytes(32).toString('hex'),
+};
+
+/**
+ * Order of the WWW-Authenticate (and Proxy-Authenticate) headers. The first
+ * configured algorithm is the one clients that answer a single challenge end
+ * up using:
+ * - SIPp and most desk phones take the FIRST header;
+ * - the browser stacks (JsSIP, and SIP.js, which shares its parser) keep the
+ *   LAST one: their parser overwrites repeated WWW-Authenticate and
+ *   Proxy-Authenticate headers (jssip lib/Parser.js) and their digest only
+ *   knows MD5.
+ * Those stacks speak SIP over WebSocket (RFC 7118), so on ws/wss the list is
+ * reversed; RFC 8760-aware clients pick by algorithm and do not care.
+ */
+export function challengeOrder(algorithms: readonly DigestAlgorithm[], transport: TransportProtocol | undefined): DigestAlgorithm[] {
+  return transport === 'ws' || transport === 'wss' ? [...algorithms].reverse() : [...algorithms];
+}
+
+function challenge(input: DigestAuthInput, realm: string, stale: boolean, username?: string): DigestAuthResult {
+  const nonce = createNonce(input.settings.nonceSecret, realm, input.now);
+  return {
+    outcome: stale ? ('stale' as const) : ('challenge' as const),
+    challenges: challengeOrder(input.settings.digestAlgorithms, input.transport).map((algorithm) =>
+      formatChallenge({ realm, nonce, algorithm, qop: 'auth', stale }),
+    ),
+    ...(username !== undefined ? { username } : {}),
+  };
+}
+
+/** The registrar's digest check of a REGISTER (401 / WWW-Authenticate / Authorization). */
+export function authenticate(input: AuthenticateInput): AuthResult {
+  const result = authenticateDigest({ ...input, challenger: 'registrar' });
+  if (result.outcome !== 'challenge' && result.outcome !== 'stale') return result;
+  const { challenges, outcome, ...rest } = result;
+  return { ...rest, outcome, wwwAuthenticate: challenges };
+}
+
+/** The reply that carries a challenge: 401 + WWW-Authenticate or 407 + Proxy-Authenticate. */
+export function challengeReply(challenger: DigestChallenger, challenges: readonly string[]): SipReply {
+  const names = DIGEST_HEADERS[challenger];
+  return { status: names.status, reason: names.reason, headers: challenges.map((value) => ({ name: names.challenge, value })) };
+}
+
+/** Digest check of any request, as registrar or as proxy (see DIGEST_HEADERS). */
+export function authenticateDigest(input: DigestAuthInput): DigestAuthResult {
+  const { request, tenant, user, settings, now } = input;
+  const realm = challengeRealm(input.domain, tenant);
+
+  const credentials = findCredentials(request, realm, DIGEST_HEADERS[input.challenger].credentials);
+  // No credentials for our realm: first contact, RFC 3261 §22.2.
+  if (!credentials) return challenge(input, realm, false);
+  const p = credentials.params;
+  const username = p.username;
+
+  // A nonce we did not issue (forged, other realm, from another secret): a fresh challenge, not a failure.
+  const nonceStatus = p.nonce === undefined ? 'invalid' : checkNonce(settings.nonceSecret, realm, p.nonce, now, settings.nonceTtlSeconds * 1000);
+  if (nonceStatus === 'invalid') return challenge(input, realm, false, username);
+
+  const failed = (failure: AuthFailure): DigestAuthResult => ({ outcome: 'failed', failure, ...(username !== undefined ? { username } : {}) });
+
+  if (username === undefined || p.response === undefined || p.uri === undefined) return failed('incomplete-credentials');
+
+  const algorithm = digestAlgorithmOf(credentials);
+  if (!algorithm || !settings.digestAlgorithms.includes(algorithm)) return failed('unsupported-algorithm');
+
+  // qop=auth (RFC 7616) or none at all (RFC 2069 compatibility, RFC 3261 §22.4); auth-int was never offered.
+  const qop = p.qop?.toLowerCase();
+  if (qop !== undefined && qop !== 'auth') return failed('unsupported-qop');
+  if (qop === 'auth' && (p.nc === undefined || p.cnonce === undefined)) return failed('incomplete-credentials');
+
+  // Always hash, with a dummy HA1 when there is no account, so unknown users cost the same.
+  const account = tenant && user && user.tenantId === tenant.id && user.ext === username ? user : undefined;
+  // The digest `uri` is hashed as sent and not compared with the Request-URI:
+  // SIPp and some phones put the server address there; the response hash is the proof.
+  const responseOk = verifyDigestResponse({
+    algorithm,
+    ha1: account?.ha1[algorithm] ?? DUMMY_HA1[algorithm],
+    method: request.method,
+    digestUri: p.uri,
+    nonce: p.nonce!,
+    ...(qop === 'auth' ? { qop: 'auth' as const, nc: p.nc, cnonce: p.cnonce } : {}),
+    response: p.response,
+  });
+
+  // The authenticated identity must be the AOR being registered (RFC 3261 §10.3 step 3)
+  // or, for a call, the caller the From header claims to be.
+  if (username !== input.aorUser) return failed('username-mismatch');
+  if (!tenant) return failed('unknown-tenant');
+  if (!account) return failed('unknown-user');
+  if (!responseOk) return failed('wrong-response');
+
+  // RFC 7616 §3.3: stale=true only when the digest was right for an old nonce,
+  // so the UA retries with the new nonce without asking the user again.
+  if (nonceStatus === 'stale') return challenge(input, realm, true, username);
+
+  return { outcome: 'ok', tenant, user: account, username };
+}

@@ -1,0 +1,58 @@
+/**
+ * What authorize-call reads from an out-of-dialog request: who calls (From),
+ * what was dialled (Request-URI user) and which call it is (Call-ID).
+ */
+import { getHeader, parseNameAddr, parseUri, type SipRequest } from '../../../sip/index.js';
+import type { SipReply } from '../../../contracts/function-events.js';
+import { normalizeDomain } from '../store/keys.js';
+
+export interface CallRequest {
+  method: string;
+  callId: string;
+  /** The dialled number: Request-URI user, without user-part parameters. '' when the URI has no user. */
+  number: string;
+  /** Request-URI host, normalized ('' for tel: URIs). */
+  requestHost: string;
+  /** From URI user: the extension the caller claims to be (authenticated next). */
+  callerUser: string | undefined;
+  /** From display name, if any (a trunk call's caller is known only by From). */
+  callerDisplayName: string | undefined;
+  /** To URI user: the number called, as a carrier on a registered line sends it. */
+  toUser: string | undefined;
+  /** From URI host, normalized: the caller's domain, which picks the tenant. */
+  callerDomain: string;
+}
+
+const reply = (status: number, reason: string): SipReply => ({ status, reason, headers: [] });
+
+/** `1234;phone-context=…` → `1234` (RFC 3261 §19.1.6: telephone-subscriber parameters live in the user part). */
+function dialledNumber(user: string | undefined): string {
+  if (user === undefined) return '';
+  const semi = user.indexOf(';');
+  return semi < 0 ? user : user.slice(0, semi);
+}
+
+export function readCallRequest(request: SipRequest): CallRequest | SipReply {
+  const ruri = parseUri(request.uri);
+  if (!ruri) return reply(400, 'Invalid Request-URI');
+  // RFC 3261 §8.2.2.1: a scheme we do not route is 416, not 400.
+  if (ruri.scheme !== 'sip' && ruri.scheme !== 'sips' && ruri.scheme !== 'tel') return reply(416, 'Unsupported URI Scheme');
+  const fromValue = getHeader(request, 'From');
+  const from = fromValue === undefined ? undefined : parseNameAddr(fromValue);
+  const fromUri = from ? parseUri(from.uri) : undefined;
+  if (!fromUri || (fromUri.scheme !== 'sip' && fromUri.scheme !== 'sips')) return reply(400, 'Invalid From header');
+  const callId = getHeader(request, 'Call-ID');
+  if (!callId) return reply(400, 'Missing Call-ID header');
+  const toValue = getHeader(request, 'To');
+  const toUri = toValue === undefined ? undefined : parseUri(parseNameAddr(toValue)?.uri ?? '');
+  return {
+    method: request.method,
+    callId,
+    number: dialledNumber(ruri.user),
+    requestHost: ruri.scheme === 'tel' ? '' : normalizeDomain(ruri.host),
+    callerUser: fromUri.user,
+    callerDisplayName: from?.displayName || undefined,
+    toUser: toUri?.user === undefined ? undefined : dialledNumber(toUri.user),
+    callerDomain: normalizeDomain(fromUri.host),
+  };
+}

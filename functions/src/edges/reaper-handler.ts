@@ -1,0 +1,30 @@
+/**
+ * Lambda entry of the reaper: run by a schedule (EventBridge Scheduler /
+ * rule `rate(1 minute)` in the cloud, the local scheduler in-process). The
+ * scheduled event carries nothing the reaper needs; it is ignored.
+ */
+import middy from '@middy/core';
+import { memoizeByEnv, STORE_ENV, storesFromEnv, systemClock } from '../runtime/runtime-deps.js';
+import { reap, type ReaperDeps, type ReaperResult } from './reaper.js';
+
+export function createReaperHandler(deps: ReaperDeps | (() => ReaperDeps)) {
+  const getDeps = typeof deps === 'function' ? deps : () => deps;
+  return middy<unknown, ReaperResult>().handler(async () => reap(getDeps()));
+}
+
+/** reaper dependencies from the environment, rebuilt only when a store variable changes. */
+export const reaperDepsFromEnv = memoizeByEnv(STORE_ENV, (env): ReaperDeps => {
+  const { edges, cdrs, callSlots, trunkUsage } = storesFromEnv(env);
+  return {
+    edges,
+    cdrs,
+    slots: callSlots,
+    trunkUsage,
+    now: systemClock,
+    // Never credentials here: only ids of the call and the error message.
+    onError: (err, call) =>
+      console.warn(`reaper: call ${call.tenantId}/${call.callId} of edge ${call.edgeId} not reclaimed yet:`, err instanceof Error ? err.message : err),
+  };
+});
+
+export const handler = createReaperHandler(() => reaperDepsFromEnv());

@@ -1,0 +1,183 @@
+/**
+ * The registrar (RFC 3261 §10.3), reading like the call flow:
+ *
+ *   readRequest → resolveTenant → authenticate → (AOR check) →
+ *   loadBindings → applyBindingRules → saveBindings (retry on version
+ *   conflict) → reply
+ *
+ * The decisions live in pure modules (authenticate.ts, binding-rules.ts);
+ * this file only wires them to the stores.
+ */
+import {
+  formatNameAddr,
+  getHeader,
+  getHeaders,
+  parseContacts,
+  parseCSeq,
+  parseNameAddr,
+  parseUri,
+  type ContactList,
+  type SipHeader,
+  type SipRequest,
+} from '../../../sip/index.js';
+import type { AuthOutcome, RegisterEvent, RegisterResult, SipReply } from '../../../contracts/function-events.js';
+import { failToBanOutcome } from '../fail-to-ban/failure-outcome.js';
+import { recordAuthOutcome, type FailToBanDeps } from '../fail-to-ban/record-auth-failure.js';
+import type { Tenant } from '../directory/tenant.js';
+import type { RegistrarSettings } from '../runtime/settings.js';
+import type { BindingStore } from './binding-repository.js';
+import type { DirectoryReader } from '../directory/directory-repository.js';
+import type { OnlineRecorder } from '../reports/online-repository.js';
+import { normalizeDomain, type AorRef } from '../store/keys.js';
+import { BindingConflictError, updateBindings } from './optimistic-update.js';
+import { authenticate, challengeRealm, findCredentials } from '../auth/authenticate.js';
+import type { Binding } from './binding.js';
+import { applyBindingRules, type BindingRulesResult } from './binding-rules.js';
+
+export interface RegisterDeps {
+  directory: DirectoryReader;
+  bindings: BindingStore;
+  settings: RegistrarSettings;
+  /** Epoch ms. */
+  now: () => number;
+  /** Fail-to-ban: failed authentications are counted per source address (absent = not counted). */
+  failToBan?: FailToBanDeps;
+  /** Reports: online intervals of users (absent = not recorded). */
+  online?: OnlineRecorder;
+}
+
+/** Flow index items outlive every binding they point at (bindings never exceed maxExpires). */
+const FLOW_INDEX_GRACE_MS = 60_000;
+
+interface RegisterRequest {
+  /** Request-URI host, normalized: the registrar domain (RFC 3261 §10.3 step 1). */
+  domain: string;
+  /** To URI: the address-of-record. */
+  aorUser: string | undefined;
+  aorDomain: string;
+  callId: string;
+  cseq: number;
+  contact: ContactList;
+  expiresHeader: string | undefined;
+  userAgent: string | undefined;
+}
+
+function reply(status: number, reason: string, headers: SipHeader[] = []): SipReply {
+  return { status, reason, headers };
+}
+
+function readRequest(request: SipRequest): RegisterRequest | SipReply {
+  const ruri = parseUri(request.uri);
+  if (!ruri || (ruri.scheme !== 'sip' && ruri.scheme !== 'sips')) return reply(400, 'Invalid Request-URI');
+  const toValue = getHeader(request, 'To');
+  const to = toValue === undefined ? undefined : parseNameAddr(toValue);
+  const toUri = to ? parseUri(to.uri) : undefined;
+  if (!toUri) return reply(400, 'Invalid To header');
+  const callId = getHeader(request, 'Call-ID');
+  if (!callId) return reply(400, 'Missing Call-ID header');
+  const cseqValue = getHeader(request, 'CSeq');
+  const cseq = cseqValue === undefined ? undefined : parseCSeq(cseqValue);
+  if (!cseq) return reply(400, 'Invalid CSeq header');
+  const contact = parseContacts(getHeaders(request, 'Contact'));
+  if (!contact) return reply(400, 'Invalid Contact header');
+  return {
+    domain: normalizeDomain(ruri.host),
+    aorUser: toUri.user,
+    aorDomain: normalizeDomain(toUri.host),
+    callId,
+    cseq: cseq.seq,
+    contact,
+    expiresHeader: getHeader(request, 'Expires'),
+    userAgent: getHeader(request, 'User-Agent'),
+  };
+}
+
+/** 200 OK: every current binding with its remaining time (RFC 3261 §10.3 step 8) and the registrar's Date. */
+function okReply(bindings: Binding[], now: number): SipReply {
+  const contacts = bindings.map((b) => ({
+    name: 'Contact',
+    value: formatNameAddr({
+      uri: b.contact,
+      params: { expires: String(Math.max(1, Math.round((b.expiresAt - now) / 1000))), ...b.params },
+    }),
+  }));
+  // Date lets UAs without a clock (cheap phones) learn the time, RFC 3261 §10.3 step 8 / §20.17.
+  return reply(200, 'OK', [...contacts, { name: 'Date', value: new Date(now).toUTCString() }]);
+}
+
+function authInfo(outcome: AuthOutcome, tenant: Tenant | undefined, username: string | undefined): RegisterResult['auth'] {
+  return { outcome, ...(tenant ? { tenantId: tenant.id } : {}), ...(username !== undefined ? { username } : {}) };
+}
+
+export async function register(event: RegisterEvent, deps: RegisterDeps): Promise<RegisterResult> {
+  const { request, edge, source } = event;
+  const now = deps.now();
+  const { settings } = deps;
+
+  const req = readRequest(request);
+  if ('status' in req) return { reply: req };
+
+  // resolveTenant: the registrar domain picks the tenant and its realm.
+  const tenant = await deps.directory.findTenantByDomain(req.domain);
+
+  // authenticate: the user is only read when there are credentials to check.
+  const credentials = findCredentials(request, challengeRealm(req.domain, tenant));
+  const user =
+    credentials && tenant && req.aorUser !== undefined ? await deps.directory.getUser(tenant.id, req.aorUser) : undefined;
+  const auth = authenticate({ request, domain: req.domain, tenant, aorUser: req.aorUser, user, settings, now, transport: source.protocol });
+  // failToBan: credentials that did not verify count against the source address (never a first challenge or a stale nonce).
+  const outcome = failToBanOutcome(auth.outcome, request, challengeRealm(req.domain, tenant));
+  if (deps.failToBan) {
+    await recordAuthOutcome(deps.failToBan, { address: source.address, outcome, ...authInfo(outcome, tenant, auth.username) });
+  }
+  if (auth.outcome === 'challenge' || auth.outcome === 'stale') {
+    return {
+      reply: reply(401, 'Unauthorized', auth.wwwAuthenticate.map((value) => ({ name: 'WWW-Authenticate', value }))),
+      auth: authInfo(outcome, tenant, auth.username),
+    };
+  }
+  if (auth.outcome === 'failed') {
+    // Same reply whatever failed (unknown user or wrong password): no enumeration.
+    return { reply: reply(403, 'Forbidden'), auth: authInfo('failed', tenant, auth.username) };
+  }
+  const authenticated = authInfo('ok', auth.tenant, auth.username);
+
+  // RFC 3261 §10.3 step 3: the AOR must belong to the registrar's domain.
+  if (!auth.tenant.domains.includes(req.aorDomain)) return { reply: reply(404, 'Not Found'), auth: authenticated };
+
+  const aor: AorRef = { tenantId: auth.tenant.id, ext: auth.user.ext };
+  const flowId = source.flowId;
+  let result: BindingRulesResult;
+  try {
+    result = await updateBindings(deps.bindings, aor, now, async (existing) => {
+      const rules = applyBindingRules({
+        existing,
+        contact: req.contact,
+        expiresHeader: req.expiresHeader,
+        callId: req.callId,
+        cseq: req.cseq,
+        now,
+        policy: { multiDevice: auth.user.multiDevice, maxDevices: auth.user.maxDevices },
+        limits: settings,
+        origin: { edge, source, ...(req.userAgent !== undefined ? { userAgent: req.userAgent } : {}) },
+      });
+      if (!rules.ok || !rules.changed) return { result: rules };
+      // Index the flow before the binding is saved, so flow-closed can always find it.
+      if (flowId !== undefined && rules.bindings.some((b) => b.flowId === flowId && b.edgeId === edge.id)) {
+        await deps.bindings.addFlowAor(edge.id, flowId, aor, now + settings.maxExpires * 1000 + FLOW_INDEX_GRACE_MS);
+      }
+      return { save: rules.bindings, result: rules };
+    });
+  } catch (err) {
+    // RFC 3261 §10.3: bindings that cannot be committed fail the request with 500.
+    if (err instanceof BindingConflictError) {
+      return { reply: reply(500, 'Server Internal Error', [{ name: 'Retry-After', value: '1' }]), auth: authenticated };
+    }
+    throw err;
+  }
+
+  if (!result.ok) return { reply: reply(result.status, result.reason, result.headers), auth: authenticated };
+  // Local user report: who was online when (store/online-repository.ts).
+  if (result.changed && deps.online) await deps.online.recordOnline(aor, result.bindings, now);
+  return { reply: okReply(result.bindings, now), auth: authenticated };
+}

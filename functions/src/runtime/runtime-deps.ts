@@ -1,0 +1,108 @@
+/**
+ * Dependencies of the handlers built from the environment on first use (not
+ * at import: importing the registry must not need any env). One document
+ * client per store configuration, shared by every handler, as Lambda reuses
+ * it across invocations of a warm container.
+ *
+ * Built values are memoized by the environment variables they read, so a
+ * process that re-points the functions (the local stack sets
+ * PBX_DYNAMODB_ENDPOINT when it starts its store; tests start several) gets
+ * fresh dependencies instead of a stale client.
+ */
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BanRepository } from '../fail-to-ban/ban-repository.js';
+import { SystemSettingsRepository } from '../fail-to-ban/system-settings-repository.js';
+import { loadStoreSettings, type Env } from './settings.js';
+import { BindingRepository } from '../registration/binding-repository.js';
+import { CallSlotRepository } from '../calls/call-slot-repository.js';
+import { CdrRepository } from '../cdr/cdr-repository.js';
+import { DirectoryRepository } from '../directory/directory-repository.js';
+import { createDocumentClient } from '../store/dynamo-client.js';
+import { EdgeRegistryRepository } from '../edges/edge-registry.js';
+import { OnlineRepository } from '../reports/online-repository.js';
+import { ReportRepository } from '../reports/report-repository.js';
+import { TrunkLeaseRepository } from '../trunks/trunk-lease-repository.js';
+import { TrunkStatusRepository } from '../trunks/trunk-status-repository.js';
+import { TrunkUsageRepository } from '../trunks/trunk-usage-repository.js';
+import { TrunkRepository } from '../trunks/trunk-repository.js';
+
+export interface Stores {
+  directory: DirectoryRepository;
+  bindings: BindingRepository;
+  /** Fail-to-ban: bans and failure counters (functions/src/ban). */
+  bans: BanRepository;
+  /** The seed's "system" settings (fail-to-ban's among them). */
+  systemSettings: SystemSettingsRepository;
+  /** Edge heartbeats (leases): which edges are alive. */
+  edges: EdgeRegistryRepository;
+  /** Per-user concurrent-call slots (call limits). */
+  callSlots: CallSlotRepository;
+  /** CDRs and the open-call index. */
+  cdrs: CdrRepository;
+  /** Report rows, the rollup watermark, paged CDR reads (reports). */
+  reports: ReportRepository;
+  /** Users' online intervals (local user report). */
+  online: OnlineRepository;
+  /** SIP trunks and their gVarSipRegSameDialog settings. */
+  trunks: TrunkRepository;
+  /** Concurrent calls per trunk (MSS per-trunk limits). */
+  trunkUsage: TrunkUsageRepository;
+  /** Which edge registers each external line. */
+  trunkLeases: TrunkLeaseRepository;
+  /** Last reported registration status of each external line. */
+  trunkStatus: TrunkStatusRepository;
+}
+
+export const systemClock = (): number => Date.now();
+
+export function createStores(doc: DynamoDBDocumentClient, tableName: string): Stores {
+  return {
+    directory: new DirectoryRepository(doc, tableName),
+    bindings: new BindingRepository(doc, tableName),
+    bans: new BanRepository(doc, tableName),
+    systemSettings: new SystemSettingsRepository(doc, tableName),
+    edges: new EdgeRegistryRepository(doc, tableName),
+    callSlots: new CallSlotRepository(doc, tableName),
+    cdrs: new CdrRepository(doc, tableName),
+    reports: new ReportRepository(doc, tableName),
+    online: new OnlineRepository(doc, tableName),
+    trunks: new TrunkRepository(doc, tableName),
+    trunkUsage: new TrunkUsageRepository(doc, tableName),
+    trunkLeases: new TrunkLeaseRepository(doc, tableName),
+    trunkStatus: new TrunkStatusRepository(doc, tableName),
+  };
+}
+
+/** Variables that decide which store (and which credentials) the clients use. */
+export const STORE_ENV = [
+  'PBX_TABLE_NAME',
+  'PBX_DYNAMODB_ENDPOINT',
+  'AWS_REGION',
+  'AWS_ACCESS_KEY_ID',
+  'AWS_SECRET_ACCESS_KEY',
+  'AWS_PROFILE',
+] as const;
+
+/**
+ * Memoizes `build(env)` on the values of `names`: built on the first call,
+ * rebuilt only when one of those variables changes. A failed build (bad
+ * settings) is not cached, so fixing the environment recovers.
+ */
+export function memoizeByEnv<T>(names: readonly string[], build: (env: Env) => T): (env?: Env) => T {
+  let cached: { key: string; value: T } | undefined;
+  return (env = process.env) => {
+    const key = JSON.stringify(names.map((n) => env[n] ?? null));
+    if (cached?.key !== key) cached = { key, value: build(env) };
+    return cached.value;
+  };
+}
+
+export const storesFromEnv = memoizeByEnv(STORE_ENV, (env) => {
+  const settings = loadStoreSettings(env);
+  const doc = createDocumentClient({
+    region: settings.region,
+    env,
+    ...(settings.dynamoEndpoint !== undefined ? { endpoint: settings.dynamoEndpoint } : {}),
+  });
+  return createStores(doc, settings.tableName);
+});

@@ -1,0 +1,81 @@
+/**
+ * A call from a carrier on one of the tenant's trunks (trunks/inbound-trunk.ts
+ * recognised it), read like the call flow:
+ *
+ *   DID → extension (404) → callee's devices (480) →
+ *   trunk admission, "in" (486; 403 when the direction is disabled) →
+ *   callee's incoming call limit (486) → route
+ *
+ * No digest challenge: the carrier is trusted by its address (IP trunk) or by
+ * the registration this PBX keeps with it. Every slot taken is given back
+ * when a later step refuses the call, so a refused call holds nothing.
+ */
+import type { AuthorizeCallEvent, AuthorizeCallResult, CallParty, CallSlot, SipReply, TrunkSlot } from '../../../contracts/function-events.js';
+import { SLOTS_BUSY_REPLY, takeCallLimits } from '../calls/call-limits.js';
+import { releaseTrunkSlot, takeTrunkSlot } from './trunk-admission.js';
+import type { InboundTrunkCall } from './inbound-trunk.js';
+import { TrunkUsageConflictError } from './trunk-usage-repository.js';
+import type { CallRequest } from '../calls/call-request.js';
+import type { AuthorizeCallDeps } from '../calls/authorize-call.js';
+import { liveTargets } from '../calls/live-targets.js';
+
+const reply = (status: number, reason: string): SipReply => ({ status, reason, headers: [] });
+
+export async function authorizeInboundTrunkCall(
+  event: AuthorizeCallEvent,
+  req: CallRequest,
+  inbound: InboundTrunkCall,
+  deps: AuthorizeCallDeps,
+  now: number,
+): Promise<AuthorizeCallResult> {
+  const { trunk, calledNumber } = inbound;
+  const isCall = req.method === 'INVITE';
+  const caller: CallParty = { ext: req.callerUser ?? 'anonymous', ...(req.callerDisplayName ? { displayName: req.callerDisplayName } : {}) };
+  const base = { tenantId: trunk.tenantId, callId: req.callId, direction: 'inbound' as const, caller, trunkId: trunk.id };
+  const refuse = (r: SipReply, callee: CallParty, disposition: 'failed' | 'rejected'): AuthorizeCallResult =>
+    isCall ? { decision: 'reply', reply: r, rejectedCall: { call: { ...base, callee }, disposition } } : { decision: 'reply', reply: r };
+
+  // DID → extension: a number the trunk does not map is not ours (RFC 3261 §21.4.5).
+  const ext = Object.hasOwn(trunk.dids, calledNumber) ? trunk.dids[calledNumber] : undefined;
+  const user = ext === undefined ? undefined : await deps.directory.getUser(trunk.tenantId, ext);
+  if (!user) return refuse(reply(404, 'Not Found'), { ext: calledNumber }, 'failed');
+  const callee: CallParty = { ext: user.ext, ...(user.displayName !== undefined ? { displayName: user.displayName } : {}) };
+
+  const { targets, liveness } = await liveTargets(deps, event.edge, { tenantId: trunk.tenantId, ext: user.ext }, now);
+  if (targets.length === 0) return refuse(reply(480, 'Temporarily Unavailable'), callee, 'failed');
+
+  let slots: CallSlot[] = [];
+  let trunkSlots: TrunkSlot[] = [];
+  if (isCall && deps.trunkUsage) {
+    let admission;
+    try {
+      admission = await takeTrunkSlot(deps.trunkUsage, trunk, 'in', req.callId, event.edge, now);
+    } catch (err) {
+      if (err instanceof TrunkUsageConflictError) return refuse(SLOTS_BUSY_REPLY, callee, 'rejected');
+      throw err;
+    }
+    if (!admission.ok) {
+      // MSS: 0 = the direction is disabled (403); over the limit = busy, so the carrier may route elsewhere (486).
+      const disabled = trunk.maxIncomingCalls === 0 || trunk.maxTotalCalls === 0;
+      return refuse(disabled ? reply(403, 'Incoming trunk calls not allowed') : reply(486, 'Busy Here'), callee, 'rejected');
+    }
+    trunkSlots = [{ tenantId: trunk.tenantId, trunkId: trunk.id, direction: 'in' }];
+    const limits = await takeCallLimits(deps.slots, {
+      callId: req.callId,
+      callee: user,
+      edge: event.edge,
+      now,
+      loadHolderLiveness: async () => {
+        const l = await liveness();
+        return (e) => l.isAlive(e.edgeId, e.bootId);
+      },
+    });
+    if (!limits.ok) {
+      await releaseTrunkSlot(deps.trunkUsage, trunk, req.callId);
+      return refuse(limits.reply, callee, 'rejected');
+    }
+    slots = limits.slots;
+  }
+
+  return { decision: 'route', call: { ...base, callee, slots, trunkSlots }, targets };
+}

@@ -1,0 +1,278 @@
+/**
+ * Concurrent calls on a trunk (MSS per-trunk limits), counted with
+ * single-item conditional updates: no read-modify-write loop, no
+ * TransactWriteItems (the embedded emulator has none), so N edges taking
+ * slots at once stay exact — DynamoDB applies each UpdateItem atomically.
+ *
+ * | Item        | pk                | sk             | gsi1pk   | gsi1sk          | attributes |
+ * |-------------|-------------------|----------------|----------|-----------------|------------|
+ * | trunk usage | TENANT#<tenantId> | TRUNKUSE#<id>  | TRUNKUSE | <tenantId>#<id> | tenantId, trunkId, inCount, outCount, totalCount, calls { <callId>: { dir, edgeId, bootId, since } } |
+ *
+ * - Each call holds a lease in `calls`, keyed by Call-ID: taking twice for
+ *   the same call (a retransmitted or re-authenticated INVITE) is a no-op,
+ *   and a release removes exactly what was taken (the condition on the lease
+ *   makes a second release harmless).
+ * - `totalCount` exists because a ConditionExpression cannot add two
+ *   attributes: maxTotalCalls is checked against its own counter.
+ * - gsi1 (TRUNKUSE) lists every usage item for the reaper without a Scan.
+ * - Leases are held by the edge (and boot) carrying the call; when it dies,
+ *   reclaimDeadLeases (run by the reaper) gives them back. Bound: heartbeat
+ *   TTL + reaper period (reaper.ts) after the edge's last heartbeat.
+ */
+import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { EdgeIdentity } from '../../../contracts/function-events.js';
+import type { ItemKey } from '../store/keys.js';
+import { queryAll } from '../store/query-all.js';
+
+export type TrunkDirection = 'in' | 'out';
+
+export interface TrunkRef {
+  tenantId: string;
+  trunkId: string;
+}
+
+export interface TrunkLease {
+  dir: TrunkDirection;
+  edgeId: string;
+  bootId: string;
+  /** Epoch ms the slot was taken. */
+  since: number;
+}
+
+/** Limits for one take; undefined = no condition on that counter. 0 is refused before any write. */
+export interface TrunkTakeLimits {
+  /** Calls at once in the taken direction. */
+  max?: number;
+  /** Calls at once in both directions. */
+  maxTotal?: number;
+}
+
+export type TrunkTakeResult =
+  /** `alreadyHeld`: this call held the slot already (nothing changed). */
+  | { ok: true; alreadyHeld: boolean }
+  /** 'direction' / 'total': that limit is reached; 'call-id-in-use': the Call-ID holds a slot in the other direction. */
+  | { ok: false; refusedBy: 'direction' | 'total' | 'call-id-in-use' };
+
+export interface TrunkUsage {
+  in: number;
+  out: number;
+  total: number;
+}
+
+/** Whether the edge (boot) holding a lease still carries its call (calls/edge-liveness.ts EdgeLiveness fits). */
+export interface LeaseHolderLiveness {
+  isAlive(edgeId: string, bootId?: string): boolean;
+}
+
+export interface TrunkUsageStore {
+  take(ref: TrunkRef, direction: TrunkDirection, callId: string, edge: EdgeIdentity, limits: TrunkTakeLimits, now: number): Promise<TrunkTakeResult>;
+  release(ref: TrunkRef, callId: string): Promise<boolean>;
+  usage(ref: TrunkRef): Promise<TrunkUsage>;
+  reclaimDeadLeases(now: number, liveness: LeaseHolderLiveness): Promise<number>;
+}
+
+export const trunkUsageKey = (tenantId: string, trunkId: string): ItemKey => ({ pk: `TENANT#${tenantId}`, sk: `TRUNKUSE#${trunkId}` });
+export const TRUNK_USAGE_PARTITION = 'TRUNKUSE';
+
+const COUNT_ATTRIBUTE: Record<TrunkDirection, string> = { in: 'inCount', out: 'outCount' };
+
+/** A refused take re-checks the counters; a count that fell meanwhile gets this many more tries. */
+export const MAX_TAKE_ATTEMPTS = 5;
+
+/** Every attempt raced with releases (practically never); the caller answers 500 + Retry-After. */
+export class TrunkUsageConflictError extends Error {
+  override name = 'TrunkUsageConflictError';
+}
+
+const errorName = (err: unknown): string | undefined => (err instanceof Error ? err.name : undefined);
+const isConditionalCheckFailed = (err: unknown): boolean => errorName(err) === 'ConditionalCheckFailedException';
+/** SET calls.#cid on an item without `calls` (missing item): the document path does not exist. */
+const isMissingPath = (err: unknown): boolean => errorName(err) === 'ValidationException';
+
+const num = (v: unknown): number => (typeof v === 'number' ? v : 0);
+
+function leasesOf(item: Record<string, unknown> | undefined): Record<string, TrunkLease> {
+  const calls = item?.calls;
+  return calls && typeof calls === 'object' ? (calls as Record<string, TrunkLease>) : {};
+}
+
+export class TrunkUsageRepository implements TrunkUsageStore {
+  /** Usage items this instance knows exist (never deleted), so the create-if-missing Put runs once per trunk and container. */
+  private readonly known = new Set<string>();
+
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  /**
+   * Takes a slot for the call with ONE conditional UpdateItem:
+   * `ADD <dir>Count :one, totalCount :one SET calls.#cid = :lease` if the call
+   * holds no lease yet and the counters are below their limits.
+   */
+  async take(ref: TrunkRef, direction: TrunkDirection, callId: string, edge: EdgeIdentity, limits: TrunkTakeLimits, now: number): Promise<TrunkTakeResult> {
+    // MSS: 0 = that direction (or the trunk) is disabled; nothing to write.
+    if (limits.max === 0) return { ok: false, refusedBy: 'direction' };
+    if (limits.maxTotal === 0) return { ok: false, refusedBy: 'total' };
+    const count = COUNT_ATTRIBUTE[direction];
+    const conditions = ['attribute_not_exists(calls.#cid)'];
+    const values: Record<string, unknown> = {
+      ':one': 1,
+      ':lease': { dir: direction, edgeId: edge.id, bootId: edge.bootId, since: now } satisfies TrunkLease,
+    };
+    if (limits.max !== undefined) {
+      conditions.push('(#count < :max OR attribute_not_exists(#count))');
+      values[':max'] = limits.max;
+    }
+    if (limits.maxTotal !== undefined) {
+      conditions.push('(totalCount < :maxTotal OR attribute_not_exists(totalCount))');
+      values[':maxTotal'] = limits.maxTotal;
+    }
+    // A fresh command per attempt: SDK commands carry per-send middleware state.
+    const update = () => new UpdateCommand({
+      TableName: this.tableName,
+      Key: trunkUsageKey(ref.tenantId, ref.trunkId),
+      UpdateExpression: 'ADD #count :one, totalCount :one SET calls.#cid = :lease',
+      ConditionExpression: conditions.join(' AND '),
+      ExpressionAttributeNames: { '#count': count, '#cid': callId },
+      ExpressionAttributeValues: values,
+    });
+
+    await this.ensureItem(ref);
+    let recreated = false;
+    for (let attempt = 1; attempt <= MAX_TAKE_ATTEMPTS; attempt++) {
+      try {
+        await this.doc.send(update());
+        return { ok: true, alreadyHeld: false };
+      } catch (err) {
+        if (isMissingPath(err) && !recreated) {
+          // The item went away (deleted by hand) after this instance created it.
+          this.known.delete(this.cacheKey(ref));
+          await this.ensureItem(ref);
+          recreated = true;
+          continue;
+        }
+        if (!isConditionalCheckFailed(err)) throw err;
+      }
+      // Refused: say why, from the item as it is now.
+      const item = await this.getItem(ref);
+      const held = leasesOf(item)[callId];
+      if (held) return held.dir === direction ? { ok: true, alreadyHeld: true } : { ok: false, refusedBy: 'call-id-in-use' };
+      if (limits.max !== undefined && num(item?.[count]) >= limits.max) return { ok: false, refusedBy: 'direction' };
+      if (limits.maxTotal !== undefined && num(item?.totalCount) >= limits.maxTotal) return { ok: false, refusedBy: 'total' };
+      // A release got in between the update and the read: try again.
+    }
+    throw new TrunkUsageConflictError(`trunk ${ref.tenantId}/${ref.trunkId}: slot for ${direction} call not decided after ${MAX_TAKE_ATTEMPTS} attempts`);
+  }
+
+  /**
+   * Gives the call's slot back: `REMOVE calls.#cid ADD <dir>Count :minus`
+   * if the lease is still there. false = nothing held (released before:
+   * harmless, so every end of a call may release).
+   */
+  async release(ref: TrunkRef, callId: string): Promise<boolean> {
+    const lease = leasesOf(await this.getItem(ref))[callId];
+    if (!lease) return false;
+    return this.removeLease(ref, callId, lease, false);
+  }
+
+  async usage(ref: TrunkRef): Promise<TrunkUsage> {
+    const item = await this.getItem(ref);
+    return { in: num(item?.inCount), out: num(item?.outCount), total: num(item?.totalCount) };
+  }
+
+  /** The calls holding slots on the trunk, by Call-ID. */
+  async leases(ref: TrunkRef): Promise<Record<string, TrunkLease>> {
+    return leasesOf(await this.getItem(ref));
+  }
+
+  /**
+   * Releases every lease whose edge is dead or restarted (as `liveness` saw
+   * the edges at `now`). A lease taken at or after `now` is left alone: the
+   * liveness view is older than it. Each release is conditional on the same
+   * edge and boot still holding that lease. Returns how many were released.
+   */
+  async reclaimDeadLeases(now: number, liveness: LeaseHolderLiveness): Promise<number> {
+    const items = await queryAll(this.doc, {
+      TableName: this.tableName,
+      IndexName: 'gsi1',
+      KeyConditionExpression: 'gsi1pk = :pk',
+      ExpressionAttributeValues: { ':pk': TRUNK_USAGE_PARTITION },
+    });
+    let released = 0;
+    for (const item of items) {
+      if (typeof item.tenantId !== 'string' || typeof item.trunkId !== 'string') continue;
+      const ref = { tenantId: item.tenantId, trunkId: item.trunkId };
+      for (const [callId, lease] of Object.entries(leasesOf(item))) {
+        if (lease.since >= now || liveness.isAlive(lease.edgeId, lease.bootId)) continue;
+        if (await this.removeLease(ref, callId, lease, true)) released++;
+      }
+    }
+    return released;
+  }
+
+  private async removeLease(ref: TrunkRef, callId: string, lease: TrunkLease, sameHolder: boolean): Promise<boolean> {
+    const conditions = ['attribute_exists(calls.#cid)', 'calls.#cid.#dir = :dir'];
+    const names: Record<string, string> = { '#cid': callId, '#dir': 'dir', '#count': COUNT_ATTRIBUTE[lease.dir] };
+    const values: Record<string, unknown> = { ':minus': -1, ':dir': lease.dir };
+    if (sameHolder) {
+      conditions.push('calls.#cid.#edge = :edge', 'calls.#cid.#boot = :boot');
+      Object.assign(names, { '#edge': 'edgeId', '#boot': 'bootId' });
+      Object.assign(values, { ':edge': lease.edgeId, ':boot': lease.bootId });
+    }
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: trunkUsageKey(ref.tenantId, ref.trunkId),
+          UpdateExpression: 'REMOVE calls.#cid ADD #count :minus, totalCount :minus',
+          ConditionExpression: conditions.join(' AND '),
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (isConditionalCheckFailed(err)) return false;
+      throw err;
+    }
+  }
+
+  private async getItem(ref: TrunkRef): Promise<Record<string, unknown> | undefined> {
+    // Strongly consistent: a refusal must be explained by the latest counters.
+    const res = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: trunkUsageKey(ref.tenantId, ref.trunkId), ConsistentRead: true }));
+    return res.Item;
+  }
+
+  private cacheKey(ref: TrunkRef): string {
+    return `${ref.tenantId}#${ref.trunkId}`;
+  }
+
+  /** Creates the usage item with an empty `calls` map (the nested SET needs it); losing the race to another writer is fine. */
+  private async ensureItem(ref: TrunkRef): Promise<void> {
+    const key = this.cacheKey(ref);
+    if (this.known.has(key)) return;
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            ...trunkUsageKey(ref.tenantId, ref.trunkId),
+            gsi1pk: TRUNK_USAGE_PARTITION,
+            gsi1sk: key,
+            tenantId: ref.tenantId,
+            trunkId: ref.trunkId,
+            inCount: 0,
+            outCount: 0,
+            totalCount: 0,
+            calls: {},
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+    } catch (err) {
+      if (!isConditionalCheckFailed(err)) throw err;
+    }
+    this.known.add(key);
+  }
+}
