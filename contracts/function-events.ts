@@ -269,3 +269,20 @@ export interface FunctionResults {
 
 /** Function names as the invoker knows them (the Lambda function names' suffixes in the cloud). */
 export type FunctionName = keyof FunctionEvents;
+
+/** The functions an edge invokes, as a list (the cloud's edge role may invoke exactly these). */
+export const EDGE_FUNCTIONS = [
+  'register',
+  'flow-closed',
+  'authorize-call',
+  'release-call',
+  'edge-heartbeat',
+  'take-trunk-slot',
+  'trunk-lines',
+  'trunk-lease',
+] as const satisfies readonly FunctionName[];
+
+// Compile-time check that EDGE_FUNCTIONS names every function of FunctionEvents.
+type MissingEdgeFunction = Exclude<FunctionName, (typeof EDGE_FUNCTIONS)[number]>;
+const everyEdgeFunctionListed: MissingEdgeFunction extends never ? true : never = true;
+void everyEdgeFunctionListed;

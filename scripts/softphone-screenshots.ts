@@ -10,7 +10,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { loadConfig } from '../edge/src/config.js';
+import { loadSettings } from '../contracts/settings/pbx-settings.js';
 import { createLogger } from '../edge/src/logger.js';
 import { startLocalStack } from '../edge/src/local-stack/start-local-stack.js';
 import { buildSoftphone } from '../test/browser/build-softphone.js';
@@ -35,8 +35,8 @@ async function main(): Promise<void> {
   buildSoftphone();
   const dataDir = await mkdtemp(join(tmpdir(), 'nimbus-screenshots-'));
   await writeFile(join(dataDir, 'seed.json'), JSON.stringify(SEED));
-  const config = loadConfig({ PBX_SIP_PORT: '0', PBX_HTTP_PORT: '0', PBX_TLS_PORT: '0', PBX_BIND: '127.0.0.1', PBX_DATA_DIR: dataDir, PBX_SEED: join(dataDir, 'seed.json') });
-  const stack = await startLocalStack(config, createLogger('silent'));
+  const settings = loadSettings({ PBX_SIP_PORT: '0', PBX_HTTP_PORT: '0', PBX_TLS_PORT: '0', PBX_BIND: '127.0.0.1', PBX_DATA_DIR: dataDir, PBX_SEED: join(dataDir, 'seed.json') });
+  const stack = await startLocalStack(settings, createLogger('silent'));
   const browser = await launchChromium();
   try {
     const origin = `http://127.0.0.1:${stack.httpPort}`;

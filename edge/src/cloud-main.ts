@@ -7,60 +7,52 @@
  * PBX_EVENTBRIDGE_ENDPOINT, PBX_DYNAMODB_ENDPOINT), so the same build runs
  * against AWS, LocalStack or test stubs.
  *
- * Settings are edge/src/config.ts's, plus PBX_NONCE_SECRET (required here:
- * the edges of a deployment sign their Record-Route hop tokens with it; ECS
+ * Settings are contracts/settings/'s; PBX_NONCE_SECRET is required here (the
+ * edges of a deployment sign their Record-Route hop tokens with it; ECS
  * injects it from Secrets Manager).
  */
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
-import { localEventBus } from '../../functions/src/runtime/bus-from-env.js';
 import type { EventBus } from '../../contracts/bus/event-bus.js';
 import { createEventBridgePublisher } from '../../contracts/bus/eventbridge-publisher.js';
-import { createDynamoClient } from '../../functions/src/store/dynamo-client.js';
-import { ConfigError, loadConfig, type EdgeConfig } from './config.js';
-import { exitOnStartFailure, orExitOnUserError, stopOnSignals } from './process-lifecycle.js';
-import { newEdgeIdentity } from './core/edge-identity.js';
+import { InProcessBus } from '../../contracts/bus/in-process-bus.js';
+import { SettingsError } from '../../contracts/settings/env-values.js';
+import { loadSettings, type PbxSettings } from '../../contracts/settings/pbx-settings.js';
+import type { StoreSettings } from '../../contracts/settings/store-settings.js';
+import { createDynamoClient } from '../../contracts/store/dynamo-client.js';
 import { ecsTaskPrivateAddress } from './ecs-task-address.js';
-import { SipEdge } from './core/sip-edge.js';
-import { startHttpServer } from './http/http-server.js';
 import type { Invoker } from './invoker/invoker.js';
 import { createLambdaInvoker } from './invoker/lambda-invoker.js';
 import { createLogger, type Logger } from './logger.js';
-import { startSecurity } from './security/start-security.js';
-import { startTrunkLines, type TrunkLines } from './trunks/line-keeper.js';
+import { exitOnStartFailure, orExitOnUserError, ShutdownSteps, stopOnSignals } from './process-lifecycle.js';
+import { startEdge, type RunningEdge } from './start-edge.js';
 
-export interface CloudEdge {
-  edge: SipEdge;
-  sipPort: number;
-  httpPort: number;
-  /** The external lines (registering trunks) this edge keeps registered while it holds their leases. */
-  trunkLines: TrunkLines;
-  stop(): Promise<void>;
-}
+export type CloudEdge = RunningEdge;
 
 /** Lambda in the cloud; in-process runs the functions inside this container (e.g. against DynamoDB Local). */
-export async function selectInvoker(config: EdgeConfig): Promise<Invoker> {
-  if (config.invoker === 'lambda') {
-    return createLambdaInvoker({ functionPrefix: config.functionPrefix, ...(config.lambdaEndpoint ? { endpoint: config.lambdaEndpoint } : {}) });
+export async function selectInvoker(settings: PbxSettings, secret: string, bus: EventBus): Promise<Invoker> {
+  const { edge } = settings;
+  if (edge.invoker === 'lambda') {
+    return createLambdaInvoker({ functionPrefix: edge.functionPrefix, ...(edge.lambdaEndpoint ? { endpoint: edge.lambdaEndpoint } : {}) });
   }
   // Loaded only when chosen: the Lambda mode never loads function code.
-  const { InProcessInvoker } = await import('./invoker/in-process-invoker.js');
-  return new InProcessInvoker();
+  const { hostFunctions } = await import('./local-stack/function-host.js');
+  return hostFunctions({ store: settings.store, registrar: { ...settings.registrar, nonceSecret: secret }, ...(settings.adminToken ? { adminToken: settings.adminToken } : {}), bus }).invoker;
 }
 
-export function selectBus(config: EdgeConfig): EventBus {
-  return config.eventBusName ? createEventBridgePublisher(config.eventBusName, config.eventBridgeEndpoint) : localEventBus();
+export function selectBus(settings: PbxSettings): EventBus {
+  return settings.bus.eventBusName ? createEventBridgePublisher(settings.bus.eventBusName, settings.bus.eventBridgeEndpoint) : new InProcessBus();
 }
 
 /** Load balancers probe /healthz every few seconds; one DescribeTable per interval is plenty. */
 const STORE_CHECK_CACHE_MS = 5_000;
 
-function storeCheck(config: EdgeConfig): { answers: () => Promise<boolean>; close: () => void } {
-  const client = createDynamoClient(config.dynamoEndpoint ? { endpoint: config.dynamoEndpoint } : {});
+function storeCheck(store: StoreSettings): { answers: () => Promise<boolean>; close: () => void } {
+  const client = createDynamoClient({ region: store.region, ...(store.dynamoEndpoint ? { endpoint: store.dynamoEndpoint } : {}) });
   let last: { at: number; ok: Promise<boolean> } | undefined;
   const probe = () =>
-    client.send(new DescribeTableCommand({ TableName: config.tableName })).then(
+    client.send(new DescribeTableCommand({ TableName: store.tableName })).then(
       (out) => out.Table?.TableStatus === 'ACTIVE' || out.Table?.TableStatus === 'UPDATING',
       () => false,
     );
@@ -73,82 +65,50 @@ function storeCheck(config: EdgeConfig): { answers: () => Promise<boolean>; clos
   };
 }
 
-export async function startCloudEdge(config: EdgeConfig, logger: Logger, env: NodeJS.ProcessEnv = process.env): Promise<CloudEdge> {
-  const secret = env.PBX_NONCE_SECRET;
-  if (!secret) throw new ConfigError('Invalid setting PBX_NONCE_SECRET: required in cloud mode (the edges sign Record-Route hop tokens with it)');
-  if (config.tls) throw new ConfigError('Invalid setting PBX_TLS_CERT: in cloud mode the load balancer terminates TLS');
+export async function startCloudEdge(settings: PbxSettings, logger: Logger): Promise<CloudEdge> {
+  const secret = settings.registrar.nonceSecret;
+  if (!secret) throw new SettingsError(['PBX_NONCE_SECRET: required in cloud mode (the edges sign Record-Route hop tokens with it)']);
+  if (settings.edge.tls) throw new SettingsError(['PBX_TLS_CERT: in cloud mode the load balancer terminates TLS']);
 
-  const invoker = await selectInvoker(config);
-  const bus = selectBus(config);
-  const store = storeCheck(config);
-  const steps: Array<() => Promise<void> | void> = [() => store.close()];
-  const stop = async () => {
-    for (const step of steps.reverse()) await Promise.resolve(step()).catch((err: unknown) => logger.warn({ err }, 'shutdown step failed'));
-  };
-  try {
-    // Bans: loaded now, then polled from the store (EventBridge cannot reach
-    // each task; with the in-process bus they also arrive as events).
-    const security = await startSecurity({
-      settings: config.security,
-      ...(config.dynamoEndpoint ? { storeEndpoint: config.dynamoEndpoint } : {}),
-      tableName: config.tableName,
-      ...(config.eventBusName ? {} : { bus: localEventBus() }),
-      logger,
-    });
-    steps.push(() => security.stop());
-    const edge = new SipEdge({
-      identity: newEdgeIdentity(config.edgeId),
-      invoker: security.guardInvoker(invoker),
+  const bus = selectBus(settings);
+  const invoker = await selectInvoker(settings, secret, bus);
+  const store = storeCheck(settings.store);
+  const steps = new ShutdownSteps(logger);
+  steps.push(() => store.close());
+  const running = await startEdge(
+    {
+      settings: settings.edge,
+      store: settings.store,
+      invoker,
       bus,
-      security: security.gate,
+      // Without EventBridge the functions (in-process mode) publish on this bus: bans arrive at once.
+      ...(bus instanceof InProcessBus ? { localBus: bus } : {}),
       secret,
-      advertisedHost: config.advertisedHost,
-      peerHost: config.peerHost ?? (await ecsTaskPrivateAddress()),
-      timerCMs: config.timerCSeconds * 1000,
-      logger,
-      bind: config.bind,
-      sipPort: config.sipPort,
-      wsSecure: false,
-      idleTimeoutMs: config.idleTimeoutSeconds * 1000,
-    });
-    await edge.start();
-    steps.push(() => edge.stop());
-    // Stopped before the edge (steps run in reverse): the unREGISTERs and lease releases still go out on SIGTERM.
-    const trunkLines = await startTrunkLines({ edge, leaseTtlMs: config.trunkLeaseSeconds * 1000 });
-    steps.push(() => trunkLines.stop());
-    const http = await startHttpServer({
-      bind: config.bind,
-      port: config.httpPort,
-      logger,
-      transport: edge.transport,
-      health: async () => edge.transport.local('udp') !== undefined && (await store.answers()),
+      peerHost: settings.edge.peerHost ?? (await ecsTaskPrivateAddress()),
+      storeAnswers: store.answers,
       // CloudFront serves the softphone in the cloud; a local `docker run` still finds it here.
       staticRoot: resolve('web-softphone'),
-    });
-    steps.push(() => http.close());
-    security.guardHttpServer(http.server);
-    edge.setWebSocketPort(http.port);
-    logger.info(
-      {
-        invoker: config.invoker,
-        functionPrefix: config.functionPrefix,
-        bus: config.eventBusName ? 'eventbridge' : 'in-process',
-        sipPort: edge.transport.local('udp')?.port,
-        httpPort: http.port,
-      },
-      'edge started in cloud mode',
-    );
-    return { edge, sipPort: edge.transport.local('udp')!.port, httpPort: http.port, trunkLines, stop };
-  } catch (err) {
-    await stop();
-    throw err;
-  }
+      logger,
+    },
+    steps,
+  );
+  logger.info(
+    {
+      invoker: settings.edge.invoker,
+      functionPrefix: settings.edge.functionPrefix,
+      bus: settings.bus.eventBusName ? 'eventbridge' : 'in-process',
+      sipPort: running.sipPort,
+      httpPort: running.httpPort,
+    },
+    'edge started in cloud mode',
+  );
+  return running;
 }
 
 async function main(): Promise<void> {
-  const config = await orExitOnUserError(() => loadConfig(), (err) => err instanceof ConfigError);
-  const logger = createLogger(config.logLevel);
-  const running = await orExitOnUserError(() => startCloudEdge(config, logger), (err) => err instanceof ConfigError);
+  const settings = await orExitOnUserError(() => loadSettings(), (err) => err instanceof SettingsError);
+  const logger = createLogger(settings.edge.logLevel);
+  const running = await orExitOnUserError(() => startCloudEdge(settings, logger), (err) => err instanceof SettingsError);
   stopOnSignals(logger, () => running.stop());
 }
 

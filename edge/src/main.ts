@@ -1,7 +1,8 @@
-import { ConfigError, loadConfig } from './config.js';
-import { createLogger } from './logger.js';
-import { SeedFileError, startLocalStack } from './local-stack/start-local-stack.js';
+import { SettingsError } from '../../contracts/settings/env-values.js';
+import { loadSettings } from '../../contracts/settings/pbx-settings.js';
 import { printBanner } from './local-stack/banner.js';
+import { SeedFileError, startLocalStack } from './local-stack/start-local-stack.js';
+import { createLogger } from './logger.js';
 import { exitOnStartFailure, orExitOnUserError, stopOnSignals } from './process-lifecycle.js';
 
 /**
@@ -9,13 +10,13 @@ import { exitOnStartFailure, orExitOnUserError, stopOnSignals } from './process-
  * down in order (listeners, then the embedded store, which flushes to disk).
  */
 async function main(): Promise<void> {
-  const config = await orExitOnUserError(() => loadConfig(), (err) => err instanceof ConfigError);
-  const logger = createLogger(config.logLevel);
+  const settings = await orExitOnUserError(() => loadSettings(), (err) => err instanceof SettingsError);
+  const logger = createLogger(settings.edge.logLevel);
   const stack = await orExitOnUserError(
-    () => startLocalStack(config, logger),
-    (err) => err instanceof SeedFileError || err instanceof ConfigError,
+    () => startLocalStack(settings, logger),
+    (err) => err instanceof SeedFileError || err instanceof SettingsError,
   );
-  printBanner(config, stack);
+  printBanner(settings.edge, stack);
   stopOnSignals(logger, () => stack.stop());
 }
 

@@ -41,3 +41,27 @@ export function exitOnStartFailure(err: unknown): never {
   console.error('nimbus: failed to start:', err instanceof Error ? err.message : err);
   process.exit(1);
 }
+
+/** What a start has set up so far, undone in reverse order on stop (or when a later step of the start fails). */
+export class ShutdownSteps {
+  private readonly steps: Array<() => Promise<void> | void> = [];
+  private running?: Promise<void>;
+
+  constructor(private readonly logger: Logger) {}
+
+  push(step: () => Promise<void> | void): void {
+    this.steps.push(step);
+  }
+
+  /** Runs every step once, last first; a failing step is logged and the others still run. */
+  run(): Promise<void> {
+    this.running ??= (async () => {
+      for (const step of this.steps.reverse()) {
+        await Promise.resolve()
+          .then(step)
+          .catch((err: unknown) => this.logger.warn({ err }, 'shutdown step failed'));
+      }
+    })();
+    return this.running;
+  }
+}

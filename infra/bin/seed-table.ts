@@ -9,7 +9,7 @@
  */
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { StoreBootstrap } from '../../edge/src/local-stack/store-bootstrap.js';
+import { StoreBootstrap } from '../../functions/src/seed/store-bootstrap.js';
 import { loadSeedFile } from '../../functions/src/seed/load-seed-file.js';
 
 export interface SeedTableOptions {

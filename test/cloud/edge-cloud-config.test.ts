@@ -1,27 +1,24 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../edge/src/config.js';
+import { SettingsError } from '../../contracts/settings/env-values.js';
+import { loadSettings } from '../../contracts/settings/pbx-settings.js';
 
-describe('edge settings for the cloud adapters (edge/src/config.ts)', () => {
+describe('edge settings for the cloud adapters (contracts/settings/)', () => {
   it('defaults to the local adapters: in-process functions and bus', () => {
-    expect(loadConfig({})).toMatchObject({ invoker: 'in-process', functionPrefix: 'nimbus-' });
-    expect(loadConfig({})).toEqual(expect.not.objectContaining({ lambdaEndpoint: expect.anything(), eventBusName: expect.anything() }));
+    expect(loadSettings({}).edge).toMatchObject({ invoker: 'in-process', functionPrefix: 'nimbus-' });
+    expect(loadSettings({}).edge).toEqual(expect.not.objectContaining({ lambdaEndpoint: expect.anything() }));
+    expect(loadSettings({}).bus).toEqual({});
   });
 
   it('selects Lambda and EventBridge with their endpoints', () => {
-    const config = loadConfig({
+    const settings = loadSettings({
       PBX_INVOKER: 'lambda',
       PBX_FUNCTION_PREFIX: 'nimbus-prod-',
       PBX_LAMBDA_ENDPOINT: 'http://localhost:4566',
       PBX_EVENT_BUS_NAME: 'nimbus-prod',
       PBX_EVENTBRIDGE_ENDPOINT: 'http://localhost:4566',
     });
-    expect(config).toMatchObject({
-      invoker: 'lambda',
-      functionPrefix: 'nimbus-prod-',
-      lambdaEndpoint: 'http://localhost:4566',
-      eventBusName: 'nimbus-prod',
-      eventBridgeEndpoint: 'http://localhost:4566',
-    });
+    expect(settings.edge).toMatchObject({ invoker: 'lambda', functionPrefix: 'nimbus-prod-', lambdaEndpoint: 'http://localhost:4566' });
+    expect(settings.bus).toEqual({ eventBusName: 'nimbus-prod', eventBridgeEndpoint: 'http://localhost:4566' });
   });
 
   it.each([
@@ -29,7 +26,7 @@ describe('edge settings for the cloud adapters (edge/src/config.ts)', () => {
     ['PBX_LAMBDA_ENDPOINT', 'localhost:4566'],
     ['PBX_FUNCTION_PREFIX', 'nimbus prod'],
   ])('rejects %s=%s naming the setting', (name, value) => {
-    expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
-    expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(`Invalid setting ${name}`));
+    expect(() => loadSettings({ [name]: value })).toThrow(SettingsError);
+    expect(() => loadSettings({ [name]: value })).toThrow(new RegExp(`Invalid setting ${name}`));
   });
 });

@@ -4,7 +4,9 @@
  * localhost endpoint, never from the function's configuration.
  */
 import { describe, expect, it, vi } from 'vitest';
-import { loadRegistrarSettings, resolveNonceSecret, SettingsError, type Env } from '../../functions/src/runtime/settings.js';
+import { SettingsError, type Env } from '../../contracts/settings/env-values.js';
+import { loadRegistrarSettings } from '../../contracts/settings/registrar-settings.js';
+import { resolveNonceSecret } from '../../functions/src/runtime/settings.js';
 
 const ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:nimbus-nonce-AbCdEf';
 

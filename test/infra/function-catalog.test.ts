@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { FUNCTION_ENTRIES } from '../../functions/build.js';
 import { EVENT_ROUTES, routesToFunction, toEventBridgeEnvelope } from '../../contracts/bus/event-routes.js';
 import { matchesPattern, type PbxEvent } from '../../contracts/bus/pbx-event.js';
-import { functionHandlers } from '../../functions/src/registry.js';
+import { EDGE_FUNCTIONS } from '../../contracts/function-events.js';
 import { DYNAMODB_READ_ACTIONS, FUNCTION_CATALOG, entryOf, scheduleExpression } from '../../infra/function-catalog.js';
 
 const byName = new Map(FUNCTION_CATALOG.map((e) => [e.name, e]));
@@ -14,7 +14,7 @@ describe('function catalog (infra/function-catalog.ts)', () => {
   });
 
   it('marks every function the edge invokes in-process as edge-triggered (the edge role may invoke exactly those)', () => {
-    for (const name of Object.keys(functionHandlers)) expect(byName.get(name)?.trigger).toBe('edge');
+    for (const name of EDGE_FUNCTIONS) expect(byName.get(name)?.trigger).toBe('edge');
   });
 
   it('refuses a function functions/build.ts does not bundle, naming it', () => {

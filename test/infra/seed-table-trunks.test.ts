@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedTable } from '../../infra/bin/seed-table.js';
-import { createDocumentClient } from '../../functions/src/store/dynamo-client.js';
+import { createDocumentClient } from '../../contracts/store/dynamo-client.js';
 import { TrunkRepository } from '../../functions/src/trunks/trunk-repository.js';
 import { startDynalite } from '../store-contract/backends.js';
 import type { StoreBackend } from '../store-contract/store-contract.js';

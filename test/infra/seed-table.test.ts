@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedTable } from '../../infra/bin/seed-table.js';
 import { DEMO_SEED_FILE } from '../../edge/src/local-stack/start-local-stack.js';
 import { DirectoryRepository } from '../../functions/src/directory/directory-repository.js';
-import { createDocumentClient } from '../../functions/src/store/dynamo-client.js';
+import { createDocumentClient } from '../../contracts/store/dynamo-client.js';
 import { startDynalite } from '../store-contract/backends.js';
 import type { StoreBackend } from '../store-contract/store-contract.js';
 

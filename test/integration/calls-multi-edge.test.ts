@@ -35,7 +35,8 @@ describe.runIf(hasTool('sipp'))('calls across edges sharing one store', () => {
   let storeEndpoint: string;
   let edgeA: TestStack;
   let edgeB: TestStack;
-  const fast = { PBX_HEARTBEAT_SECONDS: '1', PBX_REAPER_INTERVAL_SECONDS: '1' };
+  // The edges of one deployment share the nonce secret (README: several edges on one store).
+  const fast = { PBX_HEARTBEAT_SECONDS: '1', PBX_REAPER_INTERVAL_SECONDS: '1', PBX_NONCE_SECRET: 'multi-edge-test-nonce-secret-0123456789' };
 
   beforeAll(async () => {
     store = dynalite({ createTableMs: 0 });

@@ -23,8 +23,10 @@ describe('two edges on one store', () => {
     store = dynalite({ createTableMs: 0 });
     await new Promise<void>((resolve) => store.listen(0, '127.0.0.1', resolve));
     storeEndpoint = `http://127.0.0.1:${(store.address() as AddressInfo).port}`;
-    edgeA = await startTestStack({ env: { PBX_DYNAMODB_ENDPOINT: storeEndpoint, PBX_EDGE_ID: 'edge-a' } });
-    edgeB = await startTestStack({ env: { PBX_DYNAMODB_ENDPOINT: storeEndpoint, PBX_EDGE_ID: 'edge-b' } });
+    // The edges of one deployment share the nonce secret (README: several edges on one store).
+    const shared = { PBX_DYNAMODB_ENDPOINT: storeEndpoint, PBX_NONCE_SECRET: 'two-edges-test-nonce-secret-0123456789' };
+    edgeA = await startTestStack({ env: { ...shared, PBX_EDGE_ID: 'edge-a' } });
+    edgeB = await startTestStack({ env: { ...shared, PBX_EDGE_ID: 'edge-b' } });
   });
   afterAll(async () => {
     await edgeA?.dispose();

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { WebSocket } from 'ws';
 import { BanRepository } from '../../functions/src/fail-to-ban/ban-repository.js';
 import type { Ban } from '../../contracts/fail-to-ban/ban.js';
-import { createDocumentClient } from '../../functions/src/store/dynamo-client.js';
+import { createDocumentClient } from '../../contracts/store/dynamo-client.js';
 import { getHeader, parseMessage } from '../../sip/index.js';
 import type { SipMessage, SipResponse } from '../../sip/message.js';
 import { asResponse, type RawSipClient } from '../support/raw-sip-client.js';

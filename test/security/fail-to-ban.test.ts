@@ -2,9 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { liftBan } from '../../functions/src/fail-to-ban/ban-admin.js';
 import { BanRepository } from '../../functions/src/fail-to-ban/ban-repository.js';
-import { localEventBus } from '../../functions/src/runtime/bus-from-env.js';
 import type { PbxEvent } from '../../contracts/bus/pbx-event.js';
-import { createDocumentClient } from '../../functions/src/store/dynamo-client.js';
+import { createDocumentClient } from '../../contracts/store/dynamo-client.js';
 import { createNonce, formatChallenge, getHeader } from '../../sip/index.js';
 import type { SipResponse } from '../../sip/message.js';
 import { tcpClient, udpClient, type RawSipClient } from '../support/raw-sip-client.js';
@@ -45,7 +44,7 @@ describe('fail-to-ban', () => {
 
   beforeAll(async () => {
     stack = await startTestStack({ seed: { ...TEST_SEED, system: { f2b: { whitelist: [WHITELISTED] } } } });
-    localEventBus().subscribe({ detailType: ['ban.added', 'ban.lifted'] }, async (event) => void events.push(event));
+    stack.bus.subscribe({ detailType: ['ban.added', 'ban.lifted'] }, async (event) => void events.push(event));
   });
   afterAll(async () => {
     await Promise.all(clients.map((c) => c.close().catch(() => undefined)));
@@ -59,7 +58,7 @@ describe('fail-to-ban', () => {
       expect(statusOf(await answers(client, bare))).toBe(401);
     }
     // The right password on a nonce older than PBX_NONCE_TTL_SECONDS: 401 stale=true (RFC 7616 §3.3), not a failure.
-    const staleNonce = createNonce(process.env.PBX_NONCE_SECRET!, 'acme.test', Date.now() - 400_000);
+    const staleNonce = createNonce(stack.nonceSecret, 'acme.test', Date.now() - 400_000);
     const oldChallenge: SipResponse = {
       kind: 'response', status: 401, reason: 'Unauthorized', body: '',
       headers: [{ name: 'WWW-Authenticate', value: formatChallenge({ realm: 'acme.test', nonce: staleNonce, algorithm: 'MD5', qop: 'auth' }) }],
@@ -117,7 +116,7 @@ describe('fail-to-ban', () => {
   it('an admin lifting the ban restores service at once and announces ban.lifted', async () => {
     const doc = createDocumentClient({ endpoint: stack.storeEndpoint });
     try {
-      const deps = { bans: new BanRepository(doc, process.env.PBX_TABLE_NAME ?? 'nimbus-pbx'), bus: localEventBus(), now: () => Date.now() };
+      const deps = { bans: new BanRepository(doc, process.env.PBX_TABLE_NAME ?? 'nimbus-pbx'), bus: stack.bus, now: () => Date.now() };
       expect(await liftBan(deps, '127.0.0.62', 'test-admin')).toMatchObject({ lifted: true });
     } finally {
       doc.destroy();

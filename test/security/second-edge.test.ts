@@ -57,7 +57,7 @@ describe('a ban reaches every edge that shares the store', () => {
       PBX_SEED: seedFile,
       PBX_EDGE_ID: 'edge-b',
       PBX_DYNAMODB_ENDPOINT: edgeA.storeEndpoint,
-      PBX_NONCE_SECRET: process.env.PBX_NONCE_SECRET!,
+      PBX_NONCE_SECRET: edgeA.nonceSecret,
     });
     await waitHealthy(httpPortB, edgeB);
   });

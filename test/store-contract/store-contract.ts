@@ -12,7 +12,7 @@ import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynam
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BindingRepository } from '../../functions/src/registration/binding-repository.js';
-import { createDocumentClient, createDynamoClient } from '../../functions/src/store/dynamo-client.js';
+import { createDocumentClient, createDynamoClient } from '../../contracts/store/dynamo-client.js';
 import { ensureTables } from '../../functions/src/store/ensure-table.js';
 import { PBX_TABLE, toCreateTableInput } from '../../contracts/store/tables.js';
 import { binding, NOW } from '../unit/functions/fixtures.js';

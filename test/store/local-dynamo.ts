@@ -5,8 +5,8 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { applySeed } from '../../functions/src/seed/apply-seed.js';
 import { parseSeed } from '../../functions/src/seed/seed-schema.js';
-import { createStores, type Stores } from '../../functions/src/runtime/runtime-deps.js';
-import { createDocumentClient, createDynamoClient } from '../../functions/src/store/dynamo-client.js';
+import { createStores, type Stores } from '../../functions/src/runtime/stores.js';
+import { createDocumentClient, createDynamoClient } from '../../contracts/store/dynamo-client.js';
 import { ensureTables } from '../../functions/src/store/ensure-table.js';
 
 export const TEST_TABLE = 'nimbus-pbx-test';

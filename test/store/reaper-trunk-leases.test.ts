@@ -4,7 +4,8 @@
  * expired, and leaves those of a live edge alone (dynalite).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { reaperDepsFromEnv } from '../../functions/src/edges/reaper-handler.js';
+import { reaperDeps } from '../../functions/src/edges/reaper-handler.js';
+import { runtimeFromEnv } from '../../functions/src/runtime/functions-runtime.js';
 import { reap } from '../../functions/src/edges/reaper.js';
 import { takeTrunkSlot } from '../../functions/src/trunks/trunk-admission.js';
 import { startLocalDynamo, TEST_TABLE, type LocalDynamo } from './local-dynamo.js';
@@ -34,7 +35,7 @@ describe('reaper and trunk slots (dynalite)', () => {
     expect(await takeTrunkSlot(trunkUsage, trunk, 'out', 'dead-call', dead, longAgo + 1_000)).toMatchObject({ ok: true });
     expect(await takeTrunkSlot(trunkUsage, trunk, 'out', 'live-call', live, longAgo + 1_000)).toMatchObject({ ok: true });
 
-    const deps = reaperDepsFromEnv({ PBX_TABLE_NAME: TEST_TABLE, PBX_DYNAMODB_ENDPOINT: db.endpoint, AWS_REGION: 'eu-west-1' });
+    const deps = reaperDeps(runtimeFromEnv({ PBX_TABLE_NAME: TEST_TABLE, PBX_DYNAMODB_ENDPOINT: db.endpoint, AWS_REGION: 'eu-west-1' }));
     expect(deps.trunkUsage).toBeDefined();
     expect(await reap(deps)).toMatchObject({ deadEdges: 1, reclaimedTrunkSlots: 1 });
 

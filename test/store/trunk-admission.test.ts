@@ -7,7 +7,7 @@ import { DeleteCommand, GetCommand, type DynamoDBDocumentClient } from '@aws-sdk
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EdgeIdentity } from '../../contracts/function-events.js';
 import { reap } from '../../functions/src/edges/reaper.js';
-import { createDocumentClient } from '../../functions/src/store/dynamo-client.js';
+import { createDocumentClient } from '../../contracts/store/dynamo-client.js';
 import { TrunkUsageRepository, trunkUsageKey } from '../../functions/src/trunks/trunk-usage-repository.js';
 import { releaseTrunkSlot, takeFirstTrunk, takeTrunkSlot, trunkLimitReply } from '../../functions/src/trunks/trunk-admission.js';
 import type { Trunk } from '../../contracts/trunk.js';

@@ -1,6 +1,6 @@
-import { createDocumentClient } from '../../functions/src/store/dynamo-client.js';
+import { createDocumentClient } from '../../contracts/store/dynamo-client.js';
 import { BindingRepository } from '../../functions/src/registration/binding-repository.js';
-import { queryAll } from '../../functions/src/store/query-all.js';
+import { queryAll } from '../../contracts/store/query-all.js';
 import type { Binding } from '../../functions/src/registration/binding.js';
 
 /** Reads a user's live bindings through the real DynamoDB API of the store the stack uses. */

@@ -1,7 +1,8 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig } from '../../edge/src/config.js';
+import type { InProcessBus } from '../../contracts/bus/in-process-bus.js';
+import { loadSettings } from '../../contracts/settings/pbx-settings.js';
 import { createLogger } from '../../edge/src/logger.js';
 import { startLocalStack, type LocalStack } from '../../edge/src/local-stack/start-local-stack.js';
 
@@ -21,16 +22,18 @@ export const TEST_SEED = {
 
 export interface TestStack extends LocalStack {
   dataDir: string;
+  /** The nonce secret this stack signs with (PBX_NONCE_SECRET, or the one it generated into its data folder). */
+  nonceSecret: string;
   /** Stops the stack and removes its data folder. */
   dispose(): Promise<void>;
 }
 
 /** The real local stack, in this process, on random ports of 127.0.0.1 with a fresh data folder. */
-export async function startTestStack(options: { seed?: unknown; env?: Record<string, string>; dataDir?: string } = {}): Promise<TestStack> {
+export async function startTestStack(options: { seed?: unknown; env?: Record<string, string>; dataDir?: string; bus?: InProcessBus } = {}): Promise<TestStack> {
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'nimbus-test-')));
   const seedFile = join(dataDir, 'seed.json');
   await writeFile(seedFile, JSON.stringify(options.seed ?? TEST_SEED));
-  const config = loadConfig({
+  const settings = loadSettings({
     PBX_SIP_PORT: '0',
     PBX_HTTP_PORT: '0',
     PBX_TLS_PORT: '0',
@@ -40,10 +43,12 @@ export async function startTestStack(options: { seed?: unknown; env?: Record<str
     PBX_EDGE_ID: 'edge-test',
     ...options.env,
   });
-  const stack = await startLocalStack(config, createLogger(process.env.PBX_TEST_LOG_LEVEL ?? 'silent'));
+  const stack = await startLocalStack(settings, createLogger(process.env.PBX_TEST_LOG_LEVEL ?? 'silent'), options.bus ? { bus: options.bus } : {});
+  const nonceSecret = options.env?.PBX_NONCE_SECRET ?? (await readFile(join(dataDir, 'nonce-secret'), 'utf8')).trim();
   return {
     ...stack,
     dataDir,
+    nonceSecret,
     dispose: async () => {
       await stack.stop();
       if (!options.dataDir) await rm(dataDir, { recursive: true, force: true });

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { localEventBus } from '../../functions/src/runtime/bus-from-env.js';
+import { InProcessBus } from '../../contracts/bus/in-process-bus.js';
 import type { PbxEvent } from '../../contracts/bus/pbx-event.js';
 import type { TrunkStatusDetail } from '../../contracts/bus/trunk-status-event.js';
 import { freePort } from '../support/free-port.js';
@@ -17,6 +17,7 @@ import { waitUntilUdpBound } from './udp-port-probe.js';
 describe.runIf(hasTool('sipp'))('local stack keeps a seeded external line registered', () => {
   let stack: TestStack | undefined;
   let unsubscribe: (() => void) | undefined;
+  let bus: InProcessBus;
 
   afterEach(async () => {
     unsubscribe?.();
@@ -51,8 +52,9 @@ describe.runIf(hasTool('sipp'))('local stack keeps a seeded external line regist
     });
     await waitUntilUdpBound(carrierPort);
     const events: TrunkStatusDetail[] = [];
-    unsubscribe = localEventBus().subscribe({ detailType: ['trunk.status'] }, async (e: PbxEvent) => void events.push(e.detail as TrunkStatusDetail));
-    stack = await startTestStack({ seed: seedWith(carrierPort, settings) });
+    bus = new InProcessBus();
+    unsubscribe = bus.subscribe({ detailType: ['trunk.status'] }, async (e: PbxEvent) => void events.push(e.detail as TrunkStatusDetail));
+    stack = await startTestStack({ seed: seedWith(carrierPort, settings), bus });
     const sipp = await carrier; // ends itself once it decided the line (stop_now)
     const seen = [...sipp.log.matchAll(/REGISTER call-id=(\S+) cseq=(\d+) authorization=(.*)/g)].map((m) => ({
       callId: m[1], cseq: Number(m[2]), authorized: m[3].trim() !== '',
@@ -84,7 +86,7 @@ describe.runIf(hasTool('sipp'))('local stack keeps a seeded external line regist
     expect(seen[1].callId).toBe(seen[0].callId);
     expect(seen[1].cseq).toBe(seen[0].cseq + 1);
     expect(seen.map((s) => s.authorized)).toEqual([false, true]);
-    await localEventBus().drain();
+    await bus.drain();
     expect(events).toContainEqual(expect.objectContaining({ tenantId: 'acme', trunkId: 'line2', status: 'online', edgeId: 'edge-test' }));
     expect(stack!.trunkLines.registrar.registering).toEqual(['acme#line2']);
     await stopLinesWithoutCarrier();
@@ -103,7 +105,7 @@ describe.runIf(hasTool('sipp'))('local stack keeps a seeded external line regist
     const { events } = await runLineAgainst('registrar-rejects-cseq.xml');
     const line = await waitForStatus('offline');
     expect(line.lastError).toBe('400 Bad Request (Invalid CSeq number)');
-    await localEventBus().drain();
+    await bus.drain();
     expect(events).toContainEqual(
       expect.objectContaining({ trunkId: 'line2', status: 'offline', lastError: '400 Bad Request (Invalid CSeq number)', edgeId: 'edge-test' }),
     );

@@ -70,7 +70,7 @@ describe.runIf(hasTool('sipp'))('trunk limits across two edges on one store', ()
       ],
     };
     // Pike off: ten calls within a fraction of a second from two addresses are the point here, not a flood.
-    const env = { PBX_DYNAMODB_ENDPOINT: storeEndpoint, PBX_PIKE_REQUESTS: '0', PBX_TIMER_C_SECONDS: '10' };
+    const env = { PBX_DYNAMODB_ENDPOINT: storeEndpoint, PBX_PIKE_REQUESTS: '0', PBX_TIMER_C_SECONDS: '10', PBX_NONCE_SECRET: 'trunk-edges-test-nonce-secret-0123456789' };
     edge1 = await startTestStack({ seed, env: { ...env, PBX_EDGE_ID: 'edge-1' } });
     edge2 = await startTestStack({ seed, env: { ...env, PBX_EDGE_ID: 'edge-2' } });
   });

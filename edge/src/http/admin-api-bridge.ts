@@ -1,8 +1,9 @@
 /**
  * The admin API and its pages on the local stack's HTTP port:
  * - /api/* becomes an API Gateway HTTP API (payload 2.0) event for the
- *   admin-api function, invoked in-process — the same handler and event the
- *   cloud's API Gateway uses (there behind a Cognito JWT authorizer);
+ *   admin-api function the local stack hosts — the same handler and event
+ *   the cloud's API Gateway uses (there behind a Cognito JWT authorizer; the
+ *   cloud edge serves no /api);
  * - /admin/reports serves the report page (admin-pages/), which fetches the
  *   JSON endpoints with the admin token the user types in.
  * Returns false for any other path.
@@ -12,8 +13,10 @@ import { readFile } from 'node:fs/promises';
 import type http from 'node:http';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { AdminHttpEvent } from '../../../contracts/http-event.js';
-import { handler as adminApiHandler } from '../../../functions/src/admin-api/admin-api-handler.js';
+import type { AdminHttpEvent, AdminHttpResult } from '../../../contracts/http-event.js';
+
+/** The admin-api function as the local stack hosts it (functions/src/registry.ts createAdminApi). */
+export type AdminApiFunction = (event: AdminHttpEvent, context: Context) => Promise<AdminHttpResult>;
 
 const PAGES_DIR = join(dirname(fileURLToPath(import.meta.url)), 'admin-pages');
 
@@ -64,8 +67,8 @@ export function toHttpApiEvent(req: http.IncomingMessage, body: string): AdminHt
 const localContext = (): Context =>
   ({ functionName: 'nimbus-admin-api', awsRequestId: `local-${Date.now()}`, getRemainingTimeInMillis: () => 15_000 }) as Context;
 
-export async function serveAdmin(req: http.IncomingMessage, res: http.ServerResponse, path: string): Promise<boolean> {
-  if (path === '/api' || path.startsWith('/api/')) {
+export async function serveAdmin(req: http.IncomingMessage, res: http.ServerResponse, path: string, adminApi: AdminApiFunction | undefined): Promise<boolean> {
+  if (adminApi && (path === '/api' || path.startsWith('/api/'))) {
     let body: string;
     try {
       body = await readBody(req);
@@ -75,7 +78,7 @@ export async function serveAdmin(req: http.IncomingMessage, res: http.ServerResp
       res.end(JSON.stringify({ error: 'request body too large' }));
       return true;
     }
-    const result = await adminApiHandler(toHttpApiEvent(req, body), localContext());
+    const result = await adminApi(toHttpApiEvent(req, body), localContext());
     res.writeHead(result.statusCode, result.headers);
     res.end(req.method === 'HEAD' ? undefined : result.body);
     return true;

@@ -3,7 +3,7 @@ import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '../logger.js';
 import type { TransportLayer } from '../transport/transport-layer.js';
-import { serveAdmin } from './admin-api-bridge.js';
+import { serveAdmin, type AdminApiFunction } from './admin-api-bridge.js';
 import { serveStatic } from './static-files.js';
 
 export interface HttpServerOptions {
@@ -15,6 +15,8 @@ export interface HttpServerOptions {
   /** True only when the edge listens and the store answers. */
   health: () => Promise<boolean>;
   staticRoot: string;
+  /** The admin API under /api (the local stack hosts it; in the cloud API Gateway does). */
+  adminApi?: AdminApiFunction;
 }
 
 /**
@@ -38,7 +40,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<{ ser
       res.end(JSON.stringify({ status: healthy ? 'ok' : 'unavailable' }));
       return;
     }
-    if (await serveAdmin(req, res, path)) return;
+    if (await serveAdmin(req, res, path, options.adminApi)) return;
     if ((req.method === 'GET' || req.method === 'HEAD') && (await serveStatic(options.staticRoot, path, res))) return;
     res.writeHead(404, { 'content-type': 'text/plain' });
     res.end('Not found\n');

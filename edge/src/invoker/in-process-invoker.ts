@@ -1,7 +1,9 @@
 import type { Context } from 'aws-lambda';
 import type { FunctionEvents, FunctionName, FunctionResults } from '../../../contracts/function-events.js';
-import { functionHandlers } from '../../../functions/src/registry.js';
 import type { Invoker } from './invoker.js';
+
+/** The functions this process hosts, by name (the local stack builds them with functions/src/index.ts). */
+export type InProcessFunctions = { [N in FunctionName]?: (event: FunctionEvents[N], context: Context) => Promise<FunctionResults[N]> };
 
 /**
  * Calls the middy-wrapped Lambda handlers in this process. The event is
@@ -9,8 +11,10 @@ import type { Invoker } from './invoker.js';
  * that only works because edge and function share objects fails here too.
  */
 export class InProcessInvoker implements Invoker {
+  constructor(private readonly functions: InProcessFunctions) {}
+
   async invoke<N extends FunctionName>(name: N, event: FunctionEvents[N]): Promise<FunctionResults[N]> {
-    const handler = functionHandlers[name] as ((event: unknown, context: Context) => Promise<unknown>) | undefined;
+    const handler = this.functions[name] as ((event: unknown, context: Context) => Promise<unknown>) | undefined;
     if (!handler) throw new Error(`function ${name} is not available in this build`);
     const result = await handler(JSON.parse(JSON.stringify(event)), lambdaContext(name));
     return JSON.parse(JSON.stringify(result ?? null)) as FunctionResults[N];

@@ -1,8 +1,8 @@
-import type { EdgeConfig } from '../config.js';
+import type { EdgeSettings } from '../../../contracts/settings/edge-settings.js';
 import type { LocalStack } from './start-local-stack.js';
 
 /** What a new user needs after `npm start`: where things listen and how to register a phone. */
-export function printBanner(config: EdgeConfig, stack: LocalStack): void {
+export function printBanner(config: EdgeSettings, stack: LocalStack): void {
   const host = config.advertisedHost;
   const tenant = stack.seed.tenants[0];
   const user = tenant?.users[0];

@@ -1,9 +1,11 @@
 import type { Context } from 'aws-lambda';
 import { EVENT_ROUTES, toEventBridgeEnvelope } from '../../../contracts/bus/event-routes.js';
 import type { InProcessBus } from '../../../contracts/bus/in-process-bus.js';
-import { backgroundHandlers } from '../../../functions/src/registry.js';
 import type { Logger } from '../logger.js';
 import { startHourlyRollup } from './hourly-rollup.js';
+
+/** The bus consumers and scheduled functions the local stack runs (functions/src/registry.ts createBackgroundHandlers). */
+export type BackgroundHandlers = Record<'cdr' | 'trunk-status' | 'reaper' | 'rollup', (event: unknown, context: Context) => Promise<unknown>>;
 
 /**
  * What EventBridge rules and schedules do in the cloud, done in-process for
@@ -11,7 +13,7 @@ import { startHourlyRollup } from './hourly-rollup.js';
  * functions as EventBridge envelopes, and the reaper runs on a timer.
  * Returns the function that stops it all.
  */
-export function startLocalBackground(bus: InProcessBus, logger: Logger, reaperIntervalMs: number): () => void {
+export function startLocalBackground(handlers: BackgroundHandlers, bus: InProcessBus, logger: Logger, reaperIntervalMs: number): () => void {
   const stops: Array<() => void> = [];
   let sequence = 0;
   for (const route of EVENT_ROUTES) {
@@ -20,7 +22,7 @@ export function startLocalBackground(bus: InProcessBus, logger: Logger, reaperIn
       stops.push(bus.subscribe(route.pattern, async (event) => logger.info({ event: event.detailType, detail: event.detail }, route.description)));
       continue;
     }
-    const handler = backgroundHandlers[consumer.name as keyof typeof backgroundHandlers];
+    const handler = handlers[consumer.name as keyof BackgroundHandlers];
     if (!handler) {
       logger.warn({ route: route.id, consumer: consumer.name }, 'no local handler for event route');
       continue;
@@ -33,13 +35,13 @@ export function startLocalBackground(bus: InProcessBus, logger: Logger, reaperIn
     );
   }
   const runReaper = () =>
-    backgroundHandlers.reaper({ source: 'local.schedule', 'detail-type': 'Scheduled Event', time: new Date().toISOString() }, localContext('reaper')).catch((err) =>
+    handlers.reaper({ source: 'local.schedule', 'detail-type': 'Scheduled Event', time: new Date().toISOString() }, localContext('reaper')).catch((err: unknown) =>
       logger.warn({ err }, 'reaper run failed'),
     );
   const timer = setInterval(() => void runReaper(), reaperIntervalMs);
   timer.unref();
   stops.push(() => clearInterval(timer));
-  stops.push(startHourlyRollup(backgroundHandlers.rollup, localContext('rollup'), logger));
+  stops.push(startHourlyRollup(handlers.rollup, localContext('rollup'), logger));
   return () => stops.forEach((stop) => stop());
 }
 

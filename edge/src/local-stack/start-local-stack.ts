@@ -2,22 +2,17 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { EdgeConfig } from '../config.js';
-import { SipEdge } from '../core/sip-edge.js';
-import { newEdgeIdentity } from '../core/edge-identity.js';
-import { startHttpServer } from '../http/http-server.js';
-import { InProcessInvoker } from '../invoker/in-process-invoker.js';
-import { localEventBus } from '../../../functions/src/runtime/bus-from-env.js';
+import { InProcessBus } from '../../../contracts/bus/in-process-bus.js';
+import type { PbxSettings } from '../../../contracts/settings/pbx-settings.js';
+import { loadSeedFile, SeedError, StoreBootstrap, type Seed } from '../../../functions/src/index.js';
 import type { Logger } from '../logger.js';
-import { startSecurity, type EdgeSecurity } from '../security/start-security.js';
-import { loadSeedFile } from '../../../functions/src/seed/load-seed-file.js';
-import { SeedError, type Seed } from '../../../functions/src/seed/seed-schema.js';
-import { StoreBootstrap } from './store-bootstrap.js';
-import { startEmbeddedStore, type EmbeddedStore } from './embedded-store.js';
-import { loadNonceSecret } from './nonce-secret.js';
+import { ShutdownSteps } from '../process-lifecycle.js';
+import { startEdge, type RunningEdge } from '../start-edge.js';
 import { loadAdminToken, type AdminToken } from './admin-token.js';
+import { startEmbeddedStore } from './embedded-store.js';
+import { hostFunctions } from './function-host.js';
 import { startLocalBackground } from './local-background.js';
-import { startTrunkLines, type TrunkLines } from '../trunks/line-keeper.js';
+import { loadNonceSecret } from './nonce-secret.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 export const DEMO_SEED_FILE = join(repoRoot, 'functions/src/seed/demo-seed.json');
@@ -25,20 +20,13 @@ const SOFTPHONE_SOURCE = join(repoRoot, 'web-softphone');
 /** The built softphone (`npm run build:softphone` → web-softphone/dist) when there is one, else the source folder. */
 const softphoneRoot = () => (existsSync(join(SOFTPHONE_SOURCE, 'dist/index.html')) ? join(SOFTPHONE_SOURCE, 'dist') : SOFTPHONE_SOURCE);
 
-export interface LocalStack {
-  edge: SipEdge;
-  sipPort: number;
-  httpPort: number;
-  tlsPort?: number;
+export interface LocalStack extends RunningEdge {
   storeEndpoint: string;
   seed: Seed;
-  /** Fail-to-ban enforcement, flood control, connection limits (edge/src/security). */
-  security: EdgeSecurity;
+  /** The bus the edge and the in-process functions share (what EventBridge is in the cloud). */
+  bus: InProcessBus;
   /** Bearer token of the admin API (/api/…), PBX_ADMIN_TOKEN or generated into the data folder. */
   adminToken: AdminToken;
-  /** The external lines (registering trunks) this edge keeps registered (edge/src/trunks/line-keeper.ts). */
-  trunkLines: TrunkLines;
-  stop(): Promise<void>;
 }
 
 export class SeedFileError extends Error {
@@ -51,95 +39,55 @@ export class SeedFileError extends Error {
  * on the HTTP port. With PBX_DYNAMODB_ENDPOINT set it joins an existing store
  * instead (that is how several edges share one store locally).
  */
-export async function startLocalStack(config: EdgeConfig, logger: Logger): Promise<LocalStack> {
-  await mkdir(config.dataDir, { recursive: true });
-  const seed = await readSeed(config.seedFile);
-  const secret = await loadNonceSecret(config.dataDir, process.env.PBX_NONCE_SECRET);
-  const adminToken = await loadAdminToken(config.dataDir, process.env.PBX_ADMIN_TOKEN);
-  let store: EmbeddedStore | undefined;
-  const stack: Array<() => Promise<void>> = [];
-  const stop = async () => {
-    for (const step of stack.reverse()) await step().catch((err) => logger.warn({ err }, 'shutdown step failed'));
-  };
+export async function startLocalStack(settings: PbxSettings, logger: Logger, parts: { bus?: InProcessBus } = {}): Promise<LocalStack> {
+  const { edge: edgeSettings } = settings;
+  await mkdir(edgeSettings.dataDir, { recursive: true });
+  const seed = await readSeed(edgeSettings.seedFile);
+  const secret = await loadNonceSecret(edgeSettings.dataDir, settings.registrar.nonceSecret);
+  const adminToken = await loadAdminToken(edgeSettings.dataDir, settings.adminToken);
+  const steps = new ShutdownSteps(logger);
   try {
-    if (!config.dynamoEndpoint) {
-      store = await startEmbeddedStore(config.dataDir, config.storePort);
-      stack.push(() => store!.close());
+    let storeEndpoint = settings.store.dynamoEndpoint;
+    if (!storeEndpoint) {
+      const store = await startEmbeddedStore(edgeSettings.dataDir, edgeSettings.storePort);
+      steps.push(() => store.close());
+      storeEndpoint = store.endpoint;
     }
-    const storeEndpoint = config.dynamoEndpoint ?? store!.endpoint;
-    // The in-process functions read the same settings a Lambda would get from its environment.
-    process.env.PBX_DYNAMODB_ENDPOINT = storeEndpoint;
-    process.env.PBX_TABLE_NAME = config.tableName;
-    process.env.PBX_NONCE_SECRET = secret;
-    process.env.PBX_ADMIN_TOKEN = adminToken.token;
-
-    const storeAccess = new StoreBootstrap(storeEndpoint, config.tableName);
-    stack.push(async () => storeAccess.close());
-    await storeAccess.prepare(seed);
+    const store = { ...settings.store, dynamoEndpoint: storeEndpoint };
+    const bootstrap = new StoreBootstrap(storeEndpoint, store.tableName);
+    steps.push(() => bootstrap.close());
+    await bootstrap.prepare(seed);
     // `npm run bans` (functions/src/fail-to-ban/cli.ts) finds this stack's store here.
-    await writeFile(join(config.dataDir, 'store-endpoint'), `${storeEndpoint}\n`);
+    await writeFile(join(edgeSettings.dataDir, 'store-endpoint'), `${storeEndpoint}\n`);
 
-    // Bans (loaded now, then polled and taken from the bus), flood control, connection limits.
-    const security = await startSecurity({ settings: config.security, storeEndpoint, tableName: config.tableName, bus: localEventBus(), logger });
-    stack.push(() => security.stop());
-
-    const tls = config.tls
-      ? { cert: await readFile(config.tls.certFile), key: await readFile(config.tls.keyFile) }
-      : undefined;
-    const bus = localEventBus();
-    const stopBackground = startLocalBackground(bus, logger, config.reaperIntervalSeconds * 1000);
-    stack.push(async () => {
+    // What EventBridge is in the cloud; a test may bring its own to listen from before the start.
+    const bus = parts.bus ?? new InProcessBus((err, event) => logger.warn({ err, event: event.detailType }, 'bus consumer failed'));
+    const functions = hostFunctions({ store, registrar: { ...settings.registrar, nonceSecret: secret }, adminToken: adminToken.token, bus });
+    const stopBackground = startLocalBackground(functions.background, bus, logger, edgeSettings.reaperIntervalSeconds * 1000);
+    steps.push(async () => {
       stopBackground();
       await bus.drain();
     });
-    const edge = new SipEdge({
-      identity: newEdgeIdentity(config.edgeId),
-      invoker: security.guardInvoker(new InProcessInvoker()),
-      bus,
-      secret,
-      advertisedHost: config.advertisedHost,
-      timerCMs: config.timerCSeconds * 1000,
-      heartbeatMs: config.heartbeatSeconds * 1000,
-      logger,
-      bind: config.bind,
-      sipPort: config.sipPort,
-      tlsPort: tls ? config.tlsPort : undefined,
-      tls,
-      wsSecure: Boolean(tls),
-      idleTimeoutMs: config.idleTimeoutSeconds * 1000,
-      security: security.gate,
-    });
-    await edge.start();
-    stack.push(() => edge.stop());
-    // After edge.start(): REGISTERs carry its listening ports. Stopped before the edge, so the unREGISTERs still go out.
-    const trunkLines = await startTrunkLines({ edge, leaseTtlMs: config.trunkLeaseSeconds * 1000 });
-    stack.push(() => trunkLines.stop());
-    const http = await startHttpServer({
-      bind: config.bind,
-      port: config.httpPort,
-      tls,
-      logger,
-      transport: edge.transport,
-      health: async () => edge.transport.local('udp') !== undefined && (await storeAccess.check()),
-      staticRoot: softphoneRoot(),
-    });
-    stack.push(() => http.close());
-    security.guardHttpServer(http.server);
-    edge.setWebSocketPort(http.port);
-    return {
-      edge,
-      sipPort: edge.transport.local('udp')!.port,
-      httpPort: http.port,
-      tlsPort: edge.transport.local('tls')?.port,
-      storeEndpoint,
-      seed,
-      security,
-      adminToken,
-      trunkLines,
-      stop,
-    };
+    const tls = edgeSettings.tls ? { cert: await readFile(edgeSettings.tls.certFile), key: await readFile(edgeSettings.tls.keyFile) } : undefined;
+    const running = await startEdge(
+      {
+        settings: edgeSettings,
+        store,
+        invoker: functions.invoker,
+        bus,
+        localBus: bus,
+        secret,
+        ...(tls ? { tls } : {}),
+        storeAnswers: () => bootstrap.check(),
+        staticRoot: softphoneRoot(),
+        adminApi: functions.adminApi,
+        logger,
+      },
+      steps,
+    );
+    return { ...running, storeEndpoint, seed, bus, adminToken };
   } catch (err) {
-    await stop();
+    await steps.run();
     throw err;
   }
 }

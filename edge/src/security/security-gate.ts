@@ -23,7 +23,7 @@ import { BanCache, type BanEntry } from './ban-cache.js';
 import { clientAddress } from './client-address.js';
 import { ConnectionCounter } from './connection-counter.js';
 import { PikeLimiter } from './pike-limiter.js';
-import type { SecuritySettings } from './security-settings.js';
+import type { SecuritySettings } from '../../../contracts/settings/edge-settings.js';
 
 /** What the gate needs from the transports: closing every flow of a newly banned address. */
 export interface FlowCloser {

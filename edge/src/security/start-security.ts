@@ -4,17 +4,16 @@
  * listens on the in-process bus.
  */
 import type { Server as HttpServer } from 'node:http';
-import { BanRepository } from '../../../functions/src/fail-to-ban/ban-repository.js';
-import { SystemSettingsRepository } from '../../../functions/src/fail-to-ban/system-settings-repository.js';
 import type { InProcessBus } from '../../../contracts/bus/in-process-bus.js';
-import { createDocumentClient } from '../../../functions/src/store/dynamo-client.js';
+import { createDocumentClient } from '../../../contracts/store/dynamo-client.js';
 import type { Invoker } from '../invoker/invoker.js';
 import type { Logger } from '../logger.js';
+import { StoreBanReader } from './ban-reader.js';
 import { BanWatcher } from './ban-watcher.js';
 import { GuardedInvoker } from './guarded-invoker.js';
 import { guardHttpServer } from './http-guard.js';
 import { SecurityGate } from './security-gate.js';
-import type { SecuritySettings } from './security-settings.js';
+import type { SecuritySettings } from '../../../contracts/settings/edge-settings.js';
 
 export interface EdgeSecurity {
   gate: SecurityGate;
@@ -38,10 +37,11 @@ export async function startSecurity(options: StartSecurityOptions): Promise<Edge
   const logger = options.logger.child({ component: 'security' });
   const doc = createDocumentClient(options.storeEndpoint !== undefined ? { endpoint: options.storeEndpoint } : {});
   const gate = new SecurityGate(options.settings, logger);
+  const reader = new StoreBanReader(doc, options.tableName);
   const watcher = new BanWatcher({
     gate,
-    bans: new BanRepository(doc, options.tableName),
-    settings: new SystemSettingsRepository(doc, options.tableName),
+    bans: reader,
+    settings: reader,
     ...(options.bus ? { bus: options.bus } : {}),
     pollMs: options.settings.banPollSeconds * 1000,
     logger,

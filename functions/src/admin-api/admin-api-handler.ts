@@ -10,7 +10,7 @@
  * 500 without details for anything else (details go to the log).
  */
 import middy from '@middy/core';
-import { memoizeByEnv, STORE_ENV, storesFromEnv, systemClock } from '../runtime/runtime-deps.js';
+import { runtimeFromEnv, type FunctionsRuntime } from '../runtime/functions-runtime.js';
 import { isAuthorized } from './admin-auth.js';
 import { errorResult, type AdminHttpEvent, type AdminHttpResult } from '../../../contracts/http-event.js';
 import { matchRoute, type AdminApiDeps } from './routes.js';
@@ -40,16 +40,16 @@ export function createAdminApiHandler(deps: AdminApiDeps | (() => AdminApiDeps))
   });
 }
 
-/** admin-api dependencies from the environment, rebuilt only when a variable they read changes. */
-export const adminApiDepsFromEnv = memoizeByEnv([...STORE_ENV, 'PBX_ADMIN_TOKEN'], (env): AdminApiDeps => {
-  const { directory, reports, cdrs, online, trunks, trunkUsage, trunkStatus } = storesFromEnv(env);
+/** adminApi's dependencies, from the functions runtime. */
+export function adminApiDeps(rt: FunctionsRuntime): AdminApiDeps {
+  const { directory, reports, cdrs, online, trunks, trunkUsage, trunkStatus } = rt.stores;
   return {
     directory,
     reports,
-    rollup: { cdrs, online, reports, now: systemClock },
+    rollup: { cdrs, online, reports, now: rt.now },
     trunks: { trunks, usage: trunkUsage, status: trunkStatus },
-    adminToken: env.PBX_ADMIN_TOKEN || undefined,
+    adminToken: rt.adminToken,
   };
-});
+}
 
-export const handler = createAdminApiHandler(() => adminApiDepsFromEnv());
+export const handler = createAdminApiHandler(() => adminApiDeps(runtimeFromEnv()));

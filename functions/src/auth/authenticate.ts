@@ -35,7 +35,7 @@ import type { TransportProtocol } from '../../../contracts/transport.js';
 import type { SipReply } from '../../../contracts/function-events.js';
 import type { Tenant } from '../directory/tenant.js';
 import type { UserAccount } from '../directory/user-account.js';
-import type { RegistrarSettings } from '../runtime/settings.js';
+import type { RegistrarSettings } from '../../../contracts/settings/registrar-settings.js';
 
 /** What happened, for the reply and for fail-to-ban (which counts 'failed'). */
 export type { AuthOutcome } from '../../../contracts/function-events.js';

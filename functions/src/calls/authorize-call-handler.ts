@@ -6,11 +6,9 @@
  */
 import middy from '@middy/core';
 import type { AuthorizeCallEvent, AuthorizeCallResult } from '../../../contracts/function-events.js';
-import { failToBanDepsFromEnv } from '../fail-to-ban/fail-to-ban-deps.js';
 import { authorizeCallEventSchema } from '../../../contracts/function-event-schemas.js';
 import { parseEvent } from '../runtime/parse-event.js';
-import { memoizeByEnv, STORE_ENV, storesFromEnv, systemClock } from '../runtime/runtime-deps.js';
-import { loadRegistrarSettings, REGISTRAR_ENV } from '../runtime/settings.js';
+import { runtimeFromEnv, type FunctionsRuntime } from '../runtime/functions-runtime.js';
 import { authorizeCall, type AuthorizeCallDeps } from './authorize-call.js';
 
 export function createAuthorizeCallHandler(deps: AuthorizeCallDeps | (() => AuthorizeCallDeps)) {
@@ -20,20 +18,10 @@ export function createAuthorizeCallHandler(deps: AuthorizeCallDeps | (() => Auth
     .handler(async (event) => authorizeCall(event, getDeps()));
 }
 
-/** authorize-call dependencies from the environment, rebuilt only when a variable they read changes. */
-export const authorizeCallDepsFromEnv = memoizeByEnv([...STORE_ENV, ...REGISTRAR_ENV], (env): AuthorizeCallDeps => {
-  const { directory, bindings, callSlots, edges, trunks, trunkUsage } = storesFromEnv(env);
-  return {
-    directory,
-    bindings,
-    slots: callSlots,
-    edges,
-    trunks,
-    trunkUsage,
-    settings: loadRegistrarSettings(env),
-    now: systemClock,
-    failToBan: failToBanDepsFromEnv(env),
-  };
-});
+/** authorizeCall's dependencies, from the functions runtime. */
+export function authorizeCallDeps(rt: FunctionsRuntime): AuthorizeCallDeps {
+  const { directory, bindings, callSlots, edges, trunks, trunkUsage } = rt.stores;
+  return { directory, bindings, slots: callSlots, edges, trunks, trunkUsage, settings: rt.registrar, now: rt.now, failToBan: rt.failToBan };
+}
 
-export const handler = createAuthorizeCallHandler(() => authorizeCallDepsFromEnv());
+export const handler = createAuthorizeCallHandler(() => authorizeCallDeps(runtimeFromEnv()));

@@ -23,7 +23,7 @@ import type { Tenant } from '../directory/tenant.js';
 import type { UserAccount } from '../directory/user-account.js';
 import { candidateExtensions, DEFAULT_DIAL_PLAN, resolveDialPlan, resolveTrunkRoutes, type DialPlan } from './dial-plan.js';
 import { authenticateDigest, challengeRealm, challengeReply, findCredentials } from '../auth/authenticate.js';
-import type { RegistrarSettings } from '../runtime/settings.js';
+import type { RegistrarSettings } from '../../../contracts/settings/registrar-settings.js';
 import type { BindingStore } from '../registration/binding-repository.js';
 import type { CallSlotStore } from './call-slot-repository.js';
 import type { DirectoryReader } from '../directory/directory-repository.js';

@@ -6,7 +6,7 @@ import middy from '@middy/core';
 import type { ReleaseCallEvent, ReleaseCallResult } from '../../../contracts/function-events.js';
 import { releaseCallEventSchema } from '../../../contracts/function-event-schemas.js';
 import { parseEvent } from '../runtime/parse-event.js';
-import { memoizeByEnv, STORE_ENV, storesFromEnv } from '../runtime/runtime-deps.js';
+import { runtimeFromEnv, type FunctionsRuntime } from '../runtime/functions-runtime.js';
 import { releaseCall, type ReleaseCallDeps } from './release-call.js';
 
 export function createReleaseCallHandler(deps: ReleaseCallDeps | (() => ReleaseCallDeps)) {
@@ -16,10 +16,9 @@ export function createReleaseCallHandler(deps: ReleaseCallDeps | (() => ReleaseC
     .handler(async (event) => releaseCall(event, getDeps()));
 }
 
-/** release-call dependencies from the environment, rebuilt only when a store variable changes. */
-export const releaseCallDepsFromEnv = memoizeByEnv(STORE_ENV, (env): ReleaseCallDeps => {
-  const { callSlots, trunkUsage } = storesFromEnv(env);
-  return { slots: callSlots, trunkUsage };
-});
+/** releaseCall's dependencies, from the functions runtime. */
+export function releaseCallDeps(rt: FunctionsRuntime): ReleaseCallDeps {
+  return { slots: rt.stores.callSlots, trunkUsage: rt.stores.trunkUsage };
+}
 
-export const handler = createReleaseCallHandler(() => releaseCallDepsFromEnv());
+export const handler = createReleaseCallHandler(() => releaseCallDeps(runtimeFromEnv()));

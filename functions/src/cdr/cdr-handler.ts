@@ -11,7 +11,7 @@
  */
 import middy from '@middy/core';
 import { detailOf, detailTypeOf, type IncomingBusEvent } from '../../../contracts/bus/event-routes.js';
-import { memoizeByEnv, STORE_ENV, storesFromEnv } from '../runtime/runtime-deps.js';
+import { runtimeFromEnv, type FunctionsRuntime } from '../runtime/functions-runtime.js';
 import { isCallEventType, parseCallEvent } from '../../../contracts/bus/call-event-schemas.js';
 import { recordCallEvent, type CdrDeps, type RecordCallEventResult } from './record-call-event.js';
 
@@ -30,7 +30,9 @@ export function createCdrHandler(deps: CdrDeps | (() => CdrDeps)) {
   return middy<IncomingBusEvent, CdrHandlerResult>().handler(async (event) => handleBusEvent(event, getDeps()));
 }
 
-/** cdr dependencies from the environment, rebuilt only when a store variable changes. */
-export const cdrDepsFromEnv = memoizeByEnv(STORE_ENV, (env): CdrDeps => ({ cdrs: storesFromEnv(env).cdrs }));
+/** cdr's dependencies, from the functions runtime. */
+export function cdrDeps(rt: FunctionsRuntime): CdrDeps {
+  return { cdrs: rt.stores.cdrs };
+}
 
-export const handler = createCdrHandler(() => cdrDepsFromEnv());
+export const handler = createCdrHandler(() => cdrDeps(runtimeFromEnv()));

@@ -15,7 +15,7 @@ import type { CallSlot } from '../../../contracts/function-events.js';
 import type { CdrWrite } from './cdr-merge.js';
 import { cdrIndexPartition, type CdrRecord } from './cdr-record.js';
 import type { ItemKey } from '../store/keys.js';
-import { queryAll } from '../store/query-all.js';
+import { queryAll } from '../../../contracts/store/query-all.js';
 
 export const cdrKey = (tenantId: string, callId: string): ItemKey => ({ pk: `TENANT#${tenantId}`, sk: `CDR#${callId}` });
 

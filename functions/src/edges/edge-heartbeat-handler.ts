@@ -6,7 +6,7 @@ import middy from '@middy/core';
 import type { EdgeHeartbeatEvent, EdgeHeartbeatResult } from '../../../contracts/function-events.js';
 import { edgeHeartbeatEventSchema } from '../../../contracts/function-event-schemas.js';
 import { parseEvent } from '../runtime/parse-event.js';
-import { memoizeByEnv, STORE_ENV, storesFromEnv, systemClock } from '../runtime/runtime-deps.js';
+import { runtimeFromEnv, type FunctionsRuntime } from '../runtime/functions-runtime.js';
 import { edgeHeartbeat, type EdgeHeartbeatDeps } from './edge-heartbeat.js';
 
 export function createEdgeHeartbeatHandler(deps: EdgeHeartbeatDeps | (() => EdgeHeartbeatDeps)) {
@@ -16,10 +16,9 @@ export function createEdgeHeartbeatHandler(deps: EdgeHeartbeatDeps | (() => Edge
     .handler(async (event) => edgeHeartbeat(event, getDeps()));
 }
 
-/** edge-heartbeat dependencies from the environment, rebuilt only when a store variable changes. */
-export const edgeHeartbeatDepsFromEnv = memoizeByEnv(STORE_ENV, (env): EdgeHeartbeatDeps => ({
-  edges: storesFromEnv(env).edges,
-  now: systemClock,
-}));
+/** edgeHeartbeat's dependencies, from the functions runtime. */
+export function edgeHeartbeatDeps(rt: FunctionsRuntime): EdgeHeartbeatDeps {
+  return { edges: rt.stores.edges, now: rt.now };
+}
 
-export const handler = createEdgeHeartbeatHandler(() => edgeHeartbeatDepsFromEnv());
+export const handler = createEdgeHeartbeatHandler(() => edgeHeartbeatDeps(runtimeFromEnv()));

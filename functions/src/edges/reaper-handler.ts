@@ -4,7 +4,7 @@
  * scheduled event carries nothing the reaper needs; it is ignored.
  */
 import middy from '@middy/core';
-import { memoizeByEnv, STORE_ENV, storesFromEnv, systemClock } from '../runtime/runtime-deps.js';
+import { runtimeFromEnv, type FunctionsRuntime } from '../runtime/functions-runtime.js';
 import { reap, type ReaperDeps, type ReaperResult } from './reaper.js';
 
 export function createReaperHandler(deps: ReaperDeps | (() => ReaperDeps)) {
@@ -12,19 +12,19 @@ export function createReaperHandler(deps: ReaperDeps | (() => ReaperDeps)) {
   return middy<unknown, ReaperResult>().handler(async () => reap(getDeps()));
 }
 
-/** reaper dependencies from the environment, rebuilt only when a store variable changes. */
-export const reaperDepsFromEnv = memoizeByEnv(STORE_ENV, (env): ReaperDeps => {
-  const { edges, cdrs, callSlots, trunkUsage } = storesFromEnv(env);
+/** reaper's dependencies, from the functions runtime. */
+export function reaperDeps(rt: FunctionsRuntime): ReaperDeps {
+  const { edges, cdrs, callSlots, trunkUsage } = rt.stores;
   return {
     edges,
     cdrs,
     slots: callSlots,
     trunkUsage,
-    now: systemClock,
+    now: rt.now,
     // Never credentials here: only ids of the call and the error message.
     onError: (err, call) =>
       console.warn(`reaper: call ${call.tenantId}/${call.callId} of edge ${call.edgeId} not reclaimed yet:`, err instanceof Error ? err.message : err),
   };
-});
+}
 
-export const handler = createReaperHandler(() => reaperDepsFromEnv());
+export const handler = createReaperHandler(() => reaperDeps(runtimeFromEnv()));

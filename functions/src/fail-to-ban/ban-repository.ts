@@ -18,10 +18,9 @@
  */
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { isActive, type Ban } from '../../../contracts/fail-to-ban/ban.js';
-import { queryAll } from '../store/query-all.js';
+import { BANS_PK, banFromItem, banKey } from '../../../contracts/fail-to-ban/ban-items.js';
+import { queryAll } from '../../../contracts/store/query-all.js';
 
-const BANS_PK = 'BANS';
-const banKey = (address: string) => ({ pk: BANS_PK, sk: `BAN#${address}` });
 const failuresKey = (address: string) => ({ pk: `F2B#${address}`, sk: 'FAILURES' });
 
 /** Epoch seconds for DynamoDB TTL; a day of grace so an admin still sees a ban that just ended. */
@@ -46,19 +45,6 @@ export interface BanStore {
 
 const isConditionalCheckFailed = (err: unknown): boolean => err instanceof Error && err.name === 'ConditionalCheckFailedException';
 
-function toBan(item: Record<string, unknown>): Ban | undefined {
-  if (typeof item.address !== 'string' || typeof item.since !== 'number' || typeof item.until !== 'number') return undefined;
-  return {
-    address: item.address,
-    since: item.since,
-    until: item.until,
-    reason: typeof item.reason === 'string' ? item.reason : '',
-    failures: typeof item.failures === 'number' ? item.failures : 0,
-    ...(typeof item.tenantId === 'string' ? { tenantId: item.tenantId } : {}),
-    ...(typeof item.username === 'string' ? { username: item.username } : {}),
-  };
-}
-
 export class BanRepository implements BanStore {
   constructor(
     private readonly doc: DynamoDBDocumentClient,
@@ -74,7 +60,7 @@ export class BanRepository implements BanStore {
       ConsistentRead: true,
     });
     for (const item of items) {
-      const ban = toBan(item);
+      const ban = banFromItem(item);
       if (ban && (options.includeExpired || isActive(ban, now))) bans.push(ban);
     }
     return bans.sort((a, b) => a.since - b.since);
@@ -82,7 +68,7 @@ export class BanRepository implements BanStore {
 
   async getBan(address: string): Promise<Ban | undefined> {
     const res = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: banKey(address), ConsistentRead: true }));
-    return res.Item ? toBan(res.Item) : undefined;
+    return res.Item ? banFromItem(res.Item) : undefined;
   }
 
   async addBan(ban: Ban, now: number): Promise<boolean> {
@@ -106,7 +92,7 @@ export class BanRepository implements BanStore {
 
   async deleteBan(address: string): Promise<Ban | undefined> {
     const res = await this.doc.send(new DeleteCommand({ TableName: this.tableName, Key: banKey(address), ReturnValues: 'ALL_OLD' }));
-    return res.Attributes ? toBan(res.Attributes) : undefined;
+    return res.Attributes ? banFromItem(res.Attributes) : undefined;
   }
 
   async appendFailure(address: string, at: number, ttlEpochMs: number): Promise<number[]> {

@@ -7,14 +7,17 @@
  * store (the address `npm start` writes to <PBX_DATA_DIR>/store-endpoint),
  * else DynamoDB in AWS_REGION. The table is PBX_TABLE_NAME (nimbus-pbx).
  *
- * Lifting publishes ban.lifted (EventBridge when PBX_EVENT_BUS_NAME is set);
- * every edge also drops the ban at its next poll (PBX_BAN_POLL_SECONDS).
+ * Lifting publishes ban.lifted (EventBridge when PBX_EVENT_BUS_NAME is set;
+ * no process of a local stack listens to this one's bus): every edge drops
+ * the ban at its next poll of the store (PBX_BAN_POLL_SECONDS).
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { busFromEnv } from '../runtime/bus-from-env.js';
-import { createDocumentClient } from '../store/dynamo-client.js';
+import { parseBusSettings } from '../../../contracts/settings/bus-settings.js';
+import { valuesOrThrow } from '../../../contracts/settings/env-values.js';
+import { busFor } from '../runtime/functions-runtime.js';
+import { createDocumentClient } from '../../../contracts/store/dynamo-client.js';
 import { liftBan, listBans, type BanView } from './ban-admin.js';
 import { BanRepository } from './ban-repository.js';
 
@@ -77,7 +80,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const endpoint = await storeEndpoint(values.endpoint);
   const doc = createDocumentClient(endpoint ? { endpoint } : {});
-  const deps = { bans: new BanRepository(doc, process.env.PBX_TABLE_NAME || 'nimbus-pbx'), bus: busFromEnv(), now: () => Date.now() };
+  const deps = { bans: new BanRepository(doc, process.env.PBX_TABLE_NAME || 'nimbus-pbx'), bus: busFor(valuesOrThrow(parseBusSettings(process.env))[0]), now: () => Date.now() };
   try {
     if (command === 'list') {
       const bans = await listBans(deps, { includeExpired: values.all });

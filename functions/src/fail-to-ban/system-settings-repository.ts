@@ -11,8 +11,8 @@
  */
 import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { f2bSettingsFrom, type F2bSettings } from '../../../contracts/fail-to-ban/f2b-settings.js';
+import { SYSTEM_SETTINGS_KEY } from '../../../contracts/fail-to-ban/ban-items.js';
 
-const SYSTEM_KEY = { pk: 'SYSTEM', sk: 'SETTINGS' };
 
 export interface SystemSettingsReader {
   /** The stored fail-to-ban settings; the defaults when none are stored. */
@@ -26,7 +26,7 @@ export class SystemSettingsRepository implements SystemSettingsReader {
   ) {}
 
   async getF2bSettings(): Promise<F2bSettings> {
-    const res = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: SYSTEM_KEY }));
+    const res = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: SYSTEM_SETTINGS_KEY }));
     return f2bSettingsFrom(res.Item?.f2b);
   }
 
@@ -34,7 +34,7 @@ export class SystemSettingsRepository implements SystemSettingsReader {
     await this.doc.send(
       new UpdateCommand({
         TableName: this.tableName,
-        Key: SYSTEM_KEY,
+        Key: SYSTEM_SETTINGS_KEY,
         UpdateExpression: 'SET #f2b = :f2b',
         ExpressionAttributeNames: { '#f2b': 'f2b' },
         ExpressionAttributeValues: { ':f2b': settings },

@@ -7,7 +7,7 @@ import middy from '@middy/core';
 import type { FlowClosedEvent, FlowClosedResult } from '../../../contracts/function-events.js';
 import { flowClosedEventSchema } from '../../../contracts/function-event-schemas.js';
 import { parseEvent } from '../runtime/parse-event.js';
-import { memoizeByEnv, STORE_ENV, storesFromEnv, systemClock } from '../runtime/runtime-deps.js';
+import { runtimeFromEnv, type FunctionsRuntime } from '../runtime/functions-runtime.js';
 import { flowClosed, type FlowClosedDeps } from './flow-closed.js';
 
 export function createFlowClosedHandler(deps: FlowClosedDeps | (() => FlowClosedDeps)) {
@@ -17,10 +17,9 @@ export function createFlowClosedHandler(deps: FlowClosedDeps | (() => FlowClosed
     .handler(async (event) => flowClosed(event, getDeps()));
 }
 
-/** flow-closed dependencies from the environment, rebuilt only when a store variable changes. */
-export const flowClosedDepsFromEnv = memoizeByEnv(STORE_ENV, (env): FlowClosedDeps => ({
-  bindings: storesFromEnv(env).bindings,
-  now: systemClock,
-}));
+/** flowClosed's dependencies, from the functions runtime. */
+export function flowClosedDeps(rt: FunctionsRuntime): FlowClosedDeps {
+  return { bindings: rt.stores.bindings, now: rt.now };
+}
 
-export const handler = createFlowClosedHandler(() => flowClosedDepsFromEnv());
+export const handler = createFlowClosedHandler(() => flowClosedDeps(runtimeFromEnv()));

@@ -24,7 +24,7 @@ import type { AuthOutcome, RegisterEvent, RegisterResult, SipReply } from '../..
 import { failToBanOutcome } from '../fail-to-ban/failure-outcome.js';
 import { recordAuthOutcome, type FailToBanDeps } from '../fail-to-ban/record-auth-failure.js';
 import type { Tenant } from '../directory/tenant.js';
-import type { RegistrarSettings } from '../runtime/settings.js';
+import type { RegistrarSettings } from '../../../contracts/settings/registrar-settings.js';
 import type { BindingStore } from './binding-repository.js';
 import type { DirectoryReader } from '../directory/directory-repository.js';
 import type { OnlineRecorder } from '../reports/online-repository.js';

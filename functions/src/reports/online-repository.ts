@@ -25,7 +25,7 @@ import type { Binding } from '../registration/binding.js';
 import type { OnlineInterval } from './user-report.js';
 import type { AorRef, ItemKey } from '../store/keys.js';
 import { rollupTenantKey } from './report-repository.js';
-import { queryAll } from '../store/query-all.js';
+import { queryAll } from '../../../contracts/store/query-all.js';
 
 export const onlineKey = (tenantId: string, ext: string, fromIso: string): ItemKey => ({ pk: `TENANT#${tenantId}`, sk: `ONLINE#${ext}#${fromIso}` });
 export const onlineIndexPartition = (tenantId: string): string => `ONLINE#${tenantId}`;

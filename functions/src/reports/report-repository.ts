@@ -19,7 +19,7 @@ import { cdrIndexPartition, type CdrRecord } from '../cdr/cdr-record.js';
 import type { CallReportRow } from './call-report.js';
 import type { UserReportRow } from './user-report.js';
 import type { ItemKey } from '../store/keys.js';
-import { queryAll } from '../store/query-all.js';
+import { queryAll } from '../../../contracts/store/query-all.js';
 
 export type ReportKind = 'CALLS' | 'USERS';
 

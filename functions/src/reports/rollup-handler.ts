@@ -7,7 +7,7 @@
  * after the other tenants ran.
  */
 import middy from '@middy/core';
-import { memoizeByEnv, STORE_ENV, storesFromEnv, systemClock } from '../runtime/runtime-deps.js';
+import { runtimeFromEnv, type FunctionsRuntime } from '../runtime/functions-runtime.js';
 import type { RollupDeps } from './rollup-hour.js';
 import { runScheduledRollup, type ScheduledRollupResult } from './scheduled-rollup.js';
 
@@ -21,9 +21,10 @@ export function createRollupHandler(deps: RollupDeps | (() => RollupDeps)) {
   });
 }
 
-export const rollupDepsFromEnv = memoizeByEnv(STORE_ENV, (env): RollupDeps => {
-  const { cdrs, online, reports } = storesFromEnv(env);
-  return { cdrs, online, reports, now: systemClock };
-});
+/** rollup's dependencies, from the functions runtime. */
+export function rollupDeps(rt: FunctionsRuntime): RollupDeps {
+  const { cdrs, online, reports } = rt.stores;
+  return { cdrs, online, reports, now: rt.now };
+}
 
-export const handler = createRollupHandler(() => rollupDepsFromEnv());
+export const handler = createRollupHandler(() => rollupDeps(runtimeFromEnv()));

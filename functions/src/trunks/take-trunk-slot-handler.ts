@@ -6,7 +6,7 @@ import middy from '@middy/core';
 import type { TakeTrunkSlotEvent, TakeTrunkSlotResult } from '../../../contracts/function-events.js';
 import { takeTrunkSlotEventSchema } from '../../../contracts/function-event-schemas.js';
 import { parseEvent } from '../runtime/parse-event.js';
-import { memoizeByEnv, STORE_ENV, storesFromEnv, systemClock } from '../runtime/runtime-deps.js';
+import { runtimeFromEnv, type FunctionsRuntime } from '../runtime/functions-runtime.js';
 import { takeTrunkSlot, type TakeTrunkSlotDeps } from './take-trunk-slot.js';
 
 export function createTakeTrunkSlotHandler(deps: TakeTrunkSlotDeps | (() => TakeTrunkSlotDeps)) {
@@ -16,10 +16,9 @@ export function createTakeTrunkSlotHandler(deps: TakeTrunkSlotDeps | (() => Take
     .handler(async (event) => takeTrunkSlot(event, getDeps()));
 }
 
-/** take-trunk-slot dependencies from the environment, rebuilt only when a store variable changes. */
-export const takeTrunkSlotDepsFromEnv = memoizeByEnv(STORE_ENV, (env): TakeTrunkSlotDeps => {
-  const { trunks, trunkUsage } = storesFromEnv(env);
-  return { trunks, trunkUsage, now: systemClock };
-});
+/** takeTrunkSlot's dependencies, from the functions runtime. */
+export function takeTrunkSlotDeps(rt: FunctionsRuntime): TakeTrunkSlotDeps {
+  return { trunks: rt.stores.trunks, trunkUsage: rt.stores.trunkUsage, now: rt.now };
+}
 
-export const handler = createTakeTrunkSlotHandler(() => takeTrunkSlotDepsFromEnv());
+export const handler = createTakeTrunkSlotHandler(() => takeTrunkSlotDeps(runtimeFromEnv()));

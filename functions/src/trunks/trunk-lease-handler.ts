@@ -6,7 +6,7 @@ import middy from '@middy/core';
 import type { TrunkLeaseEvent, TrunkLeaseResult } from '../../../contracts/function-events.js';
 import { trunkLeaseEventSchema } from '../../../contracts/function-event-schemas.js';
 import { parseEvent } from '../runtime/parse-event.js';
-import { memoizeByEnv, STORE_ENV, storesFromEnv, systemClock } from '../runtime/runtime-deps.js';
+import { runtimeFromEnv, type FunctionsRuntime } from '../runtime/functions-runtime.js';
 import { trunkLease, type TrunkLeaseDeps } from './trunk-lease.js';
 
 export function createTrunkLeaseHandler(deps: TrunkLeaseDeps | (() => TrunkLeaseDeps)) {
@@ -16,7 +16,9 @@ export function createTrunkLeaseHandler(deps: TrunkLeaseDeps | (() => TrunkLease
     .handler(async (event) => trunkLease(event, getDeps()));
 }
 
-/** trunk-lease dependencies from the environment, rebuilt only when a store variable changes. */
-export const trunkLeaseDepsFromEnv = memoizeByEnv(STORE_ENV, (env): TrunkLeaseDeps => ({ leases: storesFromEnv(env).trunkLeases, now: systemClock }));
+/** trunkLease's dependencies, from the functions runtime. */
+export function trunkLeaseDeps(rt: FunctionsRuntime): TrunkLeaseDeps {
+  return { leases: rt.stores.trunkLeases, now: rt.now };
+}
 
-export const handler = createTrunkLeaseHandler(() => trunkLeaseDepsFromEnv());
+export const handler = createTrunkLeaseHandler(() => trunkLeaseDeps(runtimeFromEnv()));

@@ -7,7 +7,7 @@ import middy from '@middy/core';
 import type { TrunkLinesEvent, TrunkLinesResult } from '../../../contracts/function-events.js';
 import { trunkLinesEventSchema } from '../../../contracts/function-event-schemas.js';
 import { parseEvent } from '../runtime/parse-event.js';
-import { memoizeByEnv, STORE_ENV, storesFromEnv } from '../runtime/runtime-deps.js';
+import { runtimeFromEnv, type FunctionsRuntime } from '../runtime/functions-runtime.js';
 import { trunkLines, type TrunkLinesDeps } from './trunk-lines.js';
 
 export function createTrunkLinesHandler(deps: TrunkLinesDeps | (() => TrunkLinesDeps)) {
@@ -17,7 +17,9 @@ export function createTrunkLinesHandler(deps: TrunkLinesDeps | (() => TrunkLines
     .handler(async () => trunkLines(getDeps()));
 }
 
-/** trunk-lines dependencies from the environment, rebuilt only when a store variable changes. */
-export const trunkLinesDepsFromEnv = memoizeByEnv(STORE_ENV, (env): TrunkLinesDeps => ({ trunks: storesFromEnv(env).trunks }));
+/** trunkLines's dependencies, from the functions runtime. */
+export function trunkLinesDeps(rt: FunctionsRuntime): TrunkLinesDeps {
+  return { trunks: rt.stores.trunks };
+}
 
-export const handler = createTrunkLinesHandler(() => trunkLinesDepsFromEnv());
+export const handler = createTrunkLinesHandler(() => trunkLinesDeps(runtimeFromEnv()));

@@ -20,7 +20,7 @@
  */
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { normalizeDomain, type ItemKey } from '../store/keys.js';
-import { queryAll } from '../store/query-all.js';
+import { queryAll } from '../../../contracts/store/query-all.js';
 import { asRegSameDialog, effectiveRegSameDialog, type RegSameDialog } from './reg-same-dialog.js';
 import type { Trunk } from '../../../contracts/trunk.js';
 

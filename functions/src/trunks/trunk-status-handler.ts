@@ -7,7 +7,7 @@
  */
 import middy from '@middy/core';
 import { detailOf, detailTypeOf, type IncomingBusEvent } from '../../../contracts/bus/event-routes.js';
-import { memoizeByEnv, STORE_ENV, storesFromEnv, systemClock } from '../runtime/runtime-deps.js';
+import { runtimeFromEnv, type FunctionsRuntime } from '../runtime/functions-runtime.js';
 import { parseTrunkStatusDetail, TRUNK_STATUS_DETAIL_TYPE } from '../../../contracts/bus/trunk-status-schema.js';
 import { recordTrunkStatus, type RecordTrunkStatusResult, type TrunkStatusDeps } from './trunk-status.js';
 
@@ -24,7 +24,9 @@ export function createTrunkStatusHandler(deps: TrunkStatusDeps | (() => TrunkSta
   return middy<IncomingBusEvent, TrunkStatusHandlerResult>().handler(async (event) => handleTrunkStatusEvent(event, getDeps()));
 }
 
-/** trunk-status dependencies from the environment, rebuilt only when a store variable changes. */
-export const trunkStatusDepsFromEnv = memoizeByEnv(STORE_ENV, (env): TrunkStatusDeps => ({ trunkStatus: storesFromEnv(env).trunkStatus, now: systemClock }));
+/** trunkStatus's dependencies, from the functions runtime. */
+export function trunkStatusDeps(rt: FunctionsRuntime): TrunkStatusDeps {
+  return { trunkStatus: rt.stores.trunkStatus, now: rt.now };
+}
 
-export const handler = createTrunkStatusHandler(() => trunkStatusDepsFromEnv());
+export const handler = createTrunkStatusHandler(() => trunkStatusDeps(runtimeFromEnv()));

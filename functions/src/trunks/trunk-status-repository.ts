@@ -14,7 +14,7 @@
  */
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ItemKey } from '../store/keys.js';
-import { queryAll } from '../store/query-all.js';
+import { queryAll } from '../../../contracts/store/query-all.js';
 
 export interface TrunkStatusRecord {
   tenantId: string;

@@ -22,7 +22,7 @@
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { EdgeIdentity } from '../../../contracts/function-events.js';
 import type { ItemKey } from '../store/keys.js';
-import { queryAll } from '../store/query-all.js';
+import { queryAll } from '../../../contracts/store/query-all.js';
 
 export type TrunkDirection = 'in' | 'out';
 

@@ -5,7 +5,7 @@ import type { Invoker } from '../../../edge/src/invoker/invoker.js';
 import { createLogger } from '../../../edge/src/logger.js';
 import { GuardedInvoker } from '../../../edge/src/security/guarded-invoker.js';
 import { SecurityGate } from '../../../edge/src/security/security-gate.js';
-import { DEFAULT_SECURITY_SETTINGS } from '../../../edge/src/security/security-settings.js';
+import { DEFAULT_SECURITY_SETTINGS } from '../../../contracts/settings/edge-settings.js';
 
 /** A register function that fails every guess, answering when the test says so. */
 class SlowRegistrar implements Invoker {

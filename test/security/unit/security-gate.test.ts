@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { createLogger } from '../../../edge/src/logger.js';
 import { IncompleteMessageTimer } from '../../../edge/src/security/incomplete-message-timer.js';
 import { SecurityGate } from '../../../edge/src/security/security-gate.js';
-import { DEFAULT_SECURITY_SETTINGS, type SecuritySettings } from '../../../edge/src/security/security-settings.js';
+import { DEFAULT_SECURITY_SETTINGS, type SecuritySettings } from '../../../contracts/settings/edge-settings.js';
 import { DEFAULT_F2B_SETTINGS } from '../../../contracts/fail-to-ban/f2b-settings.js';
 import type { Source } from '../../../contracts/transport.js';
 

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../../edge/src/config.js';
+import { SettingsError } from '../../../contracts/settings/env-values.js';
+import { loadSettings } from '../../../contracts/settings/pbx-settings.js';
+
+const loadConfig = (env: Record<string, string>) => loadSettings(env).edge;
 import { DEFAULT_F2B_SETTINGS, f2bSettingsFrom } from '../../../contracts/fail-to-ban/f2b-settings.js';
 import { parseSeed, SeedError } from '../../../functions/src/seed/seed-schema.js';
 
@@ -68,7 +71,7 @@ describe('edge protection settings (environment)', () => {
   });
 
   it('refuses a trusted proxy that is not an address, naming the variable', () => {
-    expect(() => loadConfig({ PBX_TRUSTED_PROXIES: 'proxy.example' })).toThrow(ConfigError);
+    expect(() => loadConfig({ PBX_TRUSTED_PROXIES: 'proxy.example' })).toThrow(SettingsError);
     expect(() => loadConfig({ PBX_TRUSTED_PROXIES: 'proxy.example' })).toThrow(/PBX_TRUSTED_PROXIES/);
   });
 });

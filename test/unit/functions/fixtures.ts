@@ -1,7 +1,7 @@
 /** Shared test data for the functions' unit and store tests. */
 import type { AuthorizeCallEvent, RegisterEvent, EdgeIdentity } from '../../../contracts/function-events.js';
 import type { Binding } from '../../../functions/src/registration/binding.js';
-import type { RegistrarSettings } from '../../../functions/src/runtime/settings.js';
+import type { RegistrarSettings } from '../../../contracts/settings/registrar-settings.js';
 import { parseMessage, type SipRequest } from '../../../sip/index.js';
 import type { Source } from '../../../contracts/transport.js';
 

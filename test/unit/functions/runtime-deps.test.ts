@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { memoizeByEnv } from '../../../functions/src/runtime/runtime-deps.js';
+import { memoizeByEnv } from '../../../functions/src/runtime/functions-runtime.js';
 
 describe('memoizeByEnv (handler dependencies from the environment)', () => {
   it('builds once while the variables it reads stay the same', () => {

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { loadSettings, loadStoreSettings, SettingsError } from '../../../functions/src/runtime/settings.js';
+import { SettingsError } from '../../../contracts/settings/env-values.js';
+import { loadStoreSettings } from '../../../contracts/settings/store-settings.js';
+import { loadFunctionSettings as loadSettings } from '../../../functions/src/runtime/settings.js';
 
 const SECRET = { PBX_NONCE_SECRET: 'a-long-random-secret' };
 

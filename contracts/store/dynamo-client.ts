@@ -1,6 +1,8 @@
 /**
- * AWS SDK v3 clients. This folder is the only place that imports SDK
- * clients, so the rest of the functions stays testable with plain data.
+ * The DynamoDB clients of the PBX table (AWS SDK v3), for every part that
+ * talks to it: the functions' repositories, the edge's read of the ban list,
+ * the local stack's table bootstrap. Repositories get a document client
+ * injected, so the logic around them stays testable with plain data.
  */
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';

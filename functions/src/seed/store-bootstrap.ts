@@ -1,10 +1,10 @@
-import { createDocumentClient, createDynamoClient } from '../../../functions/src/store/dynamo-client.js';
-import { DirectoryRepository } from '../../../functions/src/directory/directory-repository.js';
-import { ensureTables } from '../../../functions/src/store/ensure-table.js';
-import { applySeed } from '../../../functions/src/seed/apply-seed.js';
-import { SystemSettingsRepository } from '../../../functions/src/fail-to-ban/system-settings-repository.js';
-import { TrunkRepository } from '../../../functions/src/trunks/trunk-repository.js';
-import type { Seed } from '../../../functions/src/seed/seed-schema.js';
+import { createDocumentClient, createDynamoClient } from '../../../contracts/store/dynamo-client.js';
+import { DirectoryRepository } from '../directory/directory-repository.js';
+import { ensureTables } from '../store/ensure-table.js';
+import { applySeed } from './apply-seed.js';
+import { SystemSettingsRepository } from '../fail-to-ban/system-settings-repository.js';
+import { TrunkRepository } from '../trunks/trunk-repository.js';
+import type { Seed } from './seed-schema.js';
 
 /**
  * The local stack's view of the store: create the table from the shared

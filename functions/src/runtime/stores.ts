@@ -1,23 +1,16 @@
 /**
- * Dependencies of the handlers built from the environment on first use (not
- * at import: importing the registry must not need any env). One document
- * client per store configuration, shared by every handler, as Lambda reuses
- * it across invocations of a warm container.
- *
- * Built values are memoized by the environment variables they read, so a
- * process that re-points the functions (the local stack sets
- * PBX_DYNAMODB_ENDPOINT when it starts its store; tests start several) gets
- * fresh dependencies instead of a stale client.
+ * The repositories of the PBX table, one set per document client: Lambda
+ * reuses them across the invocations of a warm container, the local stack
+ * builds one set for its in-process functions.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { BanRepository } from '../fail-to-ban/ban-repository.js';
 import { SystemSettingsRepository } from '../fail-to-ban/system-settings-repository.js';
-import { loadStoreSettings, type Env } from './settings.js';
 import { BindingRepository } from '../registration/binding-repository.js';
 import { CallSlotRepository } from '../calls/call-slot-repository.js';
 import { CdrRepository } from '../cdr/cdr-repository.js';
 import { DirectoryRepository } from '../directory/directory-repository.js';
-import { createDocumentClient } from '../store/dynamo-client.js';
+import { createDocumentClient } from '../../../contracts/store/dynamo-client.js';
 import { EdgeRegistryRepository } from '../edges/edge-registry.js';
 import { OnlineRepository } from '../reports/online-repository.js';
 import { ReportRepository } from '../reports/report-repository.js';
@@ -72,37 +65,3 @@ export function createStores(doc: DynamoDBDocumentClient, tableName: string): St
     trunkStatus: new TrunkStatusRepository(doc, tableName),
   };
 }
-
-/** Variables that decide which store (and which credentials) the clients use. */
-export const STORE_ENV = [
-  'PBX_TABLE_NAME',
-  'PBX_DYNAMODB_ENDPOINT',
-  'AWS_REGION',
-  'AWS_ACCESS_KEY_ID',
-  'AWS_SECRET_ACCESS_KEY',
-  'AWS_PROFILE',
-] as const;
-
-/**
- * Memoizes `build(env)` on the values of `names`: built on the first call,
- * rebuilt only when one of those variables changes. A failed build (bad
- * settings) is not cached, so fixing the environment recovers.
- */
-export function memoizeByEnv<T>(names: readonly string[], build: (env: Env) => T): (env?: Env) => T {
-  let cached: { key: string; value: T } | undefined;
-  return (env = process.env) => {
-    const key = JSON.stringify(names.map((n) => env[n] ?? null));
-    if (cached?.key !== key) cached = { key, value: build(env) };
-    return cached.value;
-  };
-}
-
-export const storesFromEnv = memoizeByEnv(STORE_ENV, (env) => {
-  const settings = loadStoreSettings(env);
-  const doc = createDocumentClient({
-    region: settings.region,
-    env,
-    ...(settings.dynamoEndpoint !== undefined ? { endpoint: settings.dynamoEndpoint } : {}),
-  });
-  return createStores(doc, settings.tableName);
-});

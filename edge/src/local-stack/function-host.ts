@@ -1,0 +1,35 @@
+/**
+ * The functions hosted in this process, as Lambda would host them in the
+ * cloud: one functions runtime built from the settings the entry point
+ * loaded (no process.env writes) and the in-process bus shared with the
+ * edge. This folder is the only part of the edge that may import the
+ * functions, and only their public entry (functions/src/index.ts; the
+ * dependency check in npm test enforces it).
+ */
+import type { EventBus } from '../../../contracts/bus/event-bus.js';
+import type { RegistrarSettings } from '../../../contracts/settings/registrar-settings.js';
+import type { StoreSettings } from '../../../contracts/settings/store-settings.js';
+import { createAdminApi, createBackgroundHandlers, createFunctionHandlers, createFunctionsRuntime } from '../../../functions/src/index.js';
+import type { AdminApiFunction } from '../http/admin-api-bridge.js';
+import { InProcessInvoker } from '../invoker/in-process-invoker.js';
+import type { BackgroundHandlers } from './local-background.js';
+
+export interface FunctionHost {
+  invoker: InProcessInvoker;
+  background: BackgroundHandlers;
+  adminApi: AdminApiFunction;
+}
+
+export function hostFunctions(options: { store: StoreSettings; registrar: RegistrarSettings; adminToken?: string; bus: EventBus }): FunctionHost {
+  const runtime = createFunctionsRuntime({
+    store: options.store,
+    registrar: options.registrar,
+    ...(options.adminToken !== undefined ? { adminToken: options.adminToken } : {}),
+    bus: options.bus,
+  });
+  return {
+    invoker: new InProcessInvoker(createFunctionHandlers(runtime)),
+    background: createBackgroundHandlers(runtime),
+    adminApi: createAdminApi(runtime),
+  };
+}

@@ -1,0 +1,123 @@
+/**
+ * The composition root of an edge, shared by both entry points (the local
+ * stack, edge/src/local-stack/start-local-stack.ts, and the cloud container,
+ * edge/src/cloud-main.ts). They differ only in the parts they hand in —
+ * which invoker, which bus, how the store is checked, whether the admin API
+ * is hosted here — never in how the edge is put together:
+ *
+ *   protection (bans, flood control) → SIP edge (transports, transactions,
+ *   proxy, heartbeat) → external lines → HTTP port (WebSocket, health,
+ *   softphone, admin API)
+ *
+ * and it stops in the reverse order.
+ */
+import type { EventBus } from '../../contracts/bus/event-bus.js';
+import type { InProcessBus } from '../../contracts/bus/in-process-bus.js';
+import type { EdgeSettings } from '../../contracts/settings/edge-settings.js';
+import type { StoreSettings } from '../../contracts/settings/store-settings.js';
+import { newEdgeIdentity } from './core/edge-identity.js';
+import { SipEdge } from './core/sip-edge.js';
+import type { AdminApiFunction } from './http/admin-api-bridge.js';
+import { startHttpServer } from './http/http-server.js';
+import type { Invoker } from './invoker/invoker.js';
+import type { Logger } from './logger.js';
+import { ShutdownSteps } from './process-lifecycle.js';
+import { startSecurity, type EdgeSecurity } from './security/start-security.js';
+import { startTrunkLines, type TrunkLines } from './trunks/line-keeper.js';
+
+export interface EdgeParts {
+  settings: EdgeSettings;
+  /** The table the ban watcher polls. */
+  store: StoreSettings;
+  invoker: Invoker;
+  bus: EventBus;
+  /** The in-process bus when the functions run in this process: bans reach the gate at once. */
+  localBus?: Pick<InProcessBus, 'subscribe'>;
+  /** Signs Record-Route hop tokens; every edge of a deployment shares it. */
+  secret: string;
+  /** Where other edges reach this one (default: the advertised host). */
+  peerHost?: string;
+  tls?: { cert: Buffer; key: Buffer };
+  /** /healthz answers 200 only while this says the store answers. */
+  storeAnswers: () => Promise<boolean>;
+  /** Folder of the softphone's files. */
+  staticRoot: string;
+  /** Hosted under /api (local stack only; API Gateway in the cloud). */
+  adminApi?: AdminApiFunction;
+  logger: Logger;
+}
+
+export interface RunningEdge {
+  edge: SipEdge;
+  sipPort: number;
+  httpPort: number;
+  tlsPort?: number;
+  /** Fail-to-ban enforcement, flood control, connection limits (edge/src/security). */
+  security: EdgeSecurity;
+  /** The external lines (registering trunks) this edge keeps registered while it holds their leases. */
+  trunkLines: TrunkLines;
+  stop(): Promise<void>;
+}
+
+export async function startEdge(parts: EdgeParts, steps = new ShutdownSteps(parts.logger)): Promise<RunningEdge> {
+  const { settings, logger } = parts;
+  try {
+    // Bans: loaded now, then polled from the store and, with in-process functions, taken from the bus.
+    const security = await startSecurity({
+      settings: settings.security,
+      ...(parts.store.dynamoEndpoint !== undefined ? { storeEndpoint: parts.store.dynamoEndpoint } : {}),
+      tableName: parts.store.tableName,
+      ...(parts.localBus ? { bus: parts.localBus } : {}),
+      logger,
+    });
+    steps.push(() => security.stop());
+    const edge = new SipEdge({
+      identity: newEdgeIdentity(settings.edgeId),
+      invoker: security.guardInvoker(parts.invoker),
+      bus: parts.bus,
+      security: security.gate,
+      secret: parts.secret,
+      advertisedHost: settings.advertisedHost,
+      ...(parts.peerHost !== undefined ? { peerHost: parts.peerHost } : {}),
+      timerCMs: settings.timerCSeconds * 1000,
+      heartbeatMs: settings.heartbeatSeconds * 1000,
+      logger,
+      bind: settings.bind,
+      sipPort: settings.sipPort,
+      ...(parts.tls ? { tlsPort: settings.tlsPort, tls: parts.tls } : {}),
+      wsSecure: Boolean(parts.tls),
+      idleTimeoutMs: settings.idleTimeoutSeconds * 1000,
+    });
+    await edge.start();
+    steps.push(() => edge.stop());
+    // After edge.start(): REGISTERs carry its listening ports. Stopped before the edge, so the unREGISTERs still go out.
+    const trunkLines = await startTrunkLines({ edge, leaseTtlMs: settings.trunkLeaseSeconds * 1000 });
+    steps.push(() => trunkLines.stop());
+    const http = await startHttpServer({
+      bind: settings.bind,
+      port: settings.httpPort,
+      ...(parts.tls ? { tls: parts.tls } : {}),
+      logger,
+      transport: edge.transport,
+      health: async () => edge.transport.local('udp') !== undefined && (await parts.storeAnswers()),
+      staticRoot: parts.staticRoot,
+      ...(parts.adminApi ? { adminApi: parts.adminApi } : {}),
+    });
+    steps.push(() => http.close());
+    security.guardHttpServer(http.server);
+    edge.setWebSocketPort(http.port);
+    const tlsPort = edge.transport.local('tls')?.port;
+    return {
+      edge,
+      sipPort: edge.transport.local('udp')!.port,
+      httpPort: http.port,
+      ...(tlsPort !== undefined ? { tlsPort } : {}),
+      security,
+      trunkLines,
+      stop: () => steps.run(),
+    };
+  } catch (err) {
+    await steps.run();
+    throw err;
+  }
+}
