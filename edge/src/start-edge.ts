@@ -73,9 +73,10 @@ export async function startEdge(parts: EdgeParts, steps = new ShutdownSteps(part
     steps.push(() => security.stop());
     const edge = new SipEdge({
       identity: newEdgeIdentity(settings.edgeId),
-      invoker: security.guardInvoker(parts.invoker),
+      invoker: parts.invoker,
       bus: parts.bus,
       security: security.gate,
+      authGuard: security.authGuard,
       secret: parts.secret,
       advertisedHost: settings.advertisedHost,
       ...(parts.peerHost !== undefined ? { peerHost: parts.peerHost } : {}),

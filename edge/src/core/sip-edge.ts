@@ -3,12 +3,13 @@ import type { EdgeIdentity } from '../../../contracts/function-events.js';
 import type { EventBus } from '../../../contracts/bus/event-bus.js';
 import type { Invoker } from '../invoker/invoker.js';
 import type { Logger } from '../logger.js';
+import type { AuthenticationGuard } from '../security/auth-guard.js';
 import type { SecurityGate } from '../security/security-gate.js';
 import { TransactionLayer } from '../transaction/index.js';
 import type { Flow } from '../transport/flow.js';
 import { TransportLayer } from '../transport/transport-layer.js';
 import type { Source } from '../../../contracts/transport.js';
-import type { SipRequest } from '../../../sip/message.js';
+import type { SipMessage, SipRequest } from '../../../sip/message.js';
 import { stampReceived } from '../transport/via-received.js';
 import { CallRegistry } from '../proxy/call-registry.js';
 import { forwardAck, nextHop } from '../proxy/in-dialog-forwarder.js';
@@ -16,7 +17,8 @@ import { LocalAddresses } from '../proxy/local-addresses.js';
 import type { ProxyContext } from '../proxy/proxy-context.js';
 import { popOwnRoutes } from '../proxy/route-set.js';
 import { EdgeHeartbeat } from './edge-heartbeat.js';
-import { routeRequest, type RouterContext } from './request-router.js';
+import { routeRequest } from './request-route.js';
+import type { RouteContext } from './route-state.js';
 import { replyStatelessly } from './stateless-reply.js';
 
 export interface SipEdgeOptions {
@@ -43,6 +45,8 @@ export interface SipEdgeOptions {
   maxMessageBytes?: number;
   /** Fail-to-ban, flood control, connection caps (edge/src/security); none = everything admitted. */
   security?: SecurityGate;
+  /** Per-address authentication limits (edge/src/security/auth-guard.ts); none = unlimited. */
+  authGuard?: AuthenticationGuard;
 }
 
 /**
@@ -53,7 +57,7 @@ export interface SipEdgeOptions {
 export class SipEdge {
   readonly transport: TransportLayer;
   readonly transactions: TransactionLayer;
-  private readonly router: RouterContext;
+  private readonly router: RouteContext;
   readonly proxy: ProxyContext;
   private readonly heartbeat: EdgeHeartbeat;
   private stopping = false;
@@ -92,7 +96,7 @@ export class SipEdge {
       calls: new CallRegistry(),
       timerCMs: options.timerCMs ?? 181_000,
     };
-    this.router = { proxy: this.proxy, logger, registeredFlows: new Set() };
+    this.router = { proxy: this.proxy, logger, registeredFlows: new Set(), ...(options.authGuard ? { authGuard: options.authGuard } : {}) };
     this.heartbeat = new EdgeHeartbeat(options.invoker, options.identity, this.proxy.addresses, logger, options.heartbeatMs ?? 10_000, options.peerHost);
   }
 
@@ -120,18 +124,27 @@ export class SipEdge {
     await this.transport.close();
   }
 
+  /**
+   * Every message, before any transaction: the message-level policies in
+   * Kamailio's order — drop banned, flood control, then parse and sanity —
+   * and then the transaction layer; a new request takes the request route
+   * (request-route.ts). Never throws: nothing a peer sends may take the edge
+   * down.
+   */
   receive(data: Buffer, source: Source): void {
+    const gate = this.options.security;
     // Banned or flooding sources are dropped before parsing: no function runs, no store is read.
-    if (this.options.security && !this.options.security.admitMessage(source)) return;
+    if (gate && (gate.dropBanned(source) || gate.floodControl(source))) return;
     try {
-      this.receiveMessage(data, source);
+      const message = this.parseAndCheck(data, source);
+      if (message) this.toTransactions(message, source);
     } catch (err) {
-      // Last line of defence: nothing a peer sends may take the edge down.
       this.options.logger.error({ err, source }, 'unexpected error while receiving a message');
     }
   }
 
-  private receiveMessage(data: Buffer, source: Source): void {
+  /** Parse and sanity (RFC 3261 §16.3 / §8.2): a broken request gets 400 naming the problem when its Via lets it find its way back. */
+  private parseAndCheck(data: Buffer, source: Source): SipMessage | undefined {
     const { logger } = this.options;
     const parsed = parseMessage(data, { maxMessageBytes: this.options.maxMessageBytes ?? 65_535 });
     if (!parsed.ok) {
@@ -139,22 +152,26 @@ export class SipEdge {
         replyStatelessly(this.transport, parsed.request, source, 400, parsed.error);
       }
       logger.debug({ source, error: parsed.error, bytes: data.length }, 'malformed message');
-      return;
+      return undefined;
     }
     const message = parsed.message;
-    if (message.kind === 'response') {
-      if (validateResponse(message) !== undefined || !this.transactions.receiveResponse(message, source)) {
-        logger.debug({ source, status: message.status }, 'stray response dropped');
-      }
-      return;
-    }
+    if (message.kind === 'response') return validateResponse(message) === undefined ? message : undefined;
     const invalid = validateRequest(message);
     if (invalid !== undefined || !stampReceived(message, source)) {
-      // RFC 3261 §8.1.3.3-ish: never answer an ACK; answer anything else we can route back.
+      // Never answer an ACK (§17.1.1.3); answer anything else we can route back.
       if (message.method !== 'ACK' && stampReceived(message, source)) {
         replyStatelessly(this.transport, message, source, 400, invalid ?? 'Malformed Via header');
       }
       logger.debug({ source, method: message.method, error: invalid }, 'invalid request');
+      return undefined;
+    }
+    return message;
+  }
+
+  private toTransactions(message: SipMessage, source: Source): void {
+    const { logger } = this.options;
+    if (message.kind === 'response') {
+      if (!this.transactions.receiveResponse(message, source)) logger.debug({ source, status: message.status }, 'stray response dropped');
       return;
     }
     logger.debug({ source, method: message.method, callId: getHeader(message, 'Call-ID') }, 'request');
