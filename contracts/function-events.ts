@@ -18,6 +18,11 @@ export interface EdgeIdentity {
   bootId: string;
 }
 
+/** The issuer a nonce names (sip/digest.ts NonceBinding): one edge instance, so a restart issues new ones. */
+export function nonceIssuer(edge: EdgeIdentity): string {
+  return `${edge.id}/${edge.bootId}`;
+}
+
 /** A response for the edge to send: it copies Via/From/To/Call-ID/CSeq from the request (RFC 3261 §8.2.6) and adds these headers. */
 export interface SipReply {
   status: number;
@@ -42,7 +47,18 @@ export interface RegisterResult {
    * fail-to-ban. Absent when the request was rejected before authentication
    * (e.g. 400 for a malformed request). `username` is what the UA claimed.
    */
-  auth?: { outcome: AuthOutcome; tenantId?: string; username?: string };
+  auth?: AuthInfo;
+}
+
+/**
+ * How authentication went, for fail-to-ban at the edge. `countsForBan:
+ * false` marks a failure the edge must not count either (a carrier's address).
+ */
+export interface AuthInfo {
+  outcome: AuthOutcome;
+  tenantId?: string;
+  username?: string;
+  countsForBan?: false;
 }
 
 /** Sent by the edge when a TCP/TLS/WebSocket flow closes: bindings reached through it are gone. */
@@ -149,7 +165,7 @@ export type AuthorizeCallResult =
       /** Answer the request with this (407 challenge, 403, 404, 480, 486 …). */
       decision: 'reply';
       reply: SipReply;
-      auth?: { outcome: AuthOutcome; tenantId?: string; username?: string };
+      auth?: AuthInfo;
       /**
        * Set when an authenticated user's INVITE is refused as a call (unknown
        * number, callee offline, over a call limit): the edge reports it on the
@@ -164,7 +180,7 @@ export type AuthorizeCallResult =
       targets: CallTarget[];
       /** Outbound trunk call: the legs in failover order (the first is admitted). */
       trunkLegs?: TrunkLeg[];
-      auth?: { outcome: AuthOutcome; tenantId?: string; username?: string };
+      auth?: AuthInfo;
     };
 
 export interface ReleaseCallEvent {

@@ -66,46 +66,79 @@ export function verifyDigestResponse(o: DigestResponseInput & { response: string
   return constantTimeEquals(expected, o.response.toLowerCase());
 }
 
+/**
+ * What a nonce is issued for, and may only be used for (RFC 7616 §5.4 /
+ * §5.5: limit a nonce to the client it was given to):
+ * - `source`: the client's address (IP, no port): a nonce fetched from one
+ *   address is invalid from another, so a forged source cannot answer it;
+ * - `issuer`: the edge instance that issued it (edge id and boot). Only the
+ *   issuer tracks which nonce counts were used (replays); any other edge,
+ *   and the issuer after a restart, treat it as stale.
+ */
+export interface NonceBinding {
+  source: string;
+  issuer: string;
+}
+
 const NONCE_TS_BYTES = 8;
-const NONCE_RANDOM_BYTES = 12;
+const NONCE_ISSUER_BYTES = 6;
+const NONCE_RANDOM_BYTES = 10;
+const NONCE_PAYLOAD_BYTES = NONCE_TS_BYTES + NONCE_ISSUER_BYTES + NONCE_RANDOM_BYTES;
 const NONCE_TAG_BYTES = 16; // truncated HMAC-SHA256: 128 bits is plenty against forgery
 
-function nonceTag(secret: string, payload: Buffer, realm: string): Buffer {
+/** The short, non-secret name of an issuer inside its nonces. */
+export function nonceIssuerTag(issuer: string): string {
+  return createHash('sha256').update(issuer, 'utf8').digest().subarray(0, NONCE_ISSUER_BYTES).toString('hex');
+}
+
+function nonceTag(secret: string, payload: Buffer, realm: string, source: string): Buffer {
   return createHmac('sha256', secret)
     .update(payload)
     .update('|')
     .update(realm, 'utf8')
+    .update('|')
+    .update(source, 'utf8')
     .digest()
     .subarray(0, NONCE_TAG_BYTES);
 }
 
-/** Stateless nonce bound to `realm`, verifiable by any holder of `secret` until it expires. */
-export function createNonce(secret: string, realm: string, nowMs: number): string {
-  const payload = Buffer.alloc(NONCE_TS_BYTES + NONCE_RANDOM_BYTES);
+/** Stateless nonce bound to `realm` and `binding`, verifiable by any holder of `secret` until it expires. */
+export function createNonce(secret: string, realm: string, nowMs: number, binding: NonceBinding): string {
+  const payload = Buffer.alloc(NONCE_PAYLOAD_BYTES);
   payload.writeBigUInt64BE(BigInt(Math.max(0, Math.floor(nowMs))), 0);
-  randomBytes(NONCE_RANDOM_BYTES).copy(payload, NONCE_TS_BYTES);
-  return `${payload.toString('base64url')}.${nonceTag(secret, payload, realm).toString('base64url')}`;
+  Buffer.from(nonceIssuerTag(binding.issuer), 'hex').copy(payload, NONCE_TS_BYTES);
+  randomBytes(NONCE_RANDOM_BYTES).copy(payload, NONCE_TS_BYTES + NONCE_ISSUER_BYTES);
+  return `${payload.toString('base64url')}.${nonceTag(secret, payload, realm, binding.source).toString('base64url')}`;
 }
 
 export type NonceStatus = 'valid' | 'stale' | 'invalid';
 
-/**
- * 'stale' = authentic but older than maxAgeMs (answer with stale=true so the
- * UA retries without prompting, RFC 7616 §3.3); 'invalid' = forged, garbled,
- * for another realm, or more than 30 s in the future.
- */
-export function checkNonce(secret: string, realm: string, nonce: string, nowMs: number, maxAgeMs: number): NonceStatus {
-  if (typeof nonce !== 'string' || nonce.length > 128) return 'invalid';
+export interface NonceCheck {
+  /**
+   * 'stale' = authentic but older than maxAgeMs, or issued by another edge
+   * (or an earlier boot of this one): answer with stale=true so the UA retries
+   * without prompting (RFC 7616 §3.3); 'invalid' = forged, garbled, for
+   * another realm or another source address, or more than 30 s in the future.
+   */
+  status: NonceStatus;
+  /** When it was issued (epoch ms), for authentic nonces. */
+  issuedAt?: number;
+}
+
+/** Checks a nonce for `realm`, from `binding.source`, at the edge `binding.issuer`. */
+export function checkNonce(secret: string, realm: string, nonce: string, nowMs: number, maxAgeMs: number, binding: NonceBinding): NonceCheck {
+  if (typeof nonce !== 'string' || nonce.length > 128) return { status: 'invalid' };
   const m = /^([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)$/.exec(nonce);
-  if (!m) return 'invalid';
+  if (!m) return { status: 'invalid' };
   const payload = Buffer.from(m[1], 'base64url');
   const tag = Buffer.from(m[2], 'base64url');
   // Reject non-canonical encodings so one nonce has exactly one spelling.
-  if (payload.length !== NONCE_TS_BYTES + NONCE_RANDOM_BYTES || payload.toString('base64url') !== m[1]) return 'invalid';
-  if (tag.length !== NONCE_TAG_BYTES || tag.toString('base64url') !== m[2]) return 'invalid';
-  if (!timingSafeEqual(tag, nonceTag(secret, payload, realm))) return 'invalid';
-  const issued = Number(payload.readBigUInt64BE(0));
-  if (issued > nowMs + NONCE_MAX_FUTURE_SKEW_MS) return 'invalid';
-  if (nowMs - issued > maxAgeMs) return 'stale';
-  return 'valid';
+  if (payload.length !== NONCE_PAYLOAD_BYTES || payload.toString('base64url') !== m[1]) return { status: 'invalid' };
+  if (tag.length !== NONCE_TAG_BYTES || tag.toString('base64url') !== m[2]) return { status: 'invalid' };
+  if (!timingSafeEqual(tag, nonceTag(secret, payload, realm, binding.source))) return { status: 'invalid' };
+  const issuedAt = Number(payload.readBigUInt64BE(0));
+  if (issuedAt > nowMs + NONCE_MAX_FUTURE_SKEW_MS) return { status: 'invalid' };
+  const issuer = payload.subarray(NONCE_TS_BYTES, NONCE_TS_BYTES + NONCE_ISSUER_BYTES).toString('hex');
+  if (nowMs - issuedAt > maxAgeMs || issuer !== nonceIssuerTag(binding.issuer)) return { status: 'stale', issuedAt };
+  return { status: 'valid', issuedAt };
 }

@@ -84,6 +84,7 @@ export async function startCloudEdge(settings: PbxSettings, logger: Logger): Pro
       // Without EventBridge the functions (in-process mode) publish on this bus: bans arrive at once.
       ...(bus instanceof InProcessBus ? { localBus: bus } : {}),
       secret,
+      nonceTtlSeconds: settings.registrar.nonceTtlSeconds,
       peerHost: settings.edge.peerHost ?? (await ecsTaskPrivateAddress()),
       storeAnswers: store.answers,
       // CloudFront serves the softphone in the cloud; a local `docker run` still finds it here.

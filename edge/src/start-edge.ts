@@ -33,8 +33,10 @@ export interface EdgeParts {
   bus: EventBus;
   /** The in-process bus when the functions run in this process: bans reach the gate at once. */
   localBus?: Pick<InProcessBus, 'subscribe'>;
-  /** Signs Record-Route hop tokens; every edge of a deployment shares it. */
+  /** Signs Record-Route hop tokens and digest nonces; every edge and function of a deployment shares it. */
   secret: string;
+  /** PBX_NONCE_TTL_SECONDS: nonces are valid this long; the edge remembers their nonce counts that long (replays). */
+  nonceTtlSeconds: number;
   /** Where other edges reach this one (default: the advertised host). */
   peerHost?: string;
   tls?: { cert: Buffer; key: Buffer };
@@ -77,6 +79,7 @@ export async function startEdge(parts: EdgeParts, steps = new ShutdownSteps(part
       bus: parts.bus,
       security: security.gate,
       authGuard: security.authGuard,
+      nonceTtlMs: parts.nonceTtlSeconds * 1000,
       secret: parts.secret,
       advertisedHost: settings.advertisedHost,
       ...(parts.peerHost !== undefined ? { peerHost: parts.peerHost } : {}),

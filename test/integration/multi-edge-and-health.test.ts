@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import dynalite from 'dynalite';
+import { getHeader } from '../../sip/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asResponse, udpClient } from '../support/raw-sip-client.js';
 import { answerChallenge, registerRequest } from '../support/register-request.js';
@@ -34,7 +35,7 @@ describe('two edges on one store', () => {
     if (store.listening) await new Promise<void>((resolve) => store.close(() => resolve()));
   });
 
-  it('a challenge from edge A is answered through edge B, and the binding names edge B', async () => {
+  it('a challenge from edge A answered through edge B gets stale=true from B (only A tracks its nonce counts); B\'s own nonce registers, and the binding names edge B', async () => {
     const client = await udpClient('127.0.0.1', edgeA.sipPort);
     try {
       const base = { transport: 'UDP' as const, localHost: '127.0.0.1', localPort: client.localPort, user: '1001', domain: 'acme.test', callId: 'two-edges-1' };
@@ -48,6 +49,14 @@ describe('two edges on one store', () => {
         viaB.send(registerRequest({
           ...base, localPort: viaB.localPort, cseq: 2, contact: `<sip:1001@127.0.0.1:${viaB.localPort}>`, expires: 300,
           authorization: answerChallenge(challenge, { user: '1001', password: 's3cret-1001', uri: 'sip:acme.test' }),
+        }));
+        // RFC 7616 §3.3: the digest was right, the nonce is not B's: retry silently with B's nonce.
+        const stale = asResponse(await viaB.next());
+        expect(stale.status).toBe(401);
+        expect(getHeader(stale, 'WWW-Authenticate')).toMatch(/stale=true/);
+        viaB.send(registerRequest({
+          ...base, localPort: viaB.localPort, cseq: 3, contact: `<sip:1001@127.0.0.1:${viaB.localPort}>`, expires: 300,
+          authorization: answerChallenge(stale, { user: '1001', password: 's3cret-1001', uri: 'sip:acme.test' }),
         }));
         expect(asResponse(await viaB.next()).status).toBe(200);
       } finally {

@@ -3,6 +3,7 @@ import { WebSocket } from 'ws';
 import { liftBan } from '../../functions/src/fail-to-ban/ban-admin.js';
 import { BanRepository } from '../../functions/src/fail-to-ban/ban-repository.js';
 import type { PbxEvent } from '../../contracts/bus/pbx-event.js';
+import { nonceIssuer } from '../../contracts/function-events.js';
 import { createDocumentClient } from '../../contracts/store/dynamo-client.js';
 import { createNonce, formatChallenge, getHeader } from '../../sip/index.js';
 import type { SipResponse } from '../../sip/message.js';
@@ -58,7 +59,7 @@ describe('fail-to-ban', () => {
       expect(statusOf(await answers(client, bare))).toBe(401);
     }
     // The right password on a nonce older than PBX_NONCE_TTL_SECONDS: 401 stale=true (RFC 7616 §3.3), not a failure.
-    const staleNonce = createNonce(stack.nonceSecret, 'acme.test', Date.now() - 400_000);
+    const staleNonce = createNonce(stack.nonceSecret, 'acme.test', Date.now() - 400_000, { source: '127.0.0.61', issuer: nonceIssuer(stack.edge.identity) });
     const oldChallenge: SipResponse = {
       kind: 'response', status: 401, reason: 'Unauthorized', body: '',
       headers: [{ name: 'WWW-Authenticate', value: formatChallenge({ realm: 'acme.test', nonce: staleNonce, algorithm: 'MD5', qop: 'auth' }) }],
@@ -73,7 +74,7 @@ describe('fail-to-ban', () => {
     expect((await storedBans(stack.storeEndpoint)).map((b) => b.address)).not.toContain('127.0.0.61');
   });
 
-  it('wrong password, unknown user, foreign realm and username mismatch all count; the 5th failure bans the address everywhere', async () => {
+  it('wrong password, unknown user and username mismatch count (foreign-realm credentials do not: they answer no nonce we issued); the 5th failure bans the address everywhere', async () => {
     const attacker = await udpFrom('127.0.0.62');
     // A TCP connection the attacker opened earlier: the ban must close it.
     const earlierTcp = await tcpClient('127.0.0.1', stack.sipPort, '127.0.0.62');
@@ -85,11 +86,12 @@ describe('fail-to-ban', () => {
       await registerAttempt(attacker, '127.0.0.62', { user: '7777', password: 'whatever' }),
       await registerAttempt(attacker, '127.0.0.62', { user: '1001', password: 's3cret-1001', tamper: (a) => a.replace('realm="acme.test"', 'realm="evil.example"') }),
       await registerAttempt(attacker, '127.0.0.62', { user: '1001', authUser: '1002', password: 's3cret-1002' }),
-      await registerAttempt(attacker, '127.0.0.62', { user: '1001', password: 'wrong-2' }, 1000),
+      await registerAttempt(attacker, '127.0.0.62', { user: '1001', password: 'wrong-2' }),
+      await registerAttempt(attacker, '127.0.0.62', { user: '1001', password: 'wrong-3' }, 1000),
     ].map(statusOf);
     // Unknown user and wrong password look the same (403); foreign-realm credentials are challenged again (RFC 3261 §22.4)
-    // but still count; the 5th answer is never sent: the ban landed while it was being decided.
-    expect(outcomes).toEqual([403, 403, 401, 403, 'silence']);
+    // and do not count; the 5th failure's answer is never sent: the ban landed while it was being decided.
+    expect(outcomes).toEqual([403, 403, 401, 403, 403, 'silence']);
 
     const [ban] = (await storedBans(stack.storeEndpoint)).filter((b) => b.address === '127.0.0.62');
     expect(ban).toMatchObject({ address: '127.0.0.62', failures: 5, reason: '5 failed authentications within 60 s', tenantId: 'acme' });

@@ -9,6 +9,7 @@ import { fromOtherEdge, inDialog } from './steps/in-dialog.js';
 import { cancel, options, strayAck } from './steps/local-answers.js';
 import { maxForwards } from './steps/max-forwards.js';
 import { relay } from './steps/relay.js';
+import { replayGuard } from './steps/replay-guard.js';
 import { respond } from './steps/respond.js';
 
 /**
@@ -26,6 +27,7 @@ export const REQUEST_ROUTE: readonly RouteStep[] = [
   cancel, //                 cancels the INVITE it matches (§9.2, §16.10)
   options, //                answered by the PBX (§11.2)
   strayAck, //               nothing to do
+  replayGuard, //            a (nonce, nc) seen before is no credential: a fresh challenge (RFC 7616 §5.4)
   authenticateAndInvoke, //  per-address authentication limit, then register / authorize-call
   relay, //                  the registrar's answer, a reply, or the call forked (§16.6)
 ];

@@ -5,6 +5,7 @@ import type { Logger } from '../logger.js';
 import type { HopToken } from '../proxy/hop-token.js';
 import type { ProxyContext } from '../proxy/proxy-context.js';
 import type { AuthenticationGuard } from '../security/auth-guard.js';
+import type { NonceCounts } from '../security/nonce-counts.js';
 import type { ServerTransaction } from '../transaction/index.js';
 
 /** What the request route needs of the edge; one per edge. */
@@ -15,6 +16,8 @@ export interface RouteContext {
   registeredFlows: Set<string>;
   /** Per-address authentication limits (edge/src/security); absent = none (tests that fake an edge). */
   authGuard?: AuthenticationGuard;
+  /** Nonce counts seen by this edge (replays); absent = not tracked (tests that fake an edge). */
+  nonces?: { counts: NonceCounts; ttlMs: number };
 }
 
 /** What the functions decided about the request (the `invoke` step), for `relay`. */

@@ -14,6 +14,8 @@ import { stampReceived } from '../transport/via-received.js';
 import { CallRegistry } from '../proxy/call-registry.js';
 import { forwardAck, nextHop } from '../proxy/in-dialog-forwarder.js';
 import { LocalAddresses } from '../proxy/local-addresses.js';
+import { OwnCredentials } from '../proxy/own-credentials.js';
+import { NonceCounts } from '../security/nonce-counts.js';
 import type { ProxyContext } from '../proxy/proxy-context.js';
 import { popOwnRoutes } from '../proxy/route-set.js';
 import { EdgeHeartbeat } from './edge-heartbeat.js';
@@ -47,6 +49,8 @@ export interface SipEdgeOptions {
   security?: SecurityGate;
   /** Per-address authentication limits (edge/src/security/auth-guard.ts); none = unlimited. */
   authGuard?: AuthenticationGuard;
+  /** PBX_NONCE_TTL_SECONDS: how long this edge remembers the nonce counts it saw (replay detection); none = not tracked. */
+  nonceTtlMs?: number;
 }
 
 /**
@@ -94,9 +98,16 @@ export class SipEdge {
       bus: options.bus,
       logger,
       calls: new CallRegistry(),
+      credentials: new OwnCredentials(options.secret),
       timerCMs: options.timerCMs ?? 181_000,
     };
-    this.router = { proxy: this.proxy, logger, registeredFlows: new Set(), ...(options.authGuard ? { authGuard: options.authGuard } : {}) };
+    this.router = {
+      proxy: this.proxy,
+      logger,
+      registeredFlows: new Set(),
+      ...(options.authGuard ? { authGuard: options.authGuard } : {}),
+      ...(options.nonceTtlMs ? { nonces: { counts: new NonceCounts(options.nonceTtlMs), ttlMs: options.nonceTtlMs } } : {}),
+    };
     this.heartbeat = new EdgeHeartbeat(options.invoker, options.identity, this.proxy.addresses, logger, options.heartbeatMs ?? 10_000, options.peerHost);
   }
 
@@ -177,13 +188,13 @@ export class SipEdge {
     logger.debug({ source, method: message.method, callId: getHeader(message, 'Call-ID') }, 'request');
     const outcome = this.transactions.receiveRequest(message, source);
     if (outcome.kind === 'new') void routeRequest(this.router, outcome.transaction, message, source);
-    else if (outcome.kind === 'ack') this.forwardAck(message);
+    else if (outcome.kind === 'ack') this.forwardAck(message, source);
   }
 
   /** An ACK for a 2xx travels the dialog's route set through this edge (§16.12); anything else is dropped. */
-  private forwardAck(ack: SipRequest): void {
+  private forwardAck(ack: SipRequest, source: Source): void {
     const hop = nextHop(ack, popOwnRoutes(ack, this.proxy.identity.id, this.proxy.secret));
-    if (hop) forwardAck(this.proxy, ack, hop);
+    if (hop) forwardAck(this.proxy, ack, hop, source);
   }
 
   private flowClosed(flow: Flow): void {

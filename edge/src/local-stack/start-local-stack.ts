@@ -77,6 +77,7 @@ export async function startLocalStack(settings: PbxSettings, logger: Logger, par
         bus,
         localBus: bus,
         secret,
+        nonceTtlSeconds: settings.registrar.nonceTtlSeconds,
         ...(tls ? { tls } : {}),
         storeAnswers: () => bootstrap.check(),
         staticRoot: softphoneRoot(),

@@ -75,7 +75,7 @@ export class InviteForkingProxy implements ProxiedCall {
   readonly callerTag: string;
 
   constructor(
-    private readonly ctx: Pick<ProxyContext, 'identity' | 'secret' | 'addresses' | 'transactions' | 'calls' | 'logger' | 'timerCMs'>,
+    private readonly ctx: Pick<ProxyContext, 'identity' | 'secret' | 'addresses' | 'transactions' | 'calls' | 'logger' | 'timerCMs' | 'credentials'>,
     private readonly serverTx: InviteServerTransaction,
     readonly request: SipRequest,
     readonly source: Source,
@@ -139,6 +139,8 @@ export class InviteForkingProxy implements ProxiedCall {
   private forwardedTo(target: BranchTarget): SipRequest {
     const dest = target.destination;
     const { request } = forwardedCopy(this.request, { requestUri: target.requestUri, viaSentBy: this.ctx.addresses.viaSentBy(dest.protocol) });
+    // §22.3: the caller's credentials for our realm were consumed here; the callee never sees them.
+    this.ctx.credentials.strip(request, this.source.address);
     addRecordRoutes(request, recordRouteUris(this.ctx, this.source, dest, this.callerTag));
     if (target.route) pushRoute(request, target.route);
     return request;

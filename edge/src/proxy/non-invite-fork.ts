@@ -36,6 +36,7 @@ export function forkNonInvite(ctx: Forwarding & RouteSigning, serverTx: ServerTr
   for (const target of targets) {
     const dest = target.destination;
     const { request } = forwardedCopy(req, { requestUri: target.requestUri, viaSentBy: ctx.addresses.viaSentBy(dest.protocol) });
+    ctx.credentials.strip(request, source.address);
     if (req.method === 'SUBSCRIBE' || req.method === 'REFER') {
       addRecordRoutes(request, recordRouteUris(ctx, source, dest, callerTag));
     }

@@ -6,6 +6,7 @@ import type { TransactionLayer } from '../transaction/index.js';
 import type { TransportLayer } from '../transport/transport-layer.js';
 import type { CallRegistry } from './call-registry.js';
 import type { LocalAddresses } from './local-addresses.js';
+import type { OwnCredentials } from './own-credentials.js';
 
 /** What the proxy core needs from the edge; one per edge. */
 export interface ProxyContext {
@@ -19,6 +20,8 @@ export interface ProxyContext {
   bus: EventBus;
   logger: Logger;
   calls: CallRegistry;
+  /** Our realms' credentials, consumed here and never forwarded (RFC 3261 §22.3). */
+  credentials: OwnCredentials;
   /** RFC 3261 §16.8 Timer C: a branch with no final response after this is cancelled (> 3 min by the RFC). */
   timerCMs: number;
 }
@@ -27,4 +30,4 @@ export interface ProxyContext {
 export type RouteSigning = Pick<ProxyContext, 'identity' | 'secret' | 'addresses'>;
 
 /** What forwarding a request on its own client transaction needs. */
-export type Forwarding = Pick<ProxyContext, 'addresses' | 'transactions' | 'logger'>;
+export type Forwarding = Pick<ProxyContext, 'addresses' | 'transactions' | 'logger' | 'credentials'>;

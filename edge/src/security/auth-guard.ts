@@ -40,7 +40,7 @@ export class AuthenticationGuard {
   ) {}
 
   /** Runs `judge` (a function call that authenticates) in the lane of `address`. */
-  async judge<T extends { auth?: { outcome?: AuthOutcome } }>(rawAddress: string, judge: () => Promise<T>): Promise<Judged<T>> {
+  async judge<T extends { auth?: { outcome?: AuthOutcome; countsForBan?: false } }>(rawAddress: string, judge: () => Promise<T>): Promise<Judged<T>> {
     const address = normalizeAddress(rawAddress);
     if (this.gate.isWhitelisted(address)) return { judged: true, result: await judge() };
     if (!(await this.acquire(address))) return { judged: false, reply: OVERLOADED };
@@ -48,7 +48,7 @@ export class AuthenticationGuard {
       // Its earlier guesses got it banned while this one waited: never judged (and the edge sends nothing to it).
       if (this.gate.isBanned(address)) return { judged: false, reply: FORBIDDEN };
       const result = await judge();
-      if (result.auth?.outcome === 'failed') this.gate.noteAuthFailure(address);
+      if (result.auth?.outcome === 'failed' && result.auth.countsForBan !== false) this.gate.noteAuthFailure(address);
       return { judged: true, result };
     } finally {
       this.release(address);

@@ -16,8 +16,12 @@
  * are verified against a dummy HA1 so the work (and the timing) is the same.
  *
  * Nonces are stateless (HMAC, sip/digest.ts): any function instance can
- * check them. The price is that a nonce can be replayed until it goes stale
- * (PBX_NONCE_TTL_SECONDS); use TLS/WSS where a passive listener is a threat.
+ * check them. Each is bound to its realm, to the source address it was sent
+ * to and to the edge instance that issued it; that edge keeps the nonce
+ * counts already used (edge/src/security/nonce-counts.ts) and turns a
+ * replayed (nonce, nc) into a fresh challenge before any function runs. A
+ * nonce of another edge (or an earlier boot) is answered stale=true, so a
+ * captured request replayed elsewhere gets a challenge, never a 200.
  */
 import { randomBytes } from 'node:crypto';
 import {
@@ -29,6 +33,7 @@ import {
   verifyDigestResponse,
   type DigestAlgorithm,
   type DigestParams,
+  type NonceBinding,
   type SipRequest,
 } from '../../../sip/index.js';
 import type { TransportProtocol } from '../../../contracts/transport.js';
@@ -91,6 +96,8 @@ export interface AuthenticateInput {
   now: number;
   /** Transport the REGISTER arrived on; decides the order of the challenges (see challengeOrder). */
   transport?: TransportProtocol;
+  /** Who the nonces are for: the source address, and the edge instance that answers (contracts nonceIssuer). */
+  binding: NonceBinding;
 }
 
 export interface DigestAuthInput extends AuthenticateInput {
@@ -166,7 +173,7 @@ export function challengeOrder(algorithms: readonly DigestAlgorithm[], transport
 }
 
 function challenge(input: DigestAuthInput, realm: string, stale: boolean, username?: string): DigestAuthResult {
-  const nonce = createNonce(input.settings.nonceSecret, realm, input.now);
+  const nonce = createNonce(input.settings.nonceSecret, realm, input.now, input.binding);
   return {
     outcome: stale ? ('stale' as const) : ('challenge' as const),
     challenges: challengeOrder(input.settings.digestAlgorithms, input.transport).map((algorithm) =>
@@ -202,7 +209,7 @@ export function authenticateDigest(input: DigestAuthInput): DigestAuthResult {
   const username = p.username;
 
   // A nonce we did not issue (forged, other realm, from another secret): a fresh challenge, not a failure.
-  const nonceStatus = p.nonce === undefined ? 'invalid' : checkNonce(settings.nonceSecret, realm, p.nonce, now, settings.nonceTtlSeconds * 1000);
+  const nonceStatus = p.nonce === undefined ? 'invalid' : checkNonce(settings.nonceSecret, realm, p.nonce, now, settings.nonceTtlSeconds * 1000, input.binding).status;
   if (nonceStatus === 'invalid') return challenge(input, realm, false, username);
 
   const failed = (failure: AuthFailure): DigestAuthResult => ({ outcome: 'failed', failure, ...(username !== undefined ? { username } : {}) });
@@ -212,10 +219,11 @@ export function authenticateDigest(input: DigestAuthInput): DigestAuthResult {
   const algorithm = digestAlgorithmOf(credentials);
   if (!algorithm || !settings.digestAlgorithms.includes(algorithm)) return failed('unsupported-algorithm');
 
-  // qop=auth (RFC 7616) or none at all (RFC 2069 compatibility, RFC 3261 §22.4); auth-int was never offered.
+  // Every challenge offers qop=auth, so an answer must use it (RFC 7616 §3.4): without qop there is no nonce
+  // count, and a captured answer could be replayed (RFC 2069 answers are refused). auth-int was never offered.
   const qop = p.qop?.toLowerCase();
-  if (qop !== undefined && qop !== 'auth') return failed('unsupported-qop');
-  if (qop === 'auth' && (p.nc === undefined || p.cnonce === undefined)) return failed('incomplete-credentials');
+  if (qop !== 'auth') return failed('unsupported-qop');
+  if (p.nc === undefined || p.cnonce === undefined || !/^[0-9a-fA-F]{8}$/.test(p.nc)) return failed('incomplete-credentials');
 
   // Always hash, with a dummy HA1 when there is no account, so unknown users cost the same.
   const account = tenant && user && user.tenantId === tenant.id && user.ext === username ? user : undefined;
@@ -227,7 +235,9 @@ export function authenticateDigest(input: DigestAuthInput): DigestAuthResult {
     method: request.method,
     digestUri: p.uri,
     nonce: p.nonce!,
-    ...(qop === 'auth' ? { qop: 'auth' as const, nc: p.nc, cnonce: p.cnonce } : {}),
+    qop: 'auth',
+    nc: p.nc,
+    cnonce: p.cnonce,
     response: p.response,
   });
 
@@ -238,7 +248,7 @@ export function authenticateDigest(input: DigestAuthInput): DigestAuthResult {
   if (!account) return failed('unknown-user');
   if (!responseOk) return failed('wrong-response');
 
-  // RFC 7616 §3.3: stale=true only when the digest was right for an old nonce,
+  // RFC 7616 §3.3: stale=true only when the digest was right for an old nonce (or another edge's),
   // so the UA retries with the new nonce without asking the user again.
   if (nonceStatus === 'stale') return challenge(input, realm, true, username);
 

@@ -15,9 +15,8 @@
  * call-targets.ts, calls/call-slot-rules.ts); this file wires them to the
  * stores.
  */
-import type { AuthOutcome, AuthorizeCallEvent, AuthorizeCallResult, CallParty, CallSlot, SipReply } from '../../../contracts/function-events.js';
-import { failToBanOutcome } from '../fail-to-ban/failure-outcome.js';
-import { recordAuthOutcome } from '../fail-to-ban/record-auth-failure.js';
+import { nonceIssuer, type AuthOutcome, type AuthorizeCallEvent, type AuthorizeCallResult, type CallParty, type CallSlot, type SipReply } from '../../../contracts/function-events.js';
+import { exemptFromBans, recordAuthOutcome } from '../fail-to-ban/record-auth-failure.js';
 import { takeCallLimits } from './call-limits.js';
 import type { Tenant } from '../directory/tenant.js';
 import type { UserAccount } from '../directory/user-account.js';
@@ -73,19 +72,17 @@ export async function authorizeCall(event: AuthorizeCallEvent, deps: AuthorizeCa
     user: account,
     settings: deps.settings,
     now,
+    binding: { source: source.address, issuer: nonceIssuer(event.edge) },
     transport: source.protocol,
   });
-  // failToBan: the same counting as REGISTER (credentials that did not verify, never a first challenge or a stale nonce).
-  const outcome = failToBanOutcome(auth.outcome, request, realm, 'Proxy-Authorization');
-  if (deps.failToBan) {
-    await recordAuthOutcome(deps.failToBan, { address: source.address, ...authInfo(outcome, tenant, auth.username) });
-  }
+  // failToBan: the same counting as REGISTER (credentials that answered our nonce for this source and did not verify).
+  const counted = deps.failToBan ? await recordAuthOutcome(deps.failToBan, { address: source.address, ...authInfo(auth.outcome, tenant, auth.username) }) : undefined;
   if (auth.outcome === 'challenge' || auth.outcome === 'stale') {
-    return { decision: 'reply', reply: challengeReply('proxy', auth.challenges), auth: authInfo(outcome, tenant, auth.username) };
+    return { decision: 'reply', reply: challengeReply('proxy', auth.challenges), auth: authInfo(auth.outcome, tenant, auth.username) };
   }
   if (auth.outcome === 'failed') {
     // Same reply whatever failed (unknown caller or wrong password): no enumeration.
-    return { decision: 'reply', reply: reply(403, 'Forbidden'), auth: authInfo('failed', tenant, auth.username) };
+    return { decision: 'reply', reply: reply(403, 'Forbidden'), auth: { ...authInfo('failed', tenant, auth.username), ...exemptFromBans(counted) } };
   }
   const caller = auth.user;
   const authenticated = authInfo('ok', auth.tenant, auth.username);

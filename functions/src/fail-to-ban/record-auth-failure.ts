@@ -11,8 +11,13 @@
  * The edge enforces the ban (edge/src/security): it learns of it from the
  * ban.added event in-process and by polling the store from anywhere.
  *
- * Only 'failed' counts: a first request without credentials ('challenge') and
- * a stale nonce ('stale') never do. A success ('ok') does not reset the
+ * Only 'failed' counts, and the authenticator says 'failed' only for
+ * credentials that answer a nonce this PBX issued to that very source
+ * address (sip/digest.ts binds nonces to it): a first request without
+ * credentials ('challenge'), a stale nonce ('stale'), credentials for a
+ * foreign realm and a nonce fetched from another address never count, so a
+ * forged UDP source cannot get anybody banned. A carrier's address (any
+ * trunk's host or outbound proxy) is never banned by failures either. A success ('ok') does not reset the
  * counter either: otherwise an attacker holding one valid account could
  * interleave successful logins and guess other users' passwords forever.
  *
@@ -36,6 +41,8 @@ export interface FailToBanDeps {
   now: () => number;
   /** Store or bus errors (recordAuthOutcome itself never rejects). */
   onError?: (err: unknown) => void;
+  /** True for a carrier's address (a trunk's host or outbound proxy): never counted, never banned. */
+  isCarrier?: (address: string) => Promise<boolean>;
 }
 
 export interface AuthOutcomeReport {
@@ -48,7 +55,7 @@ export interface AuthOutcomeReport {
 }
 
 export type AuthOutcomeRecord =
-  | { counted: false; why: 'not-a-failure' | 'disabled' | 'whitelisted' | 'error' }
+  | { counted: false; why: 'not-a-failure' | 'disabled' | 'whitelisted' | 'carrier' | 'error' }
   /** `ban` is set when this failure banned the address (and ban.added was published). */
   | { counted: true; failures: number; ban?: Ban };
 
@@ -59,6 +66,7 @@ export async function recordAuthOutcome(deps: FailToBanDeps, report: AuthOutcome
     if (!settings.enabled) return { counted: false, why: 'disabled' };
     const address = normalizeAddress(report.address);
     if (new AddressSet(settings.whitelist).has(address)) return { counted: false, why: 'whitelisted' };
+    if (await deps.isCarrier?.(address)) return { counted: false, why: 'carrier' };
 
     const now = deps.now();
     const stored = await deps.bans.appendFailure(address, now, now + settings.windowSeconds * 1000);
@@ -86,4 +94,9 @@ export async function recordAuthOutcome(deps: FailToBanDeps, report: AuthOutcome
     deps.onError?.(err);
     return { counted: false, why: 'error' };
   }
+}
+
+/** For the edge's own counting (edge/src/security/auth-guard.ts): a failure from a carrier never counts there either. */
+export function exemptFromBans(record: AuthOutcomeRecord | undefined): { countsForBan?: false } {
+  return record && !record.counted && record.why === 'carrier' ? { countsForBan: false } : {};
 }

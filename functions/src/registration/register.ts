@@ -20,9 +20,8 @@ import {
   type SipHeader,
   type SipRequest,
 } from '../../../sip/index.js';
-import type { AuthOutcome, RegisterEvent, RegisterResult, SipReply } from '../../../contracts/function-events.js';
-import { failToBanOutcome } from '../fail-to-ban/failure-outcome.js';
-import { recordAuthOutcome, type FailToBanDeps } from '../fail-to-ban/record-auth-failure.js';
+import { nonceIssuer, type AuthInfo, type AuthOutcome, type RegisterEvent, type RegisterResult, type SipReply } from '../../../contracts/function-events.js';
+import { exemptFromBans, recordAuthOutcome, type FailToBanDeps } from '../fail-to-ban/record-auth-failure.js';
 import type { Tenant } from '../directory/tenant.js';
 import type { RegistrarSettings } from '../../../contracts/settings/registrar-settings.js';
 import type { BindingStore } from './binding-repository.js';
@@ -105,7 +104,7 @@ function okReply(bindings: Binding[], now: number): SipReply {
   return reply(200, 'OK', [...contacts, { name: 'Date', value: new Date(now).toUTCString() }]);
 }
 
-function authInfo(outcome: AuthOutcome, tenant: Tenant | undefined, username: string | undefined): RegisterResult['auth'] {
+function authInfo(outcome: AuthOutcome, tenant: Tenant | undefined, username: string | undefined): AuthInfo {
   return { outcome, ...(tenant ? { tenantId: tenant.id } : {}), ...(username !== undefined ? { username } : {}) };
 }
 
@@ -124,21 +123,29 @@ export async function register(event: RegisterEvent, deps: RegisterDeps): Promis
   const credentials = findCredentials(request, challengeRealm(req.domain, tenant));
   const user =
     credentials && tenant && req.aorUser !== undefined ? await deps.directory.getUser(tenant.id, req.aorUser) : undefined;
-  const auth = authenticate({ request, domain: req.domain, tenant, aorUser: req.aorUser, user, settings, now, transport: source.protocol });
-  // failToBan: credentials that did not verify count against the source address (never a first challenge or a stale nonce).
-  const outcome = failToBanOutcome(auth.outcome, request, challengeRealm(req.domain, tenant));
-  if (deps.failToBan) {
-    await recordAuthOutcome(deps.failToBan, { address: source.address, outcome, ...authInfo(outcome, tenant, auth.username) });
-  }
+  const auth = authenticate({
+    request,
+    domain: req.domain,
+    tenant,
+    aorUser: req.aorUser,
+    user,
+    settings,
+    now,
+    transport: source.protocol,
+    binding: { source: source.address, issuer: nonceIssuer(edge) },
+  });
+  // failToBan: credentials that answered a nonce issued to this source and did not verify count against it
+  // (never a first challenge, a stale nonce, a nonce we did not issue to this address, or a carrier's address).
+  const counted = deps.failToBan ? await recordAuthOutcome(deps.failToBan, { address: source.address, ...authInfo(auth.outcome, tenant, auth.username) }) : undefined;
   if (auth.outcome === 'challenge' || auth.outcome === 'stale') {
     return {
       reply: reply(401, 'Unauthorized', auth.wwwAuthenticate.map((value) => ({ name: 'WWW-Authenticate', value }))),
-      auth: authInfo(outcome, tenant, auth.username),
+      auth: authInfo(auth.outcome, tenant, auth.username),
     };
   }
   if (auth.outcome === 'failed') {
     // Same reply whatever failed (unknown user or wrong password): no enumeration.
-    return { reply: reply(403, 'Forbidden'), auth: authInfo('failed', tenant, auth.username) };
+    return { reply: reply(403, 'Forbidden'), auth: { ...authInfo('failed', tenant, auth.username), ...exemptFromBans(counted) } };
   }
   const authenticated = authInfo('ok', auth.tenant, auth.username);
 

@@ -42,6 +42,7 @@ function input(request: ReturnType<typeof invite>, from = '1001', now = NOW): Di
     user: from === USER.ext ? USER : undefined,
     settings: REGISTRAR_SETTINGS,
     now,
+    binding: { source: '198.51.100.7', issuer: 'edge-a/boot-2' },
   };
 }
 
@@ -111,7 +112,7 @@ describe('authenticateDigest as a proxy (RFC 3261 §22.3)', () => {
     const register = sipRequest(
       registerText({ user: '1001', domain: 'acme.test', contacts: ['<sip:1001@198.51.100.7>'] }).replace('Content-Length: 0', `Proxy-Authorization: ${proxyCreds}\nContent-Length: 0`),
     );
-    const r = authenticate({ request: register, domain: 'acme.test', tenant: TENANT, aorUser: '1001', user: USER, settings: REGISTRAR_SETTINGS, now: NOW });
+    const r = authenticate({ request: register, domain: 'acme.test', tenant: TENANT, aorUser: '1001', user: USER, settings: REGISTRAR_SETTINGS, now: NOW, binding: { source: '198.51.100.7', issuer: 'edge-a/boot-2' } });
     expect(r.outcome).toBe('challenge');
     expect(challengeReply('registrar', r.outcome === 'challenge' ? r.wwwAuthenticate : []).status).toBe(401);
   });

@@ -44,8 +44,12 @@ function input(authorization: string | undefined, o: { user?: string; domain?: s
     user: 'account' in o ? o.account : user === USER.ext ? USER : undefined,
     settings: REGISTRAR_SETTINGS,
     now: NOW,
+    binding: BINDING,
   };
 }
+
+/** Where the challenges of these tests are sent: the phone's address, answered by one edge instance. */
+const BINDING = { source: '198.51.100.7', issuer: 'edge-a/boot-2' };
 
 /** Gets a challenge, then answers it as a phone would. */
 function answer(a: Attempt = {}): string {
@@ -133,6 +137,25 @@ describe('authenticate (RFC 3261 §22, RFC 7616, RFC 8760)', () => {
   it('re-challenges credentials carrying a nonce it never issued', () => {
     const forged = answer().replace(/nonce="[^"]*"/, 'nonce="AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA.BBBBBBBBBBBBBBBBBBBBBB"');
     expect(authenticate(input(forged)).outcome).toBe('challenge');
+  });
+
+  it('re-challenges a nonce that was sent to another address (a forged source cannot answer it, so it is no failure)', () => {
+    const r = authenticate({ ...input(answer()), binding: { ...BINDING, source: '203.0.113.9' } });
+    expect(r.outcome).toBe('challenge');
+  });
+
+  it('answers a right digest on a nonce of another edge (or an earlier boot) with stale=true: the edge that issued it keeps its nonce counts', () => {
+    const r = authenticate({ ...input(answer()), binding: { ...BINDING, issuer: 'edge-b/boot-1' } });
+    expect(r.outcome).toBe('stale');
+  });
+
+  it('fails an answer without qop: every challenge offered qop=auth (RFC 2069 answers have no nonce count to check)', () => {
+    const withQop = answer();
+    const params = parseAuthHeader(withQop)!.params;
+    const ha1 = computeHa1('MD5', '1001', params.realm!, PASSWORD);
+    const response = computeDigestResponse({ algorithm: 'MD5', ha1, method: 'REGISTER', digestUri: params.uri!, nonce: params.nonce! });
+    const rfc2069 = formatCredentials({ username: '1001', realm: params.realm!, nonce: params.nonce!, uri: params.uri!, response, algorithm: 'MD5' });
+    expect(authenticate(input(rfc2069))).toMatchObject({ outcome: 'failed', failure: 'unsupported-qop' });
   });
 
   it('fails when the digest username is not the user of the To URI', () => {

@@ -71,23 +71,35 @@ describe('stateless nonces', () => {
   const secret = 'test-secret';
   const realm = 'pbx.example';
   const now = 1_700_000_000_000;
+  const binding = { source: '198.51.100.7', issuer: 'edge-a/boot-1' };
 
   it('accepts a fresh nonce on any instance that knows the secret', () => {
-    const nonce = createNonce(secret, realm, now);
-    expect(checkNonce(secret, realm, nonce, now + 1000, 60_000)).toBe('valid');
+    const nonce = createNonce(secret, realm, now, binding);
+    expect(checkNonce(secret, realm, nonce, now + 1000, 60_000, binding)).toEqual({ status: 'valid', issuedAt: now });
   });
 
   it('reports an old but authentic nonce as stale', () => {
-    const nonce = createNonce(secret, realm, now);
-    expect(checkNonce(secret, realm, nonce, now + 60_001, 60_000)).toBe('stale');
+    const nonce = createNonce(secret, realm, now, binding);
+    expect(checkNonce(secret, realm, nonce, now + 60_001, 60_000, binding).status).toBe('stale');
+  });
+
+  it('reports an authentic nonce of another edge, or of an earlier boot of this one, as stale (only its issuer tracks its nonce counts)', () => {
+    const nonce = createNonce(secret, realm, now, binding);
+    expect(checkNonce(secret, realm, nonce, now, 60_000, { ...binding, issuer: 'edge-b/boot-1' }).status).toBe('stale');
+    expect(checkNonce(secret, realm, nonce, now, 60_000, { ...binding, issuer: 'edge-a/boot-2' }).status).toBe('stale');
+  });
+
+  it('is bound to the source address it was sent to: from anywhere else it is invalid', () => {
+    const nonce = createNonce(secret, realm, now, binding);
+    expect(checkNonce(secret, realm, nonce, now, 60_000, { ...binding, source: '198.51.100.8' }).status).toBe('invalid');
   });
 
   it('creates unique nonces for the same instant', () => {
-    expect(createNonce(secret, realm, now)).not.toBe(createNonce(secret, realm, now));
+    expect(createNonce(secret, realm, now, binding)).not.toBe(createNonce(secret, realm, now, binding));
   });
 
   it('produces nonces safe inside a quoted-string', () => {
-    expect(createNonce(secret, realm, now)).toMatch(/^[A-Za-z0-9_.-]+$/);
+    expect(createNonce(secret, realm, now, binding)).toMatch(/^[A-Za-z0-9_.-]+$/);
   });
 
   it.each<[string, (n: string) => [string, string, string, number]]>([
@@ -101,13 +113,13 @@ describe('stateless nonces', () => {
     ['an over-long nonce', (n) => [secret, realm, n + '.' + 'x'.repeat(500), now]],
     ['a missing tag', (n) => [secret, realm, n.split('.')[0], now]],
   ])('reports %s as invalid', (_label, make) => {
-    const nonce = createNonce(secret, realm, now);
+    const nonce = createNonce(secret, realm, now, binding);
     const [s, r, n, t] = make(nonce);
-    expect(checkNonce(s, r, n, t, 60_000)).toBe('invalid');
+    expect(checkNonce(s, r, n, t, 60_000, binding).status).toBe('invalid');
   });
 
   it('tolerates 30 s of clock skew between instances', () => {
-    const nonce = createNonce(secret, realm, now);
-    expect(checkNonce(secret, realm, nonce, now - 29_000, 60_000)).toBe('valid');
+    const nonce = createNonce(secret, realm, now, binding);
+    expect(checkNonce(secret, realm, nonce, now - 29_000, 60_000, binding).status).toBe('valid');
   });
 });

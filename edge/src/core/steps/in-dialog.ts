@@ -12,12 +12,12 @@ import { respond } from './respond.js';
  * Record-Route names the other side (§16.12); a BYE ends the call's
  * accounting. No token of ours: 481 (§12.2.2).
  */
-export const inDialog: RouteStep = (ctx, { tx, req, tokens }) => {
+export const inDialog: RouteStep = (ctx, { tx, req, source, tokens }) => {
   if (!hasToTag(req) || req.method === 'CANCEL') return 'next';
   const hop = nextHop(req, tokens);
   if (!hop) return respond(tx, req, 481, 'Call/Transaction Does Not Exist');
   if (req.method === 'BYE') ctx.proxy.calls.forCallId(getHeader(req, 'Call-ID') ?? '')?.byeSeen(req);
-  forwardStatefully(ctx.proxy, tx, req, hop);
+  forwardStatefully(ctx.proxy, tx, req, hop, source);
   return 'done';
 };
 

@@ -16,6 +16,9 @@ import { respond } from './respond.js';
  */
 export const relay: RouteStep = (ctx, { tx, req, source, decision }) => {
   if (!decision) return 'done';
+  // The realms we challenge with: credentials for them are ours and never forwarded (proxy/own-credentials.ts).
+  const reply = decision.fn === 'register' ? decision.result.reply : decision.result.decision === 'reply' ? decision.result.reply : undefined;
+  if (reply && (reply.status === 401 || reply.status === 407)) ctx.proxy.credentials.learnFrom(reply.headers);
   if (decision.fn === 'register') {
     const { reply } = decision.result;
     respond(tx, req, reply.status, reply.reason, reply.headers);
