@@ -37,6 +37,8 @@ export interface SecuritySettings {
   handshakeTimeoutSeconds: number;
   /** PBX_BAN_POLL_SECONDS: how often the edge re-reads the bans from the store. */
   banPollSeconds: number;
+  /** PBX_WS_ORIGINS: web origins allowed to open WebSocket flows besides the PBX's own page (`*` = any). */
+  wsOrigins: string[];
 }
 
 export const DEFAULT_SECURITY_SETTINGS: Readonly<SecuritySettings> = Object.freeze({
@@ -47,6 +49,7 @@ export const DEFAULT_SECURITY_SETTINGS: Readonly<SecuritySettings> = Object.free
   headerTimeoutSeconds: 10,
   handshakeTimeoutSeconds: 10,
   banPollSeconds: 2,
+  wsOrigins: [],
 });
 
 export interface EdgeSettings {
@@ -143,6 +146,13 @@ const edgeSchema = z
     PBX_HANDSHAKE_TIMEOUT_SECONDS: wholeNumber(SECURITY.handshakeTimeoutSeconds, 1),
     /** How often the edge re-reads the bans from the store (other edges' bans arrive this way), seconds. Default 2. */
     PBX_BAN_POLL_SECONDS: wholeNumber(SECURITY.banPollSeconds, 1),
+    /**
+     * Web pages (origins, comma-separated, e.g. https://phone.example.com) allowed to open SIP over WebSocket besides
+     * the PBX's own softphone page; `*` = any page. Clients without an Origin (not browsers) are always allowed.
+     */
+    PBX_WS_ORIGINS: commaList.refine((list) => list.every((o) => o === '*' || /^https?:\/\/[^/\s]+$/i.test(o)), {
+      message: 'must list origins like https://phone.example.com (scheme://host[:port], no path), comma-separated, or *',
+    }),
   })
   .superRefine((e, ctx) => {
     if (Boolean(e.PBX_TLS_CERT) !== Boolean(e.PBX_TLS_KEY)) {
@@ -186,6 +196,7 @@ export function parseEdgeSettings(env: Env): Parsed<EdgeSettings> {
         headerTimeoutSeconds: e.PBX_HEADER_TIMEOUT_SECONDS,
         handshakeTimeoutSeconds: e.PBX_HANDSHAKE_TIMEOUT_SECONDS,
         banPollSeconds: e.PBX_BAN_POLL_SECONDS,
+        wsOrigins: e.PBX_WS_ORIGINS,
       },
     },
   };

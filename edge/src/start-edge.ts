@@ -80,6 +80,7 @@ export async function startEdge(parts: EdgeParts, steps = new ShutdownSteps(part
       security: security.gate,
       authGuard: security.authGuard,
       nonceTtlMs: parts.nonceTtlSeconds * 1000,
+      wsOrigins: settings.security.wsOrigins,
       secret: parts.secret,
       advertisedHost: settings.advertisedHost,
       ...(parts.peerHost !== undefined ? { peerHost: parts.peerHost } : {}),

@@ -124,13 +124,14 @@ export class RawUa {
   }
 
   /** REGISTER, answering the 401 (RFC 3261 §10.2). */
-  register(opts: { contact?: string; expires?: number; callId?: string; authenticate?: boolean; headers?: Array<[string, string]> } = {}): Promise<Exchange> {
+  register(opts: { contact?: string; expires?: number; callId?: string; authenticate?: boolean; headers?: Array<[string, string]>; timeoutMs?: number } = {}): Promise<Exchange> {
     return this.request({
       method: 'REGISTER',
       uri: `sip:${this.user.domain}`,
       to: `<${this.aor}>`,
       ...(opts.callId ? { callId: opts.callId } : {}),
       ...(opts.authenticate === false ? { authenticate: false } : {}),
+      ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}),
       headers: [['Contact', opts.contact ?? this.contact()], ['Expires', String(opts.expires ?? 300)], ...(opts.headers ?? [])],
     });
   }

@@ -16,6 +16,7 @@ import { forwardAck, nextHop } from '../proxy/in-dialog-forwarder.js';
 import { LocalAddresses } from '../proxy/local-addresses.js';
 import { OwnCredentials } from '../proxy/own-credentials.js';
 import { NonceCounts } from '../security/nonce-counts.js';
+import { OriginPolicy } from '../security/origin-policy.js';
 import type { ProxyContext } from '../proxy/proxy-context.js';
 import { popOwnRoutes } from '../proxy/route-set.js';
 import { EdgeHeartbeat } from './edge-heartbeat.js';
@@ -49,6 +50,8 @@ export interface SipEdgeOptions {
   security?: SecurityGate;
   /** Per-address authentication limits (edge/src/security/auth-guard.ts); none = unlimited. */
   authGuard?: AuthenticationGuard;
+  /** PBX_WS_ORIGINS: web pages allowed to open WebSocket flows besides the PBX's own (`*` = any); none = any. */
+  wsOrigins?: string[];
   /** PBX_NONCE_TTL_SECONDS: how long this edge remembers the nonce counts it saw (replay detection); none = not tracked. */
   nonceTtlMs?: number;
 }
@@ -78,6 +81,7 @@ export class SipEdge {
       maxMessageBytes: options.maxMessageBytes ?? 65_535,
       logger,
       security: options.security,
+      ...(options.wsOrigins ? { wsOrigins: new OriginPolicy(options.wsOrigins) } : {}),
       events: {
         onMessage: (data, source) => this.receive(data, source),
         onFlowClosed: (flow) => this.flowClosed(flow),

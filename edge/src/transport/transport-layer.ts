@@ -3,6 +3,7 @@ import type { Duplex } from 'node:stream';
 import { serializeMessage } from '../../../sip/index.js';
 import type { SipRequest, SipResponse } from '../../../sip/message.js';
 import type { Logger } from '../logger.js';
+import type { OriginPolicy } from '../security/origin-policy.js';
 import type { SecurityGate } from '../security/security-gate.js';
 import { FlowRegistry, type Flow } from './flow.js';
 import { responseDestination } from './response-route.js';
@@ -31,6 +32,8 @@ export interface TransportLayerOptions {
   events: TransportEvents;
   /** Bans, connection caps and slow-sender timeouts (edge/src/security); none = accept everything. */
   security?: SecurityGate;
+  /** Web pages allowed to open WebSocket flows (Origin); none = any. */
+  wsOrigins?: OriginPolicy;
 }
 
 /**
@@ -68,6 +71,7 @@ export class TransportLayer {
       idleTimeoutMs,
       maxPayloadBytes: options.maxMessageBytes,
       security,
+          ...(options.wsOrigins ? { origins: options.wsOrigins } : {}),
     });
   }
 

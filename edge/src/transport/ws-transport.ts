@@ -3,6 +3,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import type { Logger } from '../logger.js';
 import { IncompleteMessageTimer } from '../security/incomplete-message-timer.js';
+import type { OriginPolicy } from '../security/origin-policy.js';
 import type { SecurityGate } from '../security/security-gate.js';
 import type { FlowRegistry } from './flow.js';
 import { WsFlow, type WsFlowEvents } from './ws-flow.js';
@@ -17,6 +18,8 @@ export interface WsTransportOptions {
   maxPayloadBytes: number;
   /** Bans, per-address cap, trusted-proxy X-Forwarded-For and slow-sender timeout (edge/src/security). */
   security?: SecurityGate;
+  /** Which web pages may connect (Origin, edge/src/security/origin-policy.ts); none = any. */
+  origins?: OriginPolicy;
 }
 
 /**
@@ -46,6 +49,12 @@ export class WsTransport {
     const offered = String(req.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim().toLowerCase());
     if (!offered.includes('sip')) {
       socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Type: text/plain\r\n\r\nSec-WebSocket-Protocol must offer "sip" (RFC 7118)\n');
+      return true;
+    }
+    const origin = req.headers.origin;
+    if (this.options.origins && !this.options.origins.admits(origin, req.headers.host)) {
+      this.options.logger.info({ origin, address: req.socket.remoteAddress }, 'websocket upgrade refused: origin not allowed');
+      socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Type: text/plain\r\n\r\nOrigin not allowed (PBX_WS_ORIGINS)\n');
       return true;
     }
     const { security } = this.options;

@@ -19,6 +19,7 @@ import { SettingsError, valuesOrThrow, type Env } from '../../../contracts/setti
 import { REGISTRAR_ENV, loadRegistrarSettings, type RegistrarSettings } from '../../../contracts/settings/registrar-settings.js';
 import { STORE_ENV, loadStoreSettings, type StoreSettings } from '../../../contracts/settings/store-settings.js';
 import { cachedSettings } from '../fail-to-ban/cached-f2b-settings.js';
+import { carrierAddresses } from '../fail-to-ban/carrier-addresses.js';
 import type { FailToBanDeps } from '../fail-to-ban/record-auth-failure.js';
 import { createDocumentClient } from '../../../contracts/store/dynamo-client.js';
 import { createStores, systemClock, type Stores } from './stores.js';
@@ -71,6 +72,7 @@ export function createFunctionsRuntime(options: FunctionsRuntimeOptions): Functi
         settings: cachedSettings(stores.systemSettings, undefined, now),
         bus: options.bus,
         now,
+        isCarrier: carrierAddresses(stores.trunks, undefined, now),
         // No logger in the functions yet: a console line is what Lambda keeps (never credentials: only the error).
         onError: (err) => console.warn('fail-to-ban: could not record an authentication failure:', err instanceof Error ? err.message : err),
       };

@@ -5,12 +5,15 @@
  * |-----------------|-------------------|--------------|-------------------------------|--------------------|------------|
  * | trunk           | TENANT#<tenantId> | TRUNK#<id>   | TRUNKS#REGISTER (register)    | <tenantId>#<id>    | Trunk fields, order |
  * |                 |                   |              | TRUNKSRC#<host>:<port> (ip)   | <tenantId>#<id>    |            |
+ * | carrier host    | CARRIERS          | <tenantId>#<id> | —                          | —                  | hosts (the trunk's host and outbound proxy) |
  * | tenant settings | TENANT#<tenantId> | SETTINGS     | —                             | —                  | gVarSipRegSameDialog |
  * | system settings | SYSTEM            | SETTINGS     | —                             | —                  | gVarSipRegSameDialog (next to f2b, see ban/system-settings-repository.ts) |
  *
  * Why gsi1: the edges need every registering trunk of every tenant, and the
  * inbound path needs "which trunk is this source address"; both are one
  * Query on a partition of their own instead of a Scan of the table.
+ * The CARRIERS partition lists every trunk's hosts in one small Query:
+ * fail-to-ban never bans a carrier's address (fail-to-ban/carrier-addresses.ts).
  * `order` is the trunk's place in the seed: failover order between trunks
  * with equally long prefixes (dial-plan.ts).
  *
@@ -29,6 +32,9 @@ export const tenantSettingsKey = (tenantId: string): ItemKey => ({ pk: `TENANT#$
 const SYSTEM_SETTINGS_KEY: ItemKey = { pk: 'SYSTEM', sk: 'SETTINGS' };
 
 export const REGISTERING_TRUNKS_PARTITION = 'TRUNKS#REGISTER';
+export const CARRIERS_PARTITION = 'CARRIERS';
+/** A trunk's entry in the carrier host list (written with the trunk; removed with it). */
+export const carrierKey = (tenantId: string, trunkId: string): ItemKey => ({ pk: CARRIERS_PARTITION, sk: `${tenantId}#${trunkId}` });
 /** Source addresses are compared the way hosts are stored: lower case, IPv6 in brackets. */
 export const trunkSourcePartition = (address: string, port: number): string => `TRUNKSRC#${normalizeDomain(address)}:${port}`;
 
@@ -79,6 +85,14 @@ export class TrunkRepository implements TrunkReader, TrunkWriter {
     await this.doc.send(
       new PutCommand({ TableName: this.tableName, Item: { ...trunkKey(trunk.tenantId, trunk.id), ...indexKeys(trunk), ...trunk, order } }),
     );
+    const hosts = [trunk.host, ...(trunk.outboundProxy ? [trunk.outboundProxy.host] : [])];
+    await this.doc.send(new PutCommand({ TableName: this.tableName, Item: { ...carrierKey(trunk.tenantId, trunk.id), hosts } }));
+  }
+
+  /** Every host of every trunk of every tenant (carriers and their outbound proxies), names or addresses as configured. */
+  async listCarrierHosts(): Promise<string[]> {
+    const items = await queryAll(this.doc, { TableName: this.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': CARRIERS_PARTITION } });
+    return [...new Set(items.flatMap((item) => (Array.isArray(item.hosts) ? item.hosts.filter((h): h is string => typeof h === 'string') : [])))];
   }
 
   /** The tenant's trunks in seed order. */

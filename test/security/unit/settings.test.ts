@@ -43,6 +43,7 @@ describe('edge protection settings (environment)', () => {
       headerTimeoutSeconds: 10,
       handshakeTimeoutSeconds: 10,
       banPollSeconds: 2,
+      wsOrigins: [],
     });
   });
 
@@ -58,6 +59,7 @@ describe('edge protection settings (environment)', () => {
       PBX_HEADER_TIMEOUT_SECONDS: '3',
       PBX_HANDSHAKE_TIMEOUT_SECONDS: '4',
       PBX_BAN_POLL_SECONDS: '1',
+      PBX_WS_ORIGINS: 'https://phone.example.com, http://127.0.0.1:3000',
     });
     expect(config.security).toEqual({
       trustedProxies: ['10.0.0.0/8', '192.0.2.10'],
@@ -67,7 +69,12 @@ describe('edge protection settings (environment)', () => {
       headerTimeoutSeconds: 3,
       handshakeTimeoutSeconds: 4,
       banPollSeconds: 1,
+      wsOrigins: ['https://phone.example.com', 'http://127.0.0.1:3000'],
     });
+  });
+
+  it('refuses an origin with a path, naming the variable', () => {
+    expect(() => loadConfig({ PBX_WS_ORIGINS: 'https://phone.example.com/app' })).toThrow(/PBX_WS_ORIGINS/);
   });
 
   it('refuses a trusted proxy that is not an address, naming the variable', () => {
