@@ -23,6 +23,37 @@ export function normalizeAddress(address: string): string {
   return a.toLowerCase();
 }
 
+/**
+ * What fail-to-ban counts and bans: an IPv4 address, or the /64 an IPv6
+ * address belongs to (RFC 4291 §2.5.4: one /64 is one link, and a host picks
+ * new addresses inside its /64 at will, RFC 8981 — banning one address of
+ * it would stop nobody). Written "2001:db8:1:2::/64". Loopback stays itself.
+ * Everything else (flood control, connection caps, authentication lanes)
+ * stays per address.
+ */
+export function banSubject(address: string): string {
+  const a = normalizeAddress(address);
+  if (a.endsWith('/64')) return a;
+  if (isIP(a) !== 6 || a === '::1') return a;
+  const groups = expandIpv6(a).slice(0, 4).map((g) => g.replace(/^0+(?=.)/, ''));
+  return `${groups.join(':')}::/64`;
+}
+
+/** The eight 16-bit groups of an IPv6 address (with an embedded IPv4 tail converted). */
+function expandIpv6(address: string): string[] {
+  let a = address;
+  const v4 = /(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(a);
+  if (v4) {
+    const [b1, b2, b3, b4] = v4.slice(1).map(Number) as [number, number, number, number];
+    a = `${a.slice(0, v4.index)}${((b1 << 8) | b2).toString(16)}:${((b3 << 8) | b4).toString(16)}`;
+  }
+  const [head, tail] = a.includes('::') ? a.split('::') : [a, undefined];
+  const left = head ? head.split(':') : [];
+  const right = tail !== undefined && tail !== '' ? tail.split(':') : [];
+  const fill = tail === undefined ? [] : Array.from({ length: 8 - left.length - right.length }, () => '0');
+  return [...left, ...fill, ...right].map((g) => g.toLowerCase());
+}
+
 interface Block {
   network: string;
   prefix: number;

@@ -14,7 +14,7 @@
  * reaches it).
  */
 import type { IncomingMessage } from 'node:http';
-import { AddressSet, normalizeAddress } from '../../../contracts/fail-to-ban/address-set.js';
+import { AddressSet, banSubject, normalizeAddress } from '../../../contracts/fail-to-ban/address-set.js';
 import { DEFAULT_F2B_SETTINGS, type F2bSettings } from '../../../contracts/fail-to-ban/f2b-settings.js';
 import { failuresWithin } from '../../../contracts/fail-to-ban/failure-window.js';
 import type { Logger } from '../logger.js';
@@ -99,8 +99,8 @@ export class SecurityGate {
    * the function, announced on the bus, polled by every edge) follows.
    */
   noteAuthFailure(address: string): void {
-    const a = normalizeAddress(address);
-    if (!this.f2b.enabled || this.whitelist.has(a)) return;
+    if (!this.f2b.enabled || this.whitelist.has(normalizeAddress(address))) return;
+    const a = banSubject(address);
     const now = this.now();
     if (!this.failures.has(a) && this.failures.size >= MAX_TRACKED_FAILURES) this.pruneFailures(now);
     const window = failuresWithin([...(this.failures.get(a) ?? []), now], now, this.f2b);
@@ -128,7 +128,7 @@ export class SecurityGate {
   /** Banned (and not whitelisted) now. */
   isBanned(address: string): boolean {
     const a = normalizeAddress(address);
-    return !this.whitelist.has(a) && this.bans.isBanned(a, this.now());
+    return !this.whitelist.has(a) && this.bans.isBanned(banSubject(a), this.now());
   }
 
   /** Every received message, before parsing. False = drop it (and, for a banned address, its connection). */
@@ -139,9 +139,9 @@ export class SecurityGate {
   /** First policy of every message: true = the source is banned, drop it (and close its connection). */
   dropBanned(source: Source): boolean {
     const address = normalizeAddress(source.address);
-    if (this.whitelist.has(address) || !this.bans.isBanned(address, this.now())) return false;
+    if (this.whitelist.has(address) || !this.bans.isBanned(banSubject(address), this.now())) return false;
     this.counters.droppedBanned++;
-    if (source.flowId) this.flows?.closeByAddress(address, 'banned');
+    if (source.flowId) this.flows?.closeByAddress(banSubject(address), 'banned');
     return true;
   }
 
@@ -175,7 +175,7 @@ export class SecurityGate {
   admitHttpConnection(peer: string): boolean {
     const address = normalizeAddress(peer);
     if (this.trustedProxies.has(address) || this.whitelist.has(address)) return true;
-    if (!this.bans.isBanned(address, this.now())) return true;
+    if (!this.bans.isBanned(banSubject(address), this.now())) return true;
     this.counters.droppedBanned++;
     return false;
   }
@@ -196,7 +196,7 @@ export class SecurityGate {
       this.connections.openUnlimited(address);
       return undefined;
     }
-    if (this.bans.isBanned(address, this.now())) {
+    if (this.bans.isBanned(banSubject(address), this.now())) {
       this.counters.refusedConnections++;
       return 'banned';
     }
@@ -218,24 +218,25 @@ export class SecurityGate {
 
   /** A ban.added event (or a ban found by a poll): drop the address from now on and close its connections. */
   banAdded(entry: BanEntry, at = this.now()): void {
-    const address = normalizeAddress(entry.address);
+    const address = banSubject(entry.address);
     if (this.bans.add({ address, until: entry.until }, at)) this.onBanned(address, entry.until);
   }
 
   banLifted(address: string, at = this.now()): void {
-    if (this.bans.lift(normalizeAddress(address), at)) this.logger.info({ address }, 'ban lifted');
+    if (this.bans.lift(banSubject(address), at)) this.logger.info({ address }, 'ban lifted');
   }
 
   /** A poll of the store that started at `takenAt`. */
   applySnapshot(entries: readonly BanEntry[], takenAt: number): void {
-    const normalized = entries.map((e) => ({ address: normalizeAddress(e.address), until: e.until }));
+    const normalized = entries.map((e) => ({ address: banSubject(e.address), until: e.until }));
     for (const address of this.bans.replace(normalized, takenAt, this.now())) {
       this.onBanned(address, normalized.find((e) => e.address === address)?.until);
     }
   }
 
+  /** `address` is a ban subject: an IPv4 address or an IPv6 /64. */
   private onBanned(address: string, until: number | undefined): void {
-    if (this.whitelist.has(address)) return;
+    if (!address.endsWith('/64') && this.whitelist.has(address)) return;
     const closed = this.flows?.closeByAddress(address, 'banned') ?? 0;
     this.logger.warn({ address, until: until === undefined ? undefined : new Date(until).toISOString(), closedConnections: closed }, 'address banned: dropping everything it sends');
   }

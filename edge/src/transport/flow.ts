@@ -1,4 +1,4 @@
-import { normalizeAddress } from '../../../contracts/fail-to-ban/address-set.js';
+import { banSubject } from '../../../contracts/fail-to-ban/address-set.js';
 import type { HostPort, TransportProtocol } from '../../../contracts/transport.js';
 
 /**
@@ -55,12 +55,12 @@ export class FlowRegistry {
     return this.flows.size;
   }
 
-  /** Closes every flow from this address (a ban: RFC-less, MSS fail-to-ban). Returns how many were open. */
+  /** Closes every flow from this address, or from this IPv6 /64 (a ban: MSS fail-to-ban). Returns how many were open. */
   closeByAddress(address: string, reason: string): number {
-    const target = normalizeAddress(address);
+    const target = banSubject(address);
     let closed = 0;
     for (const flow of [...this.flows.values()]) {
-      if (flow.open && normalizeAddress(flow.remote.address) === target) {
+      if (flow.open && banSubject(flow.remote.address) === target) {
         flow.close(reason);
         closed++;
       }

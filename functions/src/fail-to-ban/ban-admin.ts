@@ -4,7 +4,7 @@
  * and the bus, for the admin HTTP API and the `npm run bans` CLI alike.
  */
 import type { EventBus } from '../../../contracts/bus/event-bus.js';
-import { normalizeAddress } from '../../../contracts/fail-to-ban/address-set.js';
+import { banSubject } from '../../../contracts/fail-to-ban/address-set.js';
 import { banLiftedEvent, isActive, type Ban } from '../../../contracts/fail-to-ban/ban.js';
 import type { BanStore } from './ban-repository.js';
 
@@ -32,7 +32,8 @@ export type LiftResult = { lifted: true; ban: Ban } | { lifted: false; reason: '
  * lifted; edges drop it from their cache on the event or at their next poll.
  */
 export async function liftBan(deps: BanAdminDeps, address: string, by = 'admin'): Promise<LiftResult> {
-  const canonical = normalizeAddress(address);
+  // An IPv6 address lifts the ban of its /64 (bans are per /64 for IPv6, address-set.ts banSubject).
+  const canonical = banSubject(address);
   const now = deps.now();
   const removed = await deps.bans.deleteBan(canonical);
   await deps.bans.clearFailures(canonical);

@@ -26,7 +26,7 @@
  */
 import type { AuthOutcome } from '../../../contracts/function-events.js';
 import type { EventBus } from '../../../contracts/bus/event-bus.js';
-import { AddressSet, normalizeAddress } from '../../../contracts/fail-to-ban/address-set.js';
+import { AddressSet, banSubject, normalizeAddress } from '../../../contracts/fail-to-ban/address-set.js';
 import { banAddedEvent, type Ban } from '../../../contracts/fail-to-ban/ban.js';
 import type { BanStore } from './ban-repository.js';
 import type { F2bSettings } from '../../../contracts/fail-to-ban/f2b-settings.js';
@@ -67,16 +67,18 @@ export async function recordAuthOutcome(deps: FailToBanDeps, report: AuthOutcome
     const address = normalizeAddress(report.address);
     if (new AddressSet(settings.whitelist).has(address)) return { counted: false, why: 'whitelisted' };
     if (await deps.isCarrier?.(address)) return { counted: false, why: 'carrier' };
+    // IPv4: the address; IPv6: its /64 (address-set.ts banSubject).
+    const subject = banSubject(address);
 
     const now = deps.now();
-    const stored = await deps.bans.appendFailure(address, now, now + settings.windowSeconds * 1000);
+    const stored = await deps.bans.appendFailure(subject, now, now + settings.windowSeconds * 1000);
     const window = failuresWithin(stored, now, settings);
     // Keep the stored list short: old entries only matter while inside the window.
-    if (stored.length > 2 * settings.maxFailures) await deps.bans.trimFailures(address, window.times, stored.length);
+    if (stored.length > 2 * settings.maxFailures) await deps.bans.trimFailures(subject, window.times, stored.length);
     if (!window.reached) return { counted: true, failures: window.failures };
 
     const ban: Ban = {
-      address,
+      address: subject,
       since: now,
       until: now + settings.banSeconds * 1000,
       reason: `${window.failures} failed authentications within ${settings.windowSeconds} s`,
@@ -88,7 +90,7 @@ export async function recordAuthOutcome(deps: FailToBanDeps, report: AuthOutcome
     if (!(await deps.bans.addBan(ban, now))) return { counted: true, failures: window.failures };
     // The edges first (every millisecond lets a cracker's queued guesses through), then a fresh start for when the ban ends.
     await deps.bus.publish([banAddedEvent(ban)]);
-    await deps.bans.clearFailures(address);
+    await deps.bans.clearFailures(subject);
     return { counted: true, failures: window.failures, ban };
   } catch (err) {
     deps.onError?.(err);
