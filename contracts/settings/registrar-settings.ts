@@ -13,6 +13,7 @@
  * | PBX_REG_MAX_EXPIRES      | 3600          | Longer requested expirations are shortened to this |
  * | PBX_REG_DEFAULT_EXPIRES  | 3600          | Used when neither Contact expires param nor Expires header is present |
  * | PBX_DIGEST_ALGORITHMS    | MD5,SHA-256   | Digest algorithms offered, in challenge order |
+ * | PBX_PRIVATE_CONTACTS     | allow         | `deny` (the cloud): registrations from private, loopback or link-local addresses, and Contacts naming loopback or link-local, are refused |
  */
 import { z } from 'zod';
 import type { DigestAlgorithm } from '../../sip/index.js';
@@ -35,6 +36,8 @@ export interface RegistrarSettings {
    * header order on WebSocket so they too get the first configured one.)
    */
   digestAlgorithms: DigestAlgorithm[];
+  /** PBX_PRIVATE_CONTACTS: `deny` in the cloud, where a private address is the PBX's own network (functions/src/registration/contact-policy.ts). */
+  privateContacts: 'allow' | 'deny';
 }
 
 /** The registrar settings before the nonce secret is known (the local stack generates it). */
@@ -76,6 +79,7 @@ const registrarSchema = (secretRequired: boolean) =>
       PBX_REG_MAX_EXPIRES: wholeNumber(3600, 1),
       PBX_REG_DEFAULT_EXPIRES: wholeNumber(3600, 1),
       PBX_DIGEST_ALGORITHMS: digestAlgorithmList,
+      PBX_PRIVATE_CONTACTS: z.preprocess((v) => (v === undefined || v === '' ? 'allow' : v), z.enum(['allow', 'deny'], { error: 'must be allow or deny' })),
     })
     .superRefine((s, ctx) => {
       if (s.PBX_REG_MAX_EXPIRES < s.PBX_REG_MIN_EXPIRES) {
@@ -98,6 +102,7 @@ function toRegistrar(s: z.output<ReturnType<typeof registrarSchema>>): Registrar
     maxExpires: s.PBX_REG_MAX_EXPIRES,
     defaultExpires: s.PBX_REG_DEFAULT_EXPIRES,
     digestAlgorithms: s.PBX_DIGEST_ALGORITHMS,
+    privateContacts: s.PBX_PRIVATE_CONTACTS,
   };
 }
 
@@ -125,4 +130,5 @@ export const REGISTRAR_ENV = [
   'PBX_REG_MAX_EXPIRES',
   'PBX_REG_DEFAULT_EXPIRES',
   'PBX_DIGEST_ALGORITHMS',
+  'PBX_PRIVATE_CONTACTS',
 ] as const;

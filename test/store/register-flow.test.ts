@@ -61,7 +61,13 @@ async function send(o: RegisterOptions & { authorization?: string }): Promise<Re
     ...(o.expires !== undefined ? { expires: o.expires } : {}),
     ...(o.authorization ? { authorization: o.authorization } : {}),
   });
-  return register(registerEvent(sipRequest(text), o.source ?? UDP_SOURCE), CONTEXT);
+  return register(registerEvent(sipRequest(text), o.source ?? deviceSource(o.contacts)), CONTEXT);
+}
+
+/** Each simulated phone sends from the address its Contact names (contact-policy.ts), as a real one does. */
+function deviceSource(contacts: string[] | undefined): Source {
+  const host = /^<sip:[^@>]+@([\d.]+)/.exec(contacts?.[0] ?? '')?.[1];
+  return host ? { ...UDP_SOURCE, address: host } : UDP_SOURCE;
 }
 
 /** REGISTER → 401 → REGISTER with credentials, as a phone does; returns the second answer. */

@@ -39,9 +39,11 @@ let seq = 0;
 async function registerAt(time: string, ext: string, expires: number, tenant = 'acme', domain = 'acme.test'): Promise<number> {
   clock = ms(time);
   const callId = `reg-${++seq}@test`;
-  const contacts = [`<sip:${ext}@198.51.100.${Number(ext) % 200}:5060>`];
+  const address = `198.51.100.${Number(ext) % 200}`;
+  const contacts = [`<sip:${ext}@${address}:5060>`];
+  // The phone sends from the address its Contact names (functions/src/registration/contact-policy.ts).
   const send = (cseq: number, authorization?: string) =>
-    register(registerEvent(sipRequest(registerText({ user: ext, domain, callId, cseq, contacts, expires, ...(authorization ? { authorization } : {}) }))), CONTEXT);
+    register(registerEvent(sipRequest(registerText({ user: ext, domain, callId, cseq, contacts, expires, ...(authorization ? { authorization } : {}) })), { protocol: 'udp', address, port: 5060 }), CONTEXT);
   const challenge = await send(1);
   const authorization = answerChallenge(challenge.reply, { username: ext, password: PASSWORDS[`${tenant}/${ext}`]!, uri: `sip:${domain}` });
   return (await send(2, authorization)).reply.status;

@@ -39,14 +39,17 @@ export function branchTargetFor(ctx: Pick<ProxyContext, 'identity' | 'secret' | 
 
 /**
  * The device's connection is gone: a TCP/TLS phone that listens on its
- * Contact address is dialled there (RFC 3261 §18.1.1 / RFC 3263 with an IP
- * literal); WebSocket and ".invalid" Contacts cannot be dialled at all.
+ * Contact is dialled at the port it names (RFC 3261 §18.1.1) — but only at
+ * the address it registered from: a Contact naming another host never
+ * makes the PBX connect to that host (contact-policy.ts in the registrar).
+ * WebSocket and ".invalid" Contacts cannot be dialled at all.
  */
 function dialContact(target: CallTarget): Destination | undefined {
   if (target.protocol !== 'tcp' && target.protocol !== 'tls') return undefined;
   const uri = parseUri(target.contact);
-  if (!uri || uri.host.toLowerCase().endsWith('.invalid')) return undefined;
-  return { protocol: target.protocol, address: uri.host.replace(/^\[|\]$/g, ''), port: uri.port ?? (target.protocol === 'tls' ? 5061 : 5060) };
+  const host = uri?.host.replace(/^\[|\]$/g, '').toLowerCase();
+  if (!uri || host !== target.address.toLowerCase()) return undefined;
+  return { protocol: target.protocol, address: target.address, port: uri.port ?? (target.protocol === 'tls' ? 5061 : 5060) };
 }
 
 /** A hop delivered by another edge's `fwd` token: this edge sends straight to the device. */

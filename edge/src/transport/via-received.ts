@@ -7,7 +7,9 @@ import type { Source } from '../../../contracts/transport.js';
  * request really came from in the top Via, so responses go back there and not
  * to the (possibly private or ".invalid", RFC 7118 §5.2) address the client claims.
  * - `received` is added when the sent-by host differs from the source address;
- * - an empty `rport` is filled with the source port, and then `received` is always added.
+ * - an empty `rport` is filled with the source port, and then `received` is always added;
+ * - a `received` (or `rport` value) the client wrote itself is overwritten: responses follow
+ *   them, so a forged one would make the PBX send its answers to a third party (reflection).
  * Returns false when there is no parseable top Via (the caller answers 400).
  */
 export function stampReceived(req: SipRequest, source: Source): boolean {
@@ -15,8 +17,9 @@ export function stampReceived(req: SipRequest, source: Source): boolean {
   const via = top === undefined ? undefined : parseVia(top);
   if (!via) return false;
   const hasRport = Object.prototype.hasOwnProperty.call(via.params, 'rport');
+  const hasReceived = Object.prototype.hasOwnProperty.call(via.params, 'received');
   if (hasRport) via.params.rport = String(source.port);
-  if (hasRport || stripBrackets(via.host) !== source.address) via.params.received = source.address;
+  if (hasRport || hasReceived || stripBrackets(via.host) !== source.address) via.params.received = source.address;
   setTopVia(req, formatVia(via));
   return true;
 }

@@ -32,6 +32,7 @@ import { BindingConflictError, updateBindings } from './optimistic-update.js';
 import { authenticate, challengeRealm, findCredentials } from '../auth/authenticate.js';
 import type { Binding } from './binding.js';
 import { applyBindingRules, type BindingRulesResult } from './binding-rules.js';
+import { checkContact, type ContactPolicy } from './contact-policy.js';
 
 export interface RegisterDeps {
   directory: DirectoryReader;
@@ -152,6 +153,10 @@ export async function register(event: RegisterEvent, deps: RegisterDeps): Promis
   // RFC 3261 §10.3 step 3: the AOR must belong to the registrar's domain.
   if (!auth.tenant.domains.includes(req.aorDomain)) return { reply: reply(404, 'Not Found'), auth: authenticated };
 
+  // Where this registration may make the edge send requests (contact-policy.ts): never a third party.
+  const refused = refusedContact(req.contact, req.expiresHeader, source, { denyPrivate: settings.privateContacts === 'deny' });
+  if (refused) return { reply: reply(403, refused), auth: authenticated };
+
   const aor: AorRef = { tenantId: auth.tenant.id, ext: auth.user.ext };
   const flowId = source.flowId;
   let result: BindingRulesResult;
@@ -187,4 +192,16 @@ export async function register(event: RegisterEvent, deps: RegisterDeps): Promis
   // Local user report: who was online when (store/online-repository.ts).
   if (result.changed && deps.online) await deps.online.recordOnline(aor, result.bindings, now);
   return { reply: okReply(result.bindings, now), auth: authenticated };
+}
+
+/** The reason phrase of the first Contact this REGISTER adds that the policy refuses; removals are always fine. */
+function refusedContact(list: ContactList, expiresHeader: string | undefined, source: RegisterEvent['source'], policy: ContactPolicy): string | undefined {
+  if (list.star) return undefined;
+  for (const contact of list.contacts) {
+    const expires = contact.params.expires ?? expiresHeader;
+    if (typeof expires === 'string' && /^\s*0+\s*$/.test(expires)) continue;
+    const verdict = checkContact(contact, source, policy);
+    if (!verdict.ok) return verdict.reason;
+  }
+  return undefined;
 }

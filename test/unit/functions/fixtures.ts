@@ -18,6 +18,7 @@ export const REGISTRAR_SETTINGS: RegistrarSettings = {
   maxExpires: 3600,
   defaultExpires: 3600,
   digestAlgorithms: ['MD5', 'SHA-256'],
+  privateContacts: 'allow',
 };
 
 /** A stored binding with sensible defaults. */

@@ -16,6 +16,7 @@ describe('function settings from the environment', () => {
       maxExpires: 3600,
       defaultExpires: 3600,
       digestAlgorithms: ['MD5', 'SHA-256'],
+      privateContacts: 'allow',
     });
   });
 
