@@ -69,6 +69,8 @@ export interface EdgeSettings {
   lambdaEndpoint?: string;
   idleTimeoutSeconds: number;
   timerCSeconds: number;
+  /** PBX_DIALOG_MAX_SECONDS: the longest call (dialog) the edge routes; its Record-Route tokens expire then. */
+  dialogMaxSeconds: number;
   reaperIntervalSeconds: number;
   heartbeatSeconds: number;
   peerHost?: string;
@@ -114,6 +116,8 @@ const edgeSchema = z
     PBX_IDLE_TIMEOUT_SECONDS: wholeNumber(900, 10),
     /** RFC 3261 §16.8 Timer C: a ringing branch is cancelled after this (the RFC wants > 3 minutes; tests use less). */
     PBX_TIMER_C_SECONDS: wholeNumber(181, 1),
+    /** Longest dialog the edge routes, seconds: the hop tokens in its Record-Route expire then (a bounded lifetime). Default 86400 (24 h). */
+    PBX_DIALOG_MAX_SECONDS: wholeNumber(86_400, 60),
     /** How often the local stack runs the reaper (closes calls and frees slots of dead edges; every minute in the cloud). */
     PBX_REAPER_INTERVAL_SECONDS: wholeNumber(60, 1),
     /** The edge's heartbeat period; its calls, slots and flows count as lost 3 periods after the last beat. */
@@ -184,6 +188,7 @@ export function parseEdgeSettings(env: Env): Parsed<EdgeSettings> {
       ...(e.PBX_LAMBDA_ENDPOINT !== undefined ? { lambdaEndpoint: e.PBX_LAMBDA_ENDPOINT } : {}),
       idleTimeoutSeconds: e.PBX_IDLE_TIMEOUT_SECONDS,
       timerCSeconds: e.PBX_TIMER_C_SECONDS,
+      dialogMaxSeconds: e.PBX_DIALOG_MAX_SECONDS,
       reaperIntervalSeconds: e.PBX_REAPER_INTERVAL_SECONDS,
       heartbeatSeconds: e.PBX_HEARTBEAT_SECONDS,
       ...(e.PBX_PEER_HOST !== undefined ? { peerHost: e.PBX_PEER_HOST } : {}),

@@ -85,6 +85,7 @@ export async function startEdge(parts: EdgeParts, steps = new ShutdownSteps(part
       advertisedHost: settings.advertisedHost,
       ...(parts.peerHost !== undefined ? { peerHost: parts.peerHost } : {}),
       timerCMs: settings.timerCSeconds * 1000,
+      dialogMaxSeconds: settings.dialogMaxSeconds,
       heartbeatMs: settings.heartbeatSeconds * 1000,
       logger,
       bind: settings.bind,

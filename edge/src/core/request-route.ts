@@ -33,7 +33,7 @@ export const REQUEST_ROUTE: readonly RouteStep[] = [
 ];
 
 export async function routeRequest(ctx: RouteContext, tx: ServerTransaction, req: SipRequest, source: Source): Promise<void> {
-  const state = { tx, req, source, tokens: popOwnRoutes(req, ctx.proxy.identity.id, ctx.proxy.secret) };
+  const state = { tx, req, source, tokens: popOwnRoutes(req, ctx.proxy.identity.id, ctx.proxy.hops) };
   try {
     for (const step of REQUEST_ROUTE) {
       if ((await step(ctx, state)) === 'done') return;

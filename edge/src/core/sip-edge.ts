@@ -15,6 +15,7 @@ import { CallRegistry } from '../proxy/call-registry.js';
 import { forwardAck, nextHop } from '../proxy/in-dialog-forwarder.js';
 import { LocalAddresses } from '../proxy/local-addresses.js';
 import { OwnCredentials } from '../proxy/own-credentials.js';
+import { HopTokens } from '../proxy/hop-token.js';
 import { NonceCounts } from '../security/nonce-counts.js';
 import { OriginPolicy } from '../security/origin-policy.js';
 import type { ProxyContext } from '../proxy/proxy-context.js';
@@ -50,6 +51,8 @@ export interface SipEdgeOptions {
   security?: SecurityGate;
   /** Per-address authentication limits (edge/src/security/auth-guard.ts); none = unlimited. */
   authGuard?: AuthenticationGuard;
+  /** PBX_DIALOG_MAX_SECONDS: the longest dialog this edge routes (its Record-Route tokens expire then); default 24 h. */
+  dialogMaxSeconds?: number;
   /** PBX_WS_ORIGINS: web pages allowed to open WebSocket flows besides the PBX's own (`*` = any); none = any. */
   wsOrigins?: string[];
   /** PBX_NONCE_TTL_SECONDS: how long this edge remembers the nonce counts it saw (replay detection); none = not tracked. */
@@ -103,6 +106,7 @@ export class SipEdge {
       logger,
       calls: new CallRegistry(),
       credentials: new OwnCredentials(options.secret),
+      hops: new HopTokens(options.secret, (options.dialogMaxSeconds ?? 86_400) * 1000),
       timerCMs: options.timerCMs ?? 181_000,
     };
     this.router = {
@@ -197,7 +201,7 @@ export class SipEdge {
 
   /** An ACK for a 2xx travels the dialog's route set through this edge (§16.12); anything else is dropped. */
   private forwardAck(ack: SipRequest, source: Source): void {
-    const hop = nextHop(ack, popOwnRoutes(ack, this.proxy.identity.id, this.proxy.secret));
+    const hop = nextHop(ack, popOwnRoutes(ack, this.proxy.identity.id, this.proxy.hops));
     if (hop) forwardAck(this.proxy, ack, hop, source);
   }
 

@@ -1,7 +1,7 @@
 import type { CallTarget } from '../../../contracts/function-events.js';
 import { parseUri } from '../../../sip/index.js';
 import type { Destination } from '../../../contracts/transport.js';
-import { destinationToHop, signHopToken, type Hop } from './hop-token.js';
+import { destinationToHop, type Hop } from './hop-token.js';
 import type { ProxyContext } from './proxy-context.js';
 
 /** Where one branch goes, and the Route to push when another edge must deliver it. */
@@ -19,10 +19,10 @@ export interface BranchTarget {
  * "a device held by another edge is reached through that edge").
  * Returns undefined when this edge's flow to the device is already gone.
  */
-export function branchTargetFor(ctx: Pick<ProxyContext, 'identity' | 'secret' | 'transport'>, target: CallTarget): BranchTarget | undefined {
+export function branchTargetFor(ctx: Pick<ProxyContext, 'identity' | 'hops' | 'transport'>, target: CallTarget, callId: string): BranchTarget | undefined {
   const device: Hop = { p: target.protocol, a: target.address, o: target.port, ...(target.flowId ? { f: target.flowId } : {}) };
   if (target.viaEdge && target.viaEdge.edgeId !== ctx.identity.id) {
-    const token = signHopToken({ k: 'fwd', e: target.viaEdge.edgeId, d: device }, ctx.secret);
+    const token = ctx.hops.seal({ k: 'fwd', e: target.viaEdge.edgeId, d: device }, callId);
     return {
       requestUri: target.contact,
       destination: { protocol: 'udp', address: target.viaEdge.host, port: target.viaEdge.port },

@@ -75,7 +75,7 @@ export class InviteForkingProxy implements ProxiedCall {
   readonly callerTag: string;
 
   constructor(
-    private readonly ctx: Pick<ProxyContext, 'identity' | 'secret' | 'addresses' | 'transactions' | 'calls' | 'logger' | 'timerCMs' | 'credentials'>,
+    private readonly ctx: Pick<ProxyContext, 'identity' | 'hops' | 'addresses' | 'transactions' | 'calls' | 'logger' | 'timerCMs' | 'credentials'>,
     private readonly serverTx: InviteServerTransaction,
     readonly request: SipRequest,
     readonly source: Source,
@@ -141,7 +141,7 @@ export class InviteForkingProxy implements ProxiedCall {
     const { request } = forwardedCopy(this.request, { requestUri: target.requestUri, viaSentBy: this.ctx.addresses.viaSentBy(dest.protocol) });
     // §22.3: the caller's credentials for our realm were consumed here; the callee never sees them.
     this.ctx.credentials.strip(request, this.source.address);
-    addRecordRoutes(request, recordRouteUris(this.ctx, this.source, dest, this.callerTag));
+    addRecordRoutes(request, recordRouteUris(this.ctx, this.callId, this.source, dest, this.callerTag));
     if (target.route) pushRoute(request, target.route);
     return request;
   }

@@ -27,6 +27,9 @@ export function nextHop(req: SipRequest, tokens: HopToken[]): InDialogHop | unde
   if (!token) return undefined;
   if (token.k === 'fwd') return { dest: hopToDestination(token.d), cseqOffset: 0 };
   const fromTag = parseNameAddr(getHeader(req, 'From') ?? '')?.params.tag;
+  const toTag = parseNameAddr(getHeader(req, 'To') ?? '')?.params.tag;
+  // The token belongs to the dialog the caller's tag names: a request of another dialog (same Call-ID) gets no route.
+  if (fromTag !== token.t && toTag !== token.t) return undefined;
   // The caller's requests go to `d` (renumbered by the leg's offset); the callee's go back to `c` untouched.
   return fromTag === token.t ? { dest: hopToDestination(token.d), cseqOffset: token.s ?? 0 } : { dest: hopToDestination(token.c), cseqOffset: 0 };
 }

@@ -38,7 +38,7 @@ export function forkNonInvite(ctx: Forwarding & RouteSigning, serverTx: ServerTr
     const { request } = forwardedCopy(req, { requestUri: target.requestUri, viaSentBy: ctx.addresses.viaSentBy(dest.protocol) });
     ctx.credentials.strip(request, source.address);
     if (req.method === 'SUBSCRIBE' || req.method === 'REFER') {
-      addRecordRoutes(request, recordRouteUris(ctx, source, dest, callerTag));
+      addRecordRoutes(request, recordRouteUris(ctx, getHeader(req, 'Call-ID') ?? '', source, dest, callerTag));
     }
     if (target.route) pushRoute(request, target.route);
     try {

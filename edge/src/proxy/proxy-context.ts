@@ -7,12 +7,15 @@ import type { TransportLayer } from '../transport/transport-layer.js';
 import type { CallRegistry } from './call-registry.js';
 import type { LocalAddresses } from './local-addresses.js';
 import type { OwnCredentials } from './own-credentials.js';
+import type { HopTokens } from './hop-token.js';
 
 /** What the proxy core needs from the edge; one per edge. */
 export interface ProxyContext {
   identity: EdgeIdentity;
-  /** Signs and verifies hop tokens; shared by every edge of a deployment. */
+  /** The deployment's shared secret (digest nonces; hop tokens are sealed with a key derived from it). */
   secret: string;
+  /** Seals and opens the hop tokens of our Record-Route and Route values (hop-token.ts). */
+  hops: HopTokens;
   addresses: LocalAddresses;
   transactions: TransactionLayer;
   transport: TransportLayer;
@@ -27,7 +30,7 @@ export interface ProxyContext {
 }
 
 /** What Record-Route and Route values need: this edge's name and addresses, and the secret that signs hop tokens. */
-export type RouteSigning = Pick<ProxyContext, 'identity' | 'secret' | 'addresses'>;
+export type RouteSigning = Pick<ProxyContext, 'identity' | 'hops' | 'addresses'>;
 
 /** What forwarding a request on its own client transaction needs. */
 export type Forwarding = Pick<ProxyContext, 'addresses' | 'transactions' | 'logger' | 'credentials'>;

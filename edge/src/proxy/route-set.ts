@@ -1,6 +1,6 @@
-import { addHeader, getHeaders, parseNameAddr, parseUri, removeFirstValue } from '../../../sip/index.js';
+import { addHeader, getHeader, getHeaders, parseNameAddr, parseUri, removeFirstValue } from '../../../sip/index.js';
 import type { SipRequest } from '../../../sip/message.js';
-import { verifyHopToken, type HopToken } from './hop-token.js';
+import type { HopToken, HopTokens } from './hop-token.js';
 
 /** The URI parameter that carries a signed hop token in our Route/Record-Route URIs. */
 export const HOP_PARAM = 'nt';
@@ -11,12 +11,13 @@ export const HOP_PARAM = 'nt';
  * them. With double Record-Route (RFC 5658) two consecutive values are ours.
  * Returns the tokens of the values removed, topmost first.
  */
-export function popOwnRoutes(req: SipRequest, edgeId: string, secret: string): HopToken[] {
+export function popOwnRoutes(req: SipRequest, edgeId: string, hops: HopTokens): HopToken[] {
   const popped: HopToken[] = [];
+  const callId = getHeader(req, 'Call-ID') ?? '';
   for (;;) {
     const top = getHeaders(req, 'Route')[0];
     if (top === undefined) break;
-    const token = ownToken(top, edgeId, secret);
+    const token = ownToken(top, edgeId, hops, callId);
     if (!token) break;
     removeFirstValue(req, 'Route');
     popped.push(token);
@@ -24,11 +25,12 @@ export function popOwnRoutes(req: SipRequest, edgeId: string, secret: string): H
   return popped;
 }
 
-export function ownToken(routeValue: string, edgeId: string, secret: string): HopToken | undefined {
+/** The token of one of our Route values: sealed by an edge of this deployment, for this Call-ID, naming this edge, unexpired. */
+export function ownToken(routeValue: string, edgeId: string, hops: HopTokens, callId: string): HopToken | undefined {
   const uri = parseUri(parseNameAddr(routeValue)?.uri ?? '');
   const raw = uri?.params[HOP_PARAM];
   if (!raw) return undefined;
-  const token = verifyHopToken(raw, secret);
+  const token = hops.open(raw, callId);
   return token?.e === edgeId ? token : undefined;
 }
 

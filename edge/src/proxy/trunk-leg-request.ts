@@ -63,7 +63,7 @@ export function trunkLegRequest(ctx: RouteSigning, original: SipRequest, source:
   if (leg.assertedIdentity) addHeader(request, 'P-Asserted-Identity', leg.assertedIdentity);
   if (spec.credentials) addHeader(request, spec.credentials.header, spec.credentials.value);
   shiftCSeq(request, spec.cseqOffset);
-  addRecordRoutes(request, recordRouteUris(ctx, source, destination, callerTag, spec.cseqOffset));
+  addRecordRoutes(request, recordRouteUris(ctx, getHeader(original, 'Call-ID') ?? '', source, destination, callerTag, spec.cseqOffset));
   return request;
 }
 

@@ -22,7 +22,7 @@ export class TrunkLegSequence {
   private lastFailure = TRUNKS_EXHAUSTED;
 
   constructor(
-    private readonly ctx: Pick<ProxyContext, 'identity' | 'secret' | 'addresses' | 'logger'>,
+    private readonly ctx: Pick<ProxyContext, 'identity' | 'hops' | 'addresses' | 'logger'>,
     private readonly proxy: InviteForkingProxy,
     private readonly legs: TrunkLeg[],
     private readonly accounting: CallAccounting,

@@ -3,7 +3,7 @@ import { createResponse, getHeader, getHeaders, parseMessage } from '../../../si
 import type { SipRequest, SipResponse } from '../../../sip/message.js';
 import { cancelFor, CALL_COMPLETED_ELSEWHERE } from '../../../edge/src/proxy/cancel-request.js';
 import { forwardedCopy, hopsExhausted } from '../../../edge/src/proxy/forward-request.js';
-import { signHopToken, verifyHopToken, type HopToken } from '../../../edge/src/proxy/hop-token.js';
+import { HopTokens, type HopToken } from '../../../edge/src/proxy/hop-token.js';
 import { nextHop } from '../../../edge/src/proxy/in-dialog-forwarder.js';
 import { bestFinalResponse, withoutTopVia } from '../../../edge/src/proxy/response-relay.js';
 import { popOwnRoutes } from '../../../edge/src/proxy/route-set.js';
@@ -28,20 +28,40 @@ function request(text = INVITE): SipRequest {
 }
 
 const SECRET = 'test-secret';
+const HOPS = new HopTokens(SECRET, 3_600_000);
 const rr: HopToken = { k: 'rr', e: 'edge-a', t: 'caller-tag', c: { p: 'udp', a: '127.0.0.1', o: 5070 }, d: { p: 'ws', a: '127.0.0.1', o: 40000, f: 'ws-1' } };
 
-describe('hop tokens (signed flow tokens in Record-Route)', () => {
-  it('round-trip when signed with the shared secret', () => {
-    expect(verifyHopToken(signHopToken(rr, SECRET), SECRET)).toEqual(rr);
+describe('hop tokens (sealed flow tokens in Record-Route)', () => {
+  const hops = new HopTokens(SECRET, 3_600_000);
+
+  it('round-trip when sealed with the shared secret, for the same Call-ID', () => {
+    expect(hops.open(hops.seal(rr, 'call-1'), 'call-1')).toEqual(rr);
   });
 
   it.each([
-    ['another secret', (t: string) => t, 'other-secret'],
-    ['a tampered body', (t: string) => `x${t}`, SECRET],
-    ['a truncated signature', (t: string) => t.slice(0, -2), SECRET],
-    ['no signature', (t: string) => t.split('.')[0], SECRET],
-  ])('are refused with %s (nobody can forge a route to someone else\'s flow)', (_what, mangle, secret) => {
-    expect(verifyHopToken(mangle(signHopToken(rr, SECRET)), secret)).toBeUndefined();
+    ['another secret', (t: string) => t, new HopTokens('other-secret', 3_600_000), 'call-1'],
+    ['a tampered body', (t: string) => `A${t.slice(1)}` === t ? `B${t.slice(1)}` : `A${t.slice(1)}`, hops, 'call-1'],
+    ['a truncated tag', (t: string) => t.slice(0, -2), hops, 'call-1'],
+    ['another dialog (Call-ID)', (t: string) => t, hops, 'call-2'],
+  ])('are refused with %s (nobody can forge or move a route to someone else\'s flow)', (_what, mangle, opener, callId) => {
+    expect(opener.open(mangle(hops.seal(rr, 'call-1')), callId)).toBeUndefined();
+  });
+
+  it('do not reveal the addresses or flows they route to', () => {
+    const text = Buffer.from(hops.seal(rr, 'call-1'), 'base64url').toString('latin1');
+    for (const secret of ['127.0.0.1', 'ws-1', '40000', 'caller-tag', 'edge-a']) expect(text).not.toContain(secret);
+  });
+
+  it('expire: a Record-Route token with the longest dialog allowed, an edge-to-edge token after minutes', () => {
+    let clock = 1_000_000;
+    const timed = new HopTokens(SECRET, 3_600_000, () => clock);
+    const rrToken = timed.seal(rr, 'call-1');
+    const fwdToken = timed.seal({ k: 'fwd', e: 'edge-b', d: rr.d }, 'call-1');
+    clock += 11 * 60_000;
+    expect(timed.open(fwdToken, 'call-1')).toBeUndefined();
+    expect(timed.open(rrToken, 'call-1')).toEqual(rr);
+    clock += 3_600_000;
+    expect(timed.open(rrToken, 'call-1')).toBeUndefined();
   });
 });
 
@@ -49,28 +69,37 @@ describe('loose routing (RFC 3261 §16.4, §16.12)', () => {
   const withRoutes = (routes: string[]) => request(INVITE.replace('Max-Forwards: 70', [...routes.map((r) => `Route: ${r}`), 'Max-Forwards: 70'].join('\r\n')));
 
   it('pops this edge\'s own Route values (both of a double Record-Route) and keeps the next hop\'s', () => {
-    const token = signHopToken(rr, SECRET);
+    const token = HOPS.seal(rr, 'call-1');
     const req = withRoutes([`<sip:127.0.0.1:5060;lr;nt=${token}>`, `<sip:127.0.0.1:8080;transport=ws;lr;nt=${token}>`, '<sip:other.example;lr>']);
-    expect(popOwnRoutes(req, 'edge-a', SECRET)).toHaveLength(2);
+    expect(popOwnRoutes(req, 'edge-a', HOPS)).toHaveLength(2);
     expect(getHeaders(req, 'Route')).toEqual(['<sip:other.example;lr>']);
   });
 
   it('leaves Route values of another edge alone', () => {
-    const req = withRoutes([`<sip:127.0.0.2:5060;lr;nt=${signHopToken({ ...rr, e: 'edge-b' }, SECRET)}>`]);
-    expect(popOwnRoutes(req, 'edge-a', SECRET)).toEqual([]);
+    const req = withRoutes([`<sip:127.0.0.2:5060;lr;nt=${HOPS.seal({ ...rr, e: 'edge-b' }, 'call-1')}>`]);
+    expect(popOwnRoutes(req, 'edge-a', HOPS)).toEqual([]);
     expect(getHeaders(req, 'Route')).toHaveLength(1);
   });
 
   it('sends a request from the caller (its From tag) to the callee side, and one from the callee back to the caller', () => {
     expect(nextHop(request(), [rr])).toEqual({ dest: { protocol: 'ws', address: '127.0.0.1', port: 40000, flowId: 'ws-1' }, cseqOffset: 0 });
-    const fromCallee = request(INVITE.replace('From: <sip:2001@acme.test>;tag=caller-tag', 'From: <sip:2002@acme.test>;tag=callee-tag'));
+    const fromCallee = request(
+      INVITE.replace('From: <sip:2001@acme.test>;tag=caller-tag', 'From: <sip:2002@acme.test>;tag=callee-tag').replace('To: <sip:2002@acme.test>', 'To: <sip:2001@acme.test>;tag=caller-tag'),
+    );
     expect(nextHop(fromCallee, [rr])).toEqual({ dest: { protocol: 'udp', address: '127.0.0.1', port: 5070 }, cseqOffset: 0 });
+  });
+
+  it('routes no request of another dialog with the same Call-ID (neither tag is the caller\'s tag of the token)', () => {
+    const stranger = request(INVITE.replace('From: <sip:2001@acme.test>;tag=caller-tag', 'From: <sip:2001@acme.test>;tag=other-tag'));
+    expect(nextHop(stranger, [rr])).toBeUndefined();
   });
 
   it('renumbers only the caller\'s requests when the trunk leg answered a carrier challenge (CSeq offset in the token)', () => {
     const challenged = { ...rr, s: 1 };
     expect(nextHop(request(), [challenged])?.cseqOffset).toBe(1);
-    const fromCallee = request(INVITE.replace('From: <sip:2001@acme.test>;tag=caller-tag', 'From: <sip:2002@acme.test>;tag=callee-tag'));
+    const fromCallee = request(
+      INVITE.replace('From: <sip:2001@acme.test>;tag=caller-tag', 'From: <sip:2002@acme.test>;tag=callee-tag').replace('To: <sip:2002@acme.test>', 'To: <sip:2001@acme.test>;tag=caller-tag'),
+    );
     expect(nextHop(fromCallee, [challenged])?.cseqOffset).toBe(0);
   });
 });

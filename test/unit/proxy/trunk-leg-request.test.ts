@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createResponse, getHeader, getHeaders, parseMessage, parseNameAddr, parseUri } from '../../../sip/index.js';
 import type { SipRequest } from '../../../sip/message.js';
 import type { TrunkLeg } from '../../../contracts/function-events.js';
-import { verifyHopToken } from '../../../edge/src/proxy/hop-token.js';
+import { HopTokens } from '../../../edge/src/proxy/hop-token.js';
 import { nextHop } from '../../../edge/src/proxy/in-dialog-forwarder.js';
 import { LocalAddresses } from '../../../edge/src/proxy/local-addresses.js';
 import type { ProxyContext } from '../../../edge/src/proxy/proxy-context.js';
@@ -13,7 +13,8 @@ import { toCallerView, trunkLegRequest } from '../../../edge/src/proxy/trunk-leg
 const SECRET = 'leg-secret';
 const addresses = new LocalAddresses('127.0.0.1');
 addresses.setPort('udp', 5060);
-const ctx = { identity: { id: 'edge-a', bootId: 'b1' }, secret: SECRET, addresses } as unknown as ProxyContext;
+const HOPS = new HopTokens(SECRET, 3_600_000);
+const ctx = { identity: { id: 'edge-a', bootId: 'b1' }, secret: SECRET, hops: HOPS, addresses } as unknown as ProxyContext;
 
 const INVITE = [
   'INVITE sip:95550123@acme.test SIP/2.0',
@@ -71,7 +72,7 @@ describe('the INVITE of a trunk leg', () => {
     expect(getHeader(out, 'CSeq')).toBe('3 INVITE');
     expect(getHeader(out, 'Proxy-Authorization')).toBe('Digest username="acct77"');
     const rr = parseUri(parseNameAddr(getHeaders(out, 'Record-Route')[0]!)!.uri)!;
-    expect(verifyHopToken(rr.params.nt!, SECRET)).toMatchObject({ k: 'rr', s: 1, t: 'caller-tag' });
+    expect(HOPS.open(rr.params.nt!, getHeader(out, 'Call-ID')!)).toMatchObject({ k: 'rr', s: 1, t: 'caller-tag' });
 
     // The caller's BYE (its own CSeq 3) carries our Record-Route as Route: it leaves renumbered to 4.
     const bye = request(
@@ -80,7 +81,7 @@ describe('the INVITE of a trunk leg', () => {
         .replace('To: <sip:95550123@acme.test>', 'To: <sip:95550123@acme.test>;tag=carrier-tag')
         .replace('Max-Forwards: 70', `Route: ${getHeaders(out, 'Record-Route')[0]}\r\nMax-Forwards: 70`),
     );
-    const hop = nextHop(bye, popOwnRoutes(bye, 'edge-a', SECRET));
+    const hop = nextHop(bye, popOwnRoutes(bye, 'edge-a', HOPS));
     expect(hop).toMatchObject({ dest: { address: '203.0.113.10', port: 5060 }, cseqOffset: 1 });
   });
 

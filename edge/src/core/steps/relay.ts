@@ -1,3 +1,4 @@
+import { getHeader } from '../../../../sip/index.js';
 import { branchTargetFor } from '../../proxy/branch-target.js';
 import { CallAccounting } from '../../proxy/call-accounting.js';
 import { reportRefusedCall } from '../../proxy/call-events.js';
@@ -30,7 +31,8 @@ export const relay: RouteStep = (ctx, { tx, req, source, decision }) => {
     if (req.method === 'INVITE' && result.rejectedCall) reportRefusedCall(ctx.proxy, result.rejectedCall, result.reply.status);
     return respond(tx, req, result.reply.status, result.reply.reason, result.reply.headers);
   }
-  const targets = result.targets.map((t) => branchTargetFor(ctx.proxy, t)).filter((t) => t !== undefined);
+  const callId = getHeader(req, 'Call-ID') ?? '';
+  const targets = result.targets.map((t) => branchTargetFor(ctx.proxy, t, callId)).filter((t) => t !== undefined);
   if (req.method !== 'INVITE') {
     forkNonInvite(ctx.proxy, tx, req, source, targets);
     return 'done';
