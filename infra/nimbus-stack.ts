@@ -82,12 +82,14 @@ export class NimbusStack extends Stack {
     const adminFn = adminHandler && this.functions.byName.get(adminHandler.name);
     if (adminFn) new AdminApi(this, 'Admin', { stage: config.stage, handler: adminFn, retainUsers: config.deletionProtection });
 
-    new SoftphoneSite(this, 'Softphone', {
+    const site = new SoftphoneSite(this, 'Softphone', {
       sourceDir: builtSoftphone(repoRoot),
       sipDomain: this.edge.publicHost,
       ...(this.edge.webSocketUrl ? { webSocketUrl: this.edge.webSocketUrl } : {}),
       retain: config.deletionProtection,
     });
+    // The softphone's pages (on the CDN) may open SIP over WebSocket to the edge; other sites may not (Origin check).
+    this.edge.container.addEnvironment('PBX_WS_ORIGINS', `https://${site.distribution.distributionDomainName}`);
     new CfnOutput(this, 'SipServer', { value: `${this.edge.publicHost}:5060 (UDP, TCP)` });
     if (this.edge.webSocketUrl) new CfnOutput(this, 'WebSocketUrl', { value: this.edge.webSocketUrl });
   }

@@ -98,6 +98,8 @@ export class PbxFunctions extends Construct {
           NODE_OPTIONS: '--enable-source-maps',
           PBX_TABLE_NAME: data.table.tableName,
           ...(entry.publishesToBus ? { PBX_EVENT_BUS_NAME: bus.eventBusName } : {}),
+          // In the cloud a private address is the PBX's own network: no registration may point there.
+          ...(entry.name === 'register' ? { PBX_PRIVATE_CONTACTS: 'deny' } : {}),
           ...(entry.needsNonceSecret
             ? useSecretExtension
               ? { PBX_NONCE_SECRET_ARN: data.nonceSecret.secretArn }

@@ -68,6 +68,8 @@ const HEALTH_PROBE = `fetch('http://127.0.0.1:${EDGE_HTTP_PORT}/healthz').then(r
 export class SipEdgeService extends Construct {
   readonly loadBalancer: elbv2.NetworkLoadBalancer;
   readonly service: ecs.FargateService;
+  /** The edge's container (the stack adds settings that depend on other parts, e.g. the softphone's origin). */
+  readonly container: ecs.ContainerDefinition;
   /** Host name phones and browsers use: the domain when configured, else the NLB's DNS name. */
   readonly publicHost: string;
   /** wss://…/ws when a certificate is configured. */
@@ -99,7 +101,7 @@ export class SipEdgeService extends Construct {
       memoryLimitMiB: config.edgeMemoryMiB,
       runtimePlatform: { cpuArchitecture: ecs.CpuArchitecture.ARM64, operatingSystemFamily: ecs.OperatingSystemFamily.LINUX },
     });
-    const container = taskDefinition.addContainer('edge', {
+    const container = (this.container = taskDefinition.addContainer('edge', {
       image: ecs.ContainerImage.fromAsset(props.repoRoot, {
         file: 'edge/Dockerfile',
         platform: Platform.LINUX_ARM64,
@@ -134,7 +136,7 @@ export class SipEdgeService extends Construct {
       },
       readonlyRootFilesystem: true,
       stopTimeout: Duration.seconds(30),
-    });
+    }));
 
     const securityGroup = new ec2.SecurityGroup(this, 'TaskSecurityGroup', {
       vpc,

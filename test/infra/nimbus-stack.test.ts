@@ -87,8 +87,14 @@ describe.each(FUNCTION_CATALOG.map((e) => [e.name, e] as const))('function %s', 
     const variables = (props.Environment as { Variables: Record<string, unknown> }).Variables;
     const pbxVariables = Object.keys(variables).filter((k) => k.startsWith('PBX_')).sort();
     expect(pbxVariables).toEqual(
-      ['PBX_TABLE_NAME', ...(entry.publishesToBus ? ['PBX_EVENT_BUS_NAME'] : []), ...(entry.needsNonceSecret ? ['PBX_NONCE_SECRET_ARN'] : [])].sort(),
+      [
+        'PBX_TABLE_NAME',
+        ...(entry.publishesToBus ? ['PBX_EVENT_BUS_NAME'] : []),
+        ...(entry.needsNonceSecret ? ['PBX_NONCE_SECRET_ARN'] : []),
+        ...(name === 'register' ? ['PBX_PRIVATE_CONTACTS'] : []),
+      ].sort(),
     );
+    if (name === 'register') expect(variables.PBX_PRIVATE_CONTACTS).toBe('deny');
     expect(variables.PBX_TABLE_NAME).toEqual({ Ref: tableId });
     if (entry.publishesToBus) expect(variables.PBX_EVENT_BUS_NAME).toEqual({ Ref: busId });
     if (entry.needsNonceSecret) {
@@ -224,6 +230,8 @@ describe('edge service', () => {
       PBX_TABLE_NAME: { Ref: tableId },
     });
     expect(environment).not.toHaveProperty('PBX_NONCE_SECRET');
+    // Only the softphone's own site may open SIP over WebSocket from a browser (Origin check).
+    expect(JSON.stringify(environment.PBX_WS_ORIGINS)).toMatch(/https:\/\/.*DomainName/);
     template.hasResourceProperties('AWS::ECS::Service', { LaunchType: 'FARGATE', DesiredCount: 2 });
   });
 
