@@ -7,6 +7,7 @@ import type { SecurityGate } from '../security/security-gate.js';
 import { TransactionLayer } from '../transaction/index.js';
 import type { Flow } from '../transport/flow.js';
 import { TransportLayer } from '../transport/transport-layer.js';
+import type { SipCapture } from '../transport/sip-capture.js';
 import type { Source } from '../../../contracts/transport.js';
 import type { SipRequest } from '../../../sip/message.js';
 import { stampReceived } from '../transport/via-received.js';
@@ -43,6 +44,8 @@ export interface SipEdgeOptions {
   maxMessageBytes?: number;
   /** Fail-to-ban, flood control, connection caps (edge/src/security); none = everything admitted. */
   security?: SecurityGate;
+  /** Copies of every message admitted and sent (HEP capture, edge/src/ops/hep-capture.ts); none = no copies. */
+  capture?: SipCapture;
 }
 
 /**
@@ -70,6 +73,7 @@ export class SipEdge {
       maxMessageBytes: options.maxMessageBytes ?? 65_535,
       logger,
       security: options.security,
+      ...(options.capture ? { capture: options.capture } : {}),
       events: {
         onMessage: (data, source) => this.receive(data, source),
         onFlowClosed: (flow) => this.flowClosed(flow),
@@ -123,6 +127,7 @@ export class SipEdge {
   receive(data: Buffer, source: Source): void {
     // Banned or flooding sources are dropped before parsing: no function runs, no store is read.
     if (this.options.security && !this.options.security.admitMessage(source)) return;
+    this.options.capture?.received(data, source);
     try {
       this.receiveMessage(data, source);
     } catch (err) {
@@ -142,9 +147,12 @@ export class SipEdge {
       return;
     }
     const message = parsed.message;
+    // Every log line on this message's path names its Call-ID, for correlation with the functions' and Homer's.
+    const callId = getHeader(message, 'Call-ID');
+    const log = callId === undefined ? logger : logger.child({ callId });
     if (message.kind === 'response') {
       if (validateResponse(message) !== undefined || !this.transactions.receiveResponse(message, source)) {
-        logger.debug({ source, status: message.status }, 'stray response dropped');
+        log.debug({ source, status: message.status }, 'stray response dropped');
       }
       return;
     }
@@ -154,19 +162,24 @@ export class SipEdge {
       if (message.method !== 'ACK' && stampReceived(message, source)) {
         replyStatelessly(this.transport, message, source, 400, invalid ?? 'Malformed Via header');
       }
-      logger.debug({ source, method: message.method, error: invalid }, 'invalid request');
+      log.debug({ source, method: message.method, error: invalid }, 'invalid request');
       return;
     }
-    logger.debug({ source, method: message.method, callId: getHeader(message, 'Call-ID') }, 'request');
+    log.debug({ source, method: message.method }, 'request');
     const outcome = this.transactions.receiveRequest(message, source);
-    if (outcome.kind === 'new') void routeRequest(this.router, outcome.transaction, message, source);
-    else if (outcome.kind === 'ack') this.forwardAck(message);
+    if (outcome.kind === 'new') void routeRequest(this.routerFor(log), outcome.transaction, message, source);
+    else if (outcome.kind === 'ack') this.forwardAck(message, log);
+  }
+
+  /** The request path's context with a logger bound to one Call-ID (the proxy and its call objects log through it). */
+  private routerFor(log: Logger): RouterContext {
+    return log === this.options.logger ? this.router : { ...this.router, logger: log, proxy: { ...this.proxy, logger: log } };
   }
 
   /** An ACK for a 2xx travels the dialog's route set through this edge (§16.12); anything else is dropped. */
-  private forwardAck(ack: SipRequest): void {
+  private forwardAck(ack: SipRequest, log: Logger): void {
     const hop = nextHop(ack, popOwnRoutes(ack, this.proxy.identity.id, this.proxy.secret));
-    if (hop) forwardAck(this.proxy, ack, hop);
+    if (hop) forwardAck(this.routerFor(log).proxy, ack, hop);
   }
 
   private flowClosed(flow: Flow): void {

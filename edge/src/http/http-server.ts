@@ -17,6 +17,8 @@ export interface HttpServerOptions {
   staticRoot: string;
   /** The admin API under /api (the local stack hosts it; in the cloud API Gateway does). */
   adminApi?: AdminApiFunction;
+  /** GET /metrics for Prometheus (edge/src/ops/metrics-endpoint.ts); absent = 404. */
+  metrics?: (req: http.IncomingMessage, res: http.ServerResponse) => Promise<void>;
 }
 
 /**
@@ -40,6 +42,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<{ ser
       res.end(JSON.stringify({ status: healthy ? 'ok' : 'unavailable' }));
       return;
     }
+    if (path === '/metrics' && options.metrics) return options.metrics(req, res);
     if (await serveAdmin(req, res, path, options.adminApi)) return;
     if ((req.method === 'GET' || req.method === 'HEAD') && (await serveStatic(options.staticRoot, path, res))) return;
     res.writeHead(404, { 'content-type': 'text/plain' });

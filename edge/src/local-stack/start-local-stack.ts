@@ -6,6 +6,7 @@ import { InProcessBus } from '../../../contracts/bus/in-process-bus.js';
 import type { PbxSettings } from '../../../contracts/settings/pbx-settings.js';
 import { loadSeedFile, SeedError, StoreBootstrap, type Seed } from '../../../functions/src/index.js';
 import type { Logger } from '../logger.js';
+import { startEdgeOps, type EdgeOps } from '../ops/edge-ops.js';
 import { ShutdownSteps } from '../process-lifecycle.js';
 import { startEdge, type RunningEdge } from '../start-edge.js';
 import { loadAdminToken, type AdminToken } from './admin-token.js';
@@ -27,6 +28,8 @@ export interface LocalStack extends RunningEdge {
   bus: InProcessBus;
   /** Bearer token of the admin API (/api/…), PBX_ADMIN_TOKEN or generated into the data folder. */
   adminToken: AdminToken;
+  /** Metrics (/metrics) and SIP capture (PBX_HEP_ADDRESS). */
+  ops: EdgeOps;
 }
 
 export class SeedFileError extends Error {
@@ -62,7 +65,15 @@ export async function startLocalStack(settings: PbxSettings, logger: Logger, par
 
     // What EventBridge is in the cloud; a test may bring its own to listen from before the start.
     const bus = parts.bus ?? new InProcessBus((err, event) => logger.warn({ err, event: event.detailType }, 'bus consumer failed'));
-    const functions = hostFunctions({ store, registrar: { ...settings.registrar, nonceSecret: secret }, adminToken: adminToken.token, bus });
+    const ops = await startEdgeOps(settings.ops, { edgeId: edgeSettings.edgeId, bind: edgeSettings.bind, adminToken: adminToken.token, logger });
+    steps.push(() => ops.stop());
+    const functions = hostFunctions({
+      store,
+      registrar: { ...settings.registrar, nonceSecret: secret },
+      adminToken: adminToken.token,
+      bus,
+      storeObserver: ops.storeObserver,
+    });
     const stopBackground = startLocalBackground(functions.background, bus, logger, edgeSettings.reaperIntervalSeconds * 1000);
     steps.push(async () => {
       stopBackground();
@@ -81,11 +92,12 @@ export async function startLocalStack(settings: PbxSettings, logger: Logger, par
         storeAnswers: () => bootstrap.check(),
         staticRoot: softphoneRoot(),
         adminApi: functions.adminApi,
+        ops,
         logger,
       },
       steps,
     );
-    return { ...running, storeEndpoint, seed, bus, adminToken };
+    return { ...running, storeEndpoint, seed, bus, adminToken, ops };
   } catch (err) {
     await steps.run();
     throw err;

@@ -6,6 +6,7 @@ import type { Logger } from '../logger.js';
 import type { SecurityGate } from '../security/security-gate.js';
 import { FlowRegistry, type Flow } from './flow.js';
 import { responseDestination } from './response-route.js';
+import type { SipCapture } from './sip-capture.js';
 import { StreamTransport } from './stream-transport.js';
 import type { Destination, HostPort, Source, TransportProtocol } from '../../../contracts/transport.js';
 import { UdpTransport } from './udp-transport.js';
@@ -31,6 +32,8 @@ export interface TransportLayerOptions {
   events: TransportEvents;
   /** Bans, connection caps and slow-sender timeouts (edge/src/security); none = accept everything. */
   security?: SecurityGate;
+  /** Gets a copy of every message sent (HEP capture, edge/src/ops); none = no copies. */
+  capture?: SipCapture;
 }
 
 /**
@@ -107,6 +110,7 @@ export class TransportLayer {
       this.options.logger.debug({ dest }, 'not sending to a banned address');
       return;
     }
+    this.options.capture?.sent(data, dest);
     if (dest.protocol === 'udp') {
       this.udp.send(data, dest);
       return;
