@@ -134,7 +134,7 @@ describe('bus and schedules', () => {
     expect(route.pattern.detailType).toEqual(['call.attempt', 'call.alert', 'call.answer', 'call.end']);
   });
 
-  it('routes ban and trunk events to the event log', () => {
+  it('routes ban, trunk and directory events to the event log', () => {
     for (const detailType of [['ban.added', 'ban.lifted'], ['trunk.status']]) {
       template.hasResourceProperties('AWS::Events::Rule', {
         EventBusName: { Ref: busId },
@@ -142,6 +142,11 @@ describe('bus and schedules', () => {
         Targets: [Match.objectLike({ Arn: { 'Fn::Join': ['', Match.arrayWith([':logs:'])] } })],
       });
     }
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventBusName: { Ref: busId },
+      EventPattern: Match.objectEquals({ source: ['nimbus.functions'], 'detail-type': ['directory.changed'] }),
+      Targets: [Match.objectLike({ Arn: { 'Fn::Join': ['', Match.arrayWith([':logs:'])] } })],
+    });
   });
 
   it('has one rule per shared route plus one schedule per scheduled function', () => {
@@ -283,11 +288,29 @@ describe('admin API', () => {
       },
     });
     const [authorizerId] = resourcesOf(template, 'AWS::ApiGatewayV2::Authorizer')[0]!;
-    const routes = resourcesOf(template, 'AWS::ApiGatewayV2::Route');
-    expect(routes.map(([, r]) => r.RouteKey)).toEqual(['ANY /admin/{proxy+}']);
-    for (const [, route] of routes) expect(route).toMatchObject({ AuthorizationType: 'JWT', AuthorizerId: { Ref: authorizerId } });
+    const routes = Object.fromEntries(resourcesOf(template, 'AWS::ApiGatewayV2::Route').map(([, r]) => [r.RouteKey as string, r]));
+    expect(Object.keys(routes).sort()).toEqual(['ANY /admin/{proxy+}', 'ANY /api/{proxy+}']);
+    expect(routes['ANY /admin/{proxy+}']).toMatchObject({ AuthorizationType: 'JWT', AuthorizerId: { Ref: authorizerId } });
     template.hasResourceProperties('AWS::ApiGatewayV2::Integration', { IntegrationType: 'AWS_PROXY', IntegrationUri: functionArn('admin-api') });
     template.hasResourceProperties('AWS::Cognito::UserPool', { AdminCreateUserConfig: { AllowAdminCreateUserOnly: true } });
+  });
+
+  it('maps admins to roles with the nimbus-system group and a custom:tenants attribute', () => {
+    const [poolId] = resourcesOf(template, 'AWS::Cognito::UserPool')[0]!;
+    template.hasResourceProperties('AWS::Cognito::UserPoolGroup', { GroupName: 'nimbus-system', UserPoolId: { Ref: poolId } });
+    template.hasResourceProperties('AWS::Cognito::UserPool', {
+      Schema: Match.arrayWith([Match.objectLike({ Name: 'tenants', AttributeDataType: 'String', Mutable: true })]),
+    });
+  });
+
+  it('lets tenant tokens in on /api without the JWT authorizer (the function checks them), throttled', () => {
+    const route = resourcesOf(template, 'AWS::ApiGatewayV2::Route').find(([, r]) => r.RouteKey === 'ANY /api/{proxy+}')![1];
+    expect(route.AuthorizationType ?? 'NONE').toBe('NONE');
+    expect(route.AuthorizerId).toBeUndefined();
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      StageName: '$default',
+      DefaultRouteSettings: { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
+    });
   });
 });
 
