@@ -16,7 +16,9 @@ export type Rendering =
   /** One object: these fields, or every top-level field. */
   | { kind: 'record'; fields?: Column[] }
   /** Nothing came back (204): this line. */
-  | { kind: 'done'; message: string };
+  | { kind: 'done'; message: string }
+  /** A document (a seed): JSON whatever --json says, so it can be saved and imported. */
+  | { kind: 'document' };
 
 /** No colours and light borders: the output is read in terminals, logs and CI alike. */
 const PLAIN = { style: { head: [] as string[], border: [] as string[] } };
@@ -32,7 +34,7 @@ export function cell(value: unknown): string {
 const field = (name: string): Column => ({ header: name, value: (row) => (row as Record<string, unknown>)[name] });
 
 export function render(body: unknown, rendering: Rendering, json: boolean): string {
-  if (json) return body === undefined ? '' : `${JSON.stringify(body, null, 2)}\n`;
+  if (json || rendering.kind === 'document') return body === undefined ? '' : `${JSON.stringify(body, null, 2)}\n`;
   if (rendering.kind === 'done') return `${rendering.message}\n`;
   if (rendering.kind === 'rows') {
     const rows = rendering.rows(body) ?? [];

@@ -19,8 +19,7 @@ export const SEED: ResourceSpec = {
       summary: 'a tenant as a seed document, without secrets (JSON on stdout)',
       tenant: true,
       request: (input) => ({ method: 'GET', path: `${tenantPath(input)}/export` }),
-      // A seed document is JSON by nature: always printed as such.
-      render: { kind: 'record' },
+      render: { kind: 'document' },
     },
     {
       verb: 'import',
