@@ -21,7 +21,7 @@ export type Rendering =
   | { kind: 'document' };
 
 /** No colours and light borders: the output is read in terminals, logs and CI alike. */
-const PLAIN = { style: { head: [] as string[], border: [] as string[] } };
+const PLAIN = { style: { head: [] as string[], border: [] as string[], compact: true } };
 
 export function cell(value: unknown): string {
   if (value === undefined || value === null || value === '') return '—';

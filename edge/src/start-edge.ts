@@ -48,6 +48,8 @@ export interface EdgeParts {
   staticRoot: string;
   /** Hosted under /api (local stack only; API Gateway in the cloud). */
   adminApi?: AdminApiFunction;
+  /** The built admin console served at /admin/ (local stack; the CDN in the cloud). */
+  adminConsoleRoot?: string;
   /** Metrics and SIP capture (edge/src/ops/edge-ops.ts); absent = neither. The entry point stops it. */
   ops?: EdgeOps;
   logger: Logger;
@@ -111,6 +113,7 @@ export async function startEdge(parts: EdgeParts, steps = new ShutdownSteps(part
       health: async () => edge.transport.local('udp') !== undefined && (await parts.storeAnswers()),
       staticRoot: parts.staticRoot,
       ...(parts.adminApi ? { adminApi: parts.adminApi } : {}),
+      ...(parts.adminConsoleRoot ? { adminConsoleRoot: parts.adminConsoleRoot } : {}),
       ...(ops ? { metrics: ops.serveMetrics } : {}),
     });
     steps.push(() => http.close());

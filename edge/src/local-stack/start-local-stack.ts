@@ -20,6 +20,8 @@ export const DEMO_SEED_FILE = join(repoRoot, 'functions/src/seed/demo-seed.json'
 const SOFTPHONE_SOURCE = join(repoRoot, 'web-softphone');
 /** The built softphone (`npm run build:softphone` → web-softphone/dist) when there is one, else the source folder. */
 const softphoneRoot = () => (existsSync(join(SOFTPHONE_SOURCE, 'dist/index.html')) ? join(SOFTPHONE_SOURCE, 'dist') : SOFTPHONE_SOURCE);
+/** The built admin console (`npm run build:admin` → web-admin/dist); its TypeScript source cannot be served as it is. */
+const ADMIN_CONSOLE = join(repoRoot, 'web-admin/dist');
 
 export interface LocalStack extends RunningEdge {
   storeEndpoint: string;
@@ -92,6 +94,7 @@ export async function startLocalStack(settings: PbxSettings, logger: Logger, par
         storeAnswers: () => bootstrap.check(),
         staticRoot: softphoneRoot(),
         adminApi: functions.adminApi,
+        adminConsoleRoot: ADMIN_CONSOLE,
         ops,
         logger,
       },
