@@ -19,6 +19,11 @@
  * handing AWS credentials to admins or SigV4-signing requests in a browser.
  * Unauthenticated calls are refused by API Gateway before the function runs,
  * so they cost no Lambda time.
+ *
+ * CORS: the admin console is served by the softphone's CDN, another origin.
+ * Any origin may call (`*`): every call carries its credentials in the
+ * Authorization header, never in cookies, so a foreign page gains nothing a
+ * script with the token would not have anyway.
  */
 import { CfnOutput, Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
@@ -73,6 +78,12 @@ export class AdminApi extends Construct {
       apiName: `nimbus-${props.stage}-admin`,
       description: 'Nimbus PBX admin API',
       defaultAuthorizer: new HttpUserPoolAuthorizer('AdminJwt', this.userPool, { userPoolClients: [this.userPoolClient] }),
+      corsPreflight: {
+        allowOrigins: ['*'],
+        allowHeaders: ['authorization', 'content-type'],
+        allowMethods: [apigwv2.CorsHttpMethod.GET, apigwv2.CorsHttpMethod.POST, apigwv2.CorsHttpMethod.PATCH, apigwv2.CorsHttpMethod.DELETE],
+        maxAge: Duration.hours(1),
+      },
     });
     const integration = new HttpLambdaIntegration('AdminIntegration', props.handler);
     this.api.addRoutes({ path: '/admin/{proxy+}', methods: [apigwv2.HttpMethod.ANY], integration });

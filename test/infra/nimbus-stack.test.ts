@@ -326,6 +326,18 @@ describe('softphone site', () => {
         Origins: [Match.objectLike({ OriginAccessControlId: Match.anyValue() })],
       }),
     });
-    template.resourceCountIs('Custom::CDKBucketDeployment', 1);
+    template.resourceCountIs('Custom::CDKBucketDeployment', 2);
+  });
+
+  it('serves the admin console under /admin/ of the same site, pointed at the admin API\'s token route, which allows it by CORS', () => {
+    const deployments = resourcesOf(template, 'Custom::CDKBucketDeployment').map(([, r]) => r);
+    const console = deployments.find((d) => d.DestinationBucketKeyPrefix === 'admin/');
+    expect(console).toMatchObject({ DistributionPaths: ['/admin/*'] });
+    // The softphone's deployment leaves admin/ alone (no upload, no prune there).
+    expect(deployments.find((d) => d.DestinationBucketKeyPrefix === undefined)).toMatchObject({ Exclude: ['admin/*'] });
+    template.hasResourceProperties('AWS::ApiGatewayV2::Api', {
+      CorsConfiguration: Match.objectLike({ AllowOrigins: ['*'], AllowHeaders: ['authorization', 'content-type'], AllowMethods: ['GET', 'POST', 'PATCH', 'DELETE'] }),
+    });
+    template.hasOutput('*', { Value: Match.objectLike({ 'Fn::Join': Match.arrayWith([Match.arrayWith(['/admin/index.html'])]) }) });
   });
 });
