@@ -81,10 +81,10 @@ export async function startEdge(parts: EdgeParts, steps = new ShutdownSteps(part
     steps.push(() => security.stop());
     const edge = new SipEdge({
       identity: newEdgeIdentity(settings.edgeId),
-      // Metered inside the guard: function latency is the function's, not the per-address queue's.
-      invoker: security.guardInvoker(ops ? ops.observeInvoker(parts.invoker) : parts.invoker),
+      invoker: ops ? ops.observeInvoker(parts.invoker) : parts.invoker,
       bus: ops ? ops.observeBus(parts.bus) : parts.bus,
       security: security.gate,
+      authGuard: security.authGuard,
       ...(ops?.capture ? { capture: ops.capture } : {}),
       secret: parts.secret,
       advertisedHost: settings.advertisedHost,

@@ -11,6 +11,8 @@ import { answers } from './f2b-support.js';
 
 const PROBER = '127.0.0.91';
 const METHODS = ['REGISTER', 'INVITE', 'OPTIONS', 'MESSAGE'] as const;
+/** Every probe is answered (the prober is whitelisted): wait long enough for a loaded CI machine. */
+const ANSWER_MS = 8_000;
 type Method = (typeof METHODS)[number];
 /** [user, domain]: an existing user, a missing one, in the tenant's domain and in a domain nobody serves. */
 const TARGETS = [
@@ -94,10 +96,10 @@ describe('extension enumeration', () => {
     const first: unknown[] = [];
     const guessed: unknown[] = [];
     for (const [user, domain] of TARGETS) {
-      const res = await answers(client, probe(method, user, domain, client.localPort));
+      const res = await answers(client, probe(method, user, domain, client.localPort), ANSWER_MS);
       first.push(shape(res, user, domain));
       const creds = res && wrongCredentials(res, method, user, domain);
-      guessed.push(creds ? shape(await answers(client, probe(method, user, domain, client.localPort, creds)), user, domain) : 'no challenge');
+      guessed.push(creds ? shape(await answers(client, probe(method, user, domain, client.localPort, creds), ANSWER_MS), user, domain) : 'no challenge');
     }
     expect(first[0]).not.toBe('silence');
     for (const other of first.slice(1)) expect(other).toEqual(first[0]);

@@ -30,9 +30,15 @@ export function optionsRequest(transport: 'UDP' | 'TCP' | 'WS', host: string, po
 
 /** True when the client gets an answer within `timeoutMs` (false = the edge stayed silent). */
 export async function answers(client: RawSipClient, request: string | Buffer, timeoutMs = 1500): Promise<SipResponse | undefined> {
+  const callId = /^Call-ID:\s*(.+?)\s*$/im.exec(request.toString())?.[1];
   client.send(request);
+  const deadline = Date.now() + timeoutMs;
   try {
-    return asResponse(await client.next(timeoutMs));
+    for (;;) {
+      const res = asResponse(await client.next(Math.max(1, deadline - Date.now())));
+      // A late answer to an earlier request of this client (a slow machine) is not this request's answer.
+      if (callId === undefined || getHeader(res, 'Call-ID') === callId) return res;
+    }
   } catch {
     return undefined;
   }

@@ -13,7 +13,7 @@ import { trunkUsage as sharedUsage, waitForUsage as sharedWait, type TrunkUsage 
 
 const DOMAIN = 'acme.test';
 const PASSWORDS: Record<string, string> = Object.fromEntries(TEST_SEED.tenants[0].users.map((u) => [u.ext, u.password]));
-/** Short heartbeat and reaper period (edge/src/config.ts): a dead edge's leases lapse 3 beats after its last one. */
+/** Short heartbeat and reaper period (contracts/settings/edge-settings.ts): a dead edge's leases lapse 3 beats after its last one. */
 const FAST = { PBX_HEARTBEAT_SECONDS: '1', PBX_REAPER_INTERVAL_SECONDS: '1' };
 /** Generous against the documented bound (3 × heartbeat + reaper period = 4 s here): the test proves the slot comes back, not how fast. */
 const RECLAIM_DEADLINE_MS = 20_000;

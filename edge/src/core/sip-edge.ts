@@ -3,13 +3,14 @@ import type { EdgeIdentity } from '../../../contracts/function-events.js';
 import type { EventBus } from '../../../contracts/bus/event-bus.js';
 import type { Invoker } from '../invoker/invoker.js';
 import type { Logger } from '../logger.js';
+import type { AuthenticationGuard } from '../security/auth-guard.js';
 import type { SecurityGate } from '../security/security-gate.js';
 import { TransactionLayer } from '../transaction/index.js';
 import type { Flow } from '../transport/flow.js';
 import { TransportLayer } from '../transport/transport-layer.js';
 import type { SipCapture } from '../transport/sip-capture.js';
 import type { Source } from '../../../contracts/transport.js';
-import type { SipRequest } from '../../../sip/message.js';
+import type { SipMessage, SipRequest } from '../../../sip/message.js';
 import { stampReceived } from '../transport/via-received.js';
 import { CallRegistry } from '../proxy/call-registry.js';
 import { forwardAck, nextHop } from '../proxy/in-dialog-forwarder.js';
@@ -17,7 +18,8 @@ import { LocalAddresses } from '../proxy/local-addresses.js';
 import type { ProxyContext } from '../proxy/proxy-context.js';
 import { popOwnRoutes } from '../proxy/route-set.js';
 import { EdgeHeartbeat } from './edge-heartbeat.js';
-import { routeRequest, type RouterContext } from './request-router.js';
+import { routeRequest } from './request-route.js';
+import type { RouteContext } from './route-state.js';
 import { replyStatelessly } from './stateless-reply.js';
 
 export interface SipEdgeOptions {
@@ -44,6 +46,8 @@ export interface SipEdgeOptions {
   maxMessageBytes?: number;
   /** Fail-to-ban, flood control, connection caps (edge/src/security); none = everything admitted. */
   security?: SecurityGate;
+  /** Per-address authentication limits (edge/src/security/auth-guard.ts); none = unlimited. */
+  authGuard?: AuthenticationGuard;
   /** Copies of every message admitted and sent (HEP capture, edge/src/ops/hep-capture.ts); none = no copies. */
   capture?: SipCapture;
 }
@@ -56,7 +60,7 @@ export interface SipEdgeOptions {
 export class SipEdge {
   readonly transport: TransportLayer;
   readonly transactions: TransactionLayer;
-  private readonly router: RouterContext;
+  private readonly router: RouteContext;
   readonly proxy: ProxyContext;
   private readonly heartbeat: EdgeHeartbeat;
   private stopping = false;
@@ -96,7 +100,7 @@ export class SipEdge {
       calls: new CallRegistry(),
       timerCMs: options.timerCMs ?? 181_000,
     };
-    this.router = { proxy: this.proxy, logger, registeredFlows: new Set() };
+    this.router = { proxy: this.proxy, logger, registeredFlows: new Set(), ...(options.authGuard ? { authGuard: options.authGuard } : {}) };
     this.heartbeat = new EdgeHeartbeat(options.invoker, options.identity, this.proxy.addresses, logger, options.heartbeatMs ?? 10_000, options.peerHost);
   }
 
@@ -124,19 +128,28 @@ export class SipEdge {
     await this.transport.close();
   }
 
+  /**
+   * Every message, before any transaction: the message-level policies in
+   * Kamailio's order — drop banned, flood control, then parse and sanity —
+   * and then the transaction layer; a new request takes the request route
+   * (request-route.ts). Never throws: nothing a peer sends may take the edge
+   * down.
+   */
   receive(data: Buffer, source: Source): void {
+    const gate = this.options.security;
     // Banned or flooding sources are dropped before parsing: no function runs, no store is read.
-    if (this.options.security && !this.options.security.admitMessage(source)) return;
+    if (gate && (gate.dropBanned(source) || gate.floodControl(source))) return;
     this.options.capture?.received(data, source);
     try {
-      this.receiveMessage(data, source);
+      const message = this.parseAndCheck(data, source);
+      if (message) this.toTransactions(message, source);
     } catch (err) {
-      // Last line of defence: nothing a peer sends may take the edge down.
       this.options.logger.error({ err, source }, 'unexpected error while receiving a message');
     }
   }
 
-  private receiveMessage(data: Buffer, source: Source): void {
+  /** Parse and sanity (RFC 3261 §16.3 / §8.2): a broken request gets 400 naming the problem when its Via lets it find its way back. */
+  private parseAndCheck(data: Buffer, source: Source): SipMessage | undefined {
     const { logger } = this.options;
     const parsed = parseMessage(data, { maxMessageBytes: this.options.maxMessageBytes ?? 65_535 });
     if (!parsed.ok) {
@@ -144,42 +157,49 @@ export class SipEdge {
         replyStatelessly(this.transport, parsed.request, source, 400, parsed.error);
       }
       logger.debug({ source, error: parsed.error, bytes: data.length }, 'malformed message');
-      return;
+      return undefined;
     }
     const message = parsed.message;
-    // Every log line on this message's path names its Call-ID, for correlation with the functions' and Homer's.
-    const callId = getHeader(message, 'Call-ID');
-    const log = callId === undefined ? logger : logger.child({ callId });
-    if (message.kind === 'response') {
-      if (validateResponse(message) !== undefined || !this.transactions.receiveResponse(message, source)) {
-        log.debug({ source, status: message.status }, 'stray response dropped');
-      }
-      return;
-    }
+    if (message.kind === 'response') return validateResponse(message) === undefined ? message : undefined;
     const invalid = validateRequest(message);
     if (invalid !== undefined || !stampReceived(message, source)) {
-      // RFC 3261 §8.1.3.3-ish: never answer an ACK; answer anything else we can route back.
+      // Never answer an ACK (§17.1.1.3); answer anything else we can route back.
       if (message.method !== 'ACK' && stampReceived(message, source)) {
         replyStatelessly(this.transport, message, source, 400, invalid ?? 'Malformed Via header');
       }
-      log.debug({ source, method: message.method, error: invalid }, 'invalid request');
+      this.logFor(message).debug({ source, method: message.method, error: invalid }, 'invalid request');
+      return undefined;
+    }
+    return message;
+  }
+
+  private toTransactions(message: SipMessage, source: Source): void {
+    const log = this.logFor(message);
+    if (message.kind === 'response') {
+      if (!this.transactions.receiveResponse(message, source)) log.debug({ source, status: message.status }, 'stray response dropped');
       return;
     }
     log.debug({ source, method: message.method }, 'request');
     const outcome = this.transactions.receiveRequest(message, source);
-    if (outcome.kind === 'new') void routeRequest(this.routerFor(log), outcome.transaction, message, source);
+    if (outcome.kind === 'new') void routeRequest(this.routeFor(log), outcome.transaction, message, source);
     else if (outcome.kind === 'ack') this.forwardAck(message, log);
   }
 
-  /** The request path's context with a logger bound to one Call-ID (the proxy and its call objects log through it). */
-  private routerFor(log: Logger): RouterContext {
+  /** Every log line on a message's path names its Call-ID, for correlation with Homer's captures and the CDRs. */
+  private logFor(message: SipMessage): Logger {
+    const callId = getHeader(message, 'Call-ID');
+    return callId === undefined ? this.options.logger : this.options.logger.child({ callId });
+  }
+
+  /** The request route's context with the message's logger (the proxy and its call objects log through it). */
+  private routeFor(log: Logger): RouteContext {
     return log === this.options.logger ? this.router : { ...this.router, logger: log, proxy: { ...this.proxy, logger: log } };
   }
 
   /** An ACK for a 2xx travels the dialog's route set through this edge (§16.12); anything else is dropped. */
   private forwardAck(ack: SipRequest, log: Logger): void {
     const hop = nextHop(ack, popOwnRoutes(ack, this.proxy.identity.id, this.proxy.secret));
-    if (hop) forwardAck(this.routerFor(log).proxy, ack, hop);
+    if (hop) forwardAck(this.routeFor(log).proxy, ack, hop);
   }
 
   private flowClosed(flow: Flow): void {

@@ -19,7 +19,7 @@ export interface BranchTarget {
  * "a device held by another edge is reached through that edge").
  * Returns undefined when this edge's flow to the device is already gone.
  */
-export function branchTargetFor(ctx: ProxyContext, target: CallTarget): BranchTarget | undefined {
+export function branchTargetFor(ctx: Pick<ProxyContext, 'identity' | 'secret' | 'transport'>, target: CallTarget): BranchTarget | undefined {
   const device: Hop = { p: target.protocol, a: target.address, o: target.port, ...(target.flowId ? { f: target.flowId } : {}) };
   if (target.viaEdge && target.viaEdge.edgeId !== ctx.identity.id) {
     const token = signHopToken({ k: 'fwd', e: target.viaEdge.edgeId, d: device }, ctx.secret);
@@ -50,7 +50,7 @@ function dialContact(target: CallTarget): Destination | undefined {
 }
 
 /** A hop delivered by another edge's `fwd` token: this edge sends straight to the device. */
-export function branchTargetForHop(ctx: ProxyContext, requestUri: string, hop: Hop): BranchTarget | undefined {
+export function branchTargetForHop(ctx: Pick<ProxyContext, 'transport'>, requestUri: string, hop: Hop): BranchTarget | undefined {
   if (hop.f && !ctx.transport.flows.get(hop.f)) return undefined;
   return { requestUri, destination: { protocol: hop.p, address: hop.a, port: hop.o, ...(hop.f ? { flowId: hop.f } : {}) } };
 }

@@ -1,10 +1,10 @@
 import { createResponse, getHeader, parseNameAddr } from '../../../sip/index.js';
 import type { SipRequest } from '../../../sip/message.js';
 import type { ServerTransaction } from '../transaction/index.js';
-import type { Destination, Source } from '../../../contracts/transport.js';
+import type { Destination } from '../../../contracts/transport.js';
 import { forwardedCopy } from './forward-request.js';
 import { hopToDestination, type HopToken } from './hop-token.js';
-import type { ProxyContext } from './proxy-context.js';
+import type { Forwarding, ProxyContext } from './proxy-context.js';
 import { withoutTopVia } from './response-relay.js';
 import { shiftCSeq } from './trunk-leg-request.js';
 
@@ -32,14 +32,14 @@ export function nextHop(req: SipRequest, tokens: HopToken[]): InDialogHop | unde
 }
 
 /** ACK for a 2xx is its own transaction end to end (§17.1.1.3): forwarded without one. */
-export function forwardAck(ctx: ProxyContext, req: SipRequest, hop: InDialogHop): void {
+export function forwardAck(ctx: Pick<ProxyContext, 'addresses' | 'transport'>, req: SipRequest, hop: InDialogHop): void {
   const { request } = forwardedCopy(req, { viaSentBy: ctx.addresses.viaSentBy(hop.dest.protocol) });
   shiftCSeq(request, hop.cseqOffset);
   ctx.transport.sendRequest(request, hop.dest);
 }
 
 /** Any other in-dialog request: a client transaction of its own, responses relayed back (§16.7). */
-export function forwardStatefully(ctx: ProxyContext, serverTx: ServerTransaction, req: SipRequest, hop: InDialogHop, _source: Source): void {
+export function forwardStatefully(ctx: Forwarding, serverTx: ServerTransaction, req: SipRequest, hop: InDialogHop): void {
   const { dest, cseqOffset } = hop;
   const { request } = forwardedCopy(req, { viaSentBy: ctx.addresses.viaSentBy(dest.protocol) });
   shiftCSeq(request, cseqOffset);

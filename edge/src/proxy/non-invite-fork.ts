@@ -4,7 +4,7 @@ import type { ServerTransaction } from '../transaction/index.js';
 import type { Source } from '../../../contracts/transport.js';
 import type { BranchTarget } from './branch-target.js';
 import { forwardedCopy } from './forward-request.js';
-import type { ProxyContext } from './proxy-context.js';
+import type { Forwarding, RouteSigning } from './proxy-context.js';
 import { bestFinalResponse, withoutTopVia } from './response-relay.js';
 import { recordRouteUris } from './record-route.js';
 import { addRecordRoutes, pushRoute } from './route-set.js';
@@ -15,7 +15,7 @@ import { addRecordRoutes, pushRoute } from './route-set.js';
  * provisionals or CANCEL: the first 2xx answers, else the best final (§16.7).
  * Dialog-creating ones (SUBSCRIBE, REFER) keep the edge in their path.
  */
-export function forkNonInvite(ctx: ProxyContext, serverTx: ServerTransaction, req: SipRequest, source: Source, targets: BranchTarget[]): void {
+export function forkNonInvite(ctx: Forwarding & RouteSigning, serverTx: ServerTransaction, req: SipRequest, source: Source, targets: BranchTarget[]): void {
   if (targets.length === 0) {
     serverTx.respond(createResponse(req, 480, 'Temporarily Unavailable'));
     return;

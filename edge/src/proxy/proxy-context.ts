@@ -22,3 +22,9 @@ export interface ProxyContext {
   /** RFC 3261 §16.8 Timer C: a branch with no final response after this is cancelled (> 3 min by the RFC). */
   timerCMs: number;
 }
+
+/** What Record-Route and Route values need: this edge's name and addresses, and the secret that signs hop tokens. */
+export type RouteSigning = Pick<ProxyContext, 'identity' | 'secret' | 'addresses'>;
+
+/** What forwarding a request on its own client transaction needs. */
+export type Forwarding = Pick<ProxyContext, 'addresses' | 'transactions' | 'logger'>;

@@ -1,6 +1,6 @@
 import type { Destination, Source } from '../../../contracts/transport.js';
 import { destinationToHop, signHopToken } from './hop-token.js';
-import type { ProxyContext } from './proxy-context.js';
+import type { RouteSigning } from './proxy-context.js';
 import { HOP_PARAM } from './route-set.js';
 
 /**
@@ -10,7 +10,7 @@ import { HOP_PARAM } from './route-set.js';
  * Record-Route), so each side sees a URI it can reach. Both carry the signed
  * hop token that routes later in-dialog requests (see in-dialog-forwarder).
  */
-export function recordRouteUris(ctx: ProxyContext, source: Source, dest: Destination, callerTag: string, cseqOffset = 0): string[] {
+export function recordRouteUris(ctx: RouteSigning, source: Source, dest: Destination, callerTag: string, cseqOffset = 0): string[] {
   const callerSide: Destination = { protocol: source.protocol, address: source.address, port: source.port, ...(source.flowId ? { flowId: source.flowId } : {}) };
   const token = signHopToken(
     { k: 'rr', e: ctx.identity.id, t: callerTag, c: destinationToHop(callerSide), d: destinationToHop(dest), ...(cseqOffset !== 0 ? { s: cseqOffset } : {}) },

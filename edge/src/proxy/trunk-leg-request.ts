@@ -23,7 +23,7 @@ import type { SipRequest, SipResponse } from '../../../sip/message.js';
 import type { TrunkLeg } from '../../../contracts/function-events.js';
 import type { Destination, Source } from '../../../contracts/transport.js';
 import { forwardedCopy } from './forward-request.js';
-import type { ProxyContext } from './proxy-context.js';
+import type { RouteSigning } from './proxy-context.js';
 import { recordRouteUris } from './record-route.js';
 import { addRecordRoutes } from './route-set.js';
 import { withoutTopVia } from './response-relay.js';
@@ -50,7 +50,7 @@ export function shiftCSeq(msg: SipRequest | SipResponse, offset: number): void {
   if (cseq) setHeader(msg, 'CSeq', `${cseq.seq + offset} ${cseq.method}`);
 }
 
-export function trunkLegRequest(ctx: ProxyContext, original: SipRequest, source: Source, callerTag: string, spec: TrunkLegRequestSpec): SipRequest {
+export function trunkLegRequest(ctx: RouteSigning, original: SipRequest, source: Source, callerTag: string, spec: TrunkLegRequestSpec): SipRequest {
   const { leg, destination } = spec;
   const { request } = forwardedCopy(original, { requestUri: leg.requestUri, viaSentBy: ctx.addresses.viaSentBy(destination.protocol) });
   setHeader(request, 'From', withTag(leg.from, callerTag));

@@ -3,7 +3,7 @@
  * policies (sanity and flood checks before anything that costs):
  *
  *   admitConnection / admitUpgrade  — banned? too many connections? (TCP, TLS, WebSocket)
- *   admitMessage                    — banned? flooding (pike)?       (every message, every transport)
+ *   dropBanned, floodControl        — banned? flooding (pike)?       (every message, every transport)
  *
  * All checks are local map lookups: no function runs and no store is read
  * for a banned or flooding address. Whitelisted addresses (fail-to-ban's
@@ -133,21 +133,29 @@ export class SecurityGate {
 
   /** Every received message, before parsing. False = drop it (and, for a banned address, its connection). */
   admitMessage(source: Source): boolean {
+    return !this.dropBanned(source) && !this.floodControl(source);
+  }
+
+  /** First policy of every message: true = the source is banned, drop it (and close its connection). */
+  dropBanned(source: Source): boolean {
     const address = normalizeAddress(source.address);
-    if (this.whitelist.has(address)) return true;
-    const now = this.now();
-    if (this.bans.isBanned(address, now)) {
-      this.counters.droppedBanned++;
-      if (source.flowId) this.flows?.closeByAddress(address, 'banned');
-      return false;
-    }
-    const verdict = this.pike.check(address, now);
-    if (verdict === 'ok') return true;
+    if (this.whitelist.has(address) || !this.bans.isBanned(address, this.now())) return false;
+    this.counters.droppedBanned++;
+    if (source.flowId) this.flows?.closeByAddress(address, 'banned');
+    return true;
+  }
+
+  /** Second policy (Kamailio pike): true = the source sends too much, drop it for a while. */
+  floodControl(source: Source): boolean {
+    const address = normalizeAddress(source.address);
+    if (this.whitelist.has(address)) return false;
+    const verdict = this.pike.check(address, this.now());
+    if (verdict === 'ok') return false;
     this.counters.droppedFlooding++;
     if (verdict === 'throttled') {
       this.logger.warn({ address, limit: this.settings.pike }, 'flood: dropping everything from this address for a while');
     }
-    return false;
+    return true;
   }
 
   /** A new TCP/TLS connection; when admitted, call releaseConnection once it closes. */

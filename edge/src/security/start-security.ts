@@ -6,11 +6,10 @@
 import type { Server as HttpServer } from 'node:http';
 import type { InProcessBus } from '../../../contracts/bus/in-process-bus.js';
 import { createDocumentClient } from '../../../contracts/store/dynamo-client.js';
-import type { Invoker } from '../invoker/invoker.js';
 import type { Logger } from '../logger.js';
 import { StoreBanReader } from './ban-reader.js';
 import { BanWatcher } from './ban-watcher.js';
-import { GuardedInvoker } from './guarded-invoker.js';
+import { AuthenticationGuard } from './auth-guard.js';
 import { guardHttpServer } from './http-guard.js';
 import { SecurityGate } from './security-gate.js';
 import type { SecuritySettings } from '../../../contracts/settings/edge-settings.js';
@@ -20,8 +19,8 @@ export interface EdgeSecurity {
   watcher: BanWatcher;
   /** Bans and the handshake timeout on the HTTP port (WebSocket). */
   guardHttpServer(server: HttpServer): void;
-  /** The invoker the edge must use: per-address limits on authentication, failures counted at once. */
-  guardInvoker(invoker: Invoker): Invoker;
+  /** Per-address limits on authentication, failures counted at once (a step of the request route). */
+  authGuard: AuthenticationGuard;
   stop(): Promise<void>;
 }
 
@@ -51,7 +50,7 @@ export async function startSecurity(options: StartSecurityOptions): Promise<Edge
     gate,
     watcher,
     guardHttpServer: (server) => guardHttpServer(server, gate),
-    guardInvoker: (invoker) => new GuardedInvoker(invoker, gate, options.settings.authPerAddress),
+    authGuard: new AuthenticationGuard(gate, options.settings.authPerAddress),
     stop: async () => {
       await watcher.stop();
       doc.destroy();

@@ -41,6 +41,9 @@ export interface TransportLayerOptions {
  * get a request or a response to its destination. The transaction layer and
  * the core above see only `sendRequest` / `sendResponse` and Source/Destination.
  */
+/** Ports tried when the system's pick for UDP is taken for TCP. */
+const MAX_PORT_ATTEMPTS = 20;
+
 export class TransportLayer {
   readonly flows = new FlowRegistry();
   private readonly udp: UdpTransport;
@@ -71,11 +74,24 @@ export class TransportLayer {
     });
   }
 
-  /** UDP and TCP share one port (RFC 3261 §18: a server MUST listen on both). */
+  /**
+   * UDP and TCP share one port (RFC 3261 §18: a server MUST listen on both).
+   * With port 0 the system picks UDP's; when TCP is taken on that number
+   * another one is tried.
+   */
   async listen(): Promise<void> {
-    const udp = await this.udp.listen(this.options.bind, this.options.sipPort);
-    this.bound.set('udp', udp);
-    this.bound.set('tcp', await this.tcp.listen(this.options.bind, udp.port));
+    for (let attempt = 1; ; attempt++) {
+      const udp = await this.udp.listen(this.options.bind, this.options.sipPort);
+      try {
+        this.bound.set('tcp', await this.tcp.listen(this.options.bind, udp.port));
+        this.bound.set('udp', udp);
+        break;
+      } catch (err) {
+        await this.udp.close();
+        const taken = (err as NodeJS.ErrnoException).code === 'EADDRINUSE';
+        if (this.options.sipPort !== 0 || !taken || attempt >= MAX_PORT_ATTEMPTS) throw err;
+      }
+    }
     if (this.tls && this.options.tlsPort !== undefined) {
       this.bound.set('tls', await this.tls.listen(this.options.bind, this.options.tlsPort));
     }

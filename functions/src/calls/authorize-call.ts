@@ -17,44 +17,20 @@
  */
 import type { AuthOutcome, AuthorizeCallEvent, AuthorizeCallResult, CallParty, CallSlot, SipReply } from '../../../contracts/function-events.js';
 import { failToBanOutcome } from '../fail-to-ban/failure-outcome.js';
-import { recordAuthOutcome, type FailToBanDeps } from '../fail-to-ban/record-auth-failure.js';
+import { recordAuthOutcome } from '../fail-to-ban/record-auth-failure.js';
 import { takeCallLimits } from './call-limits.js';
 import type { Tenant } from '../directory/tenant.js';
 import type { UserAccount } from '../directory/user-account.js';
-import { candidateExtensions, DEFAULT_DIAL_PLAN, resolveDialPlan, resolveTrunkRoutes, type DialPlan } from './dial-plan.js';
+import { candidateExtensions, DEFAULT_DIAL_PLAN, resolveDialPlan, resolveTrunkRoutes } from './dial-plan.js';
 import { authenticateDigest, challengeRealm, challengeReply, findCredentials } from '../auth/authenticate.js';
-import type { RegistrarSettings } from '../../../contracts/settings/registrar-settings.js';
-import type { BindingStore } from '../registration/binding-repository.js';
-import type { CallSlotStore } from './call-slot-repository.js';
-import type { DirectoryReader } from '../directory/directory-repository.js';
-import type { EdgeRegistry } from '../edges/edge-registry.js';
-import type { TrunkUsageStore } from '../trunks/trunk-usage-repository.js';
-import { findInboundTrunk, type HostResolver } from '../trunks/inbound-trunk.js';
-import type { TrunkReader } from '../trunks/trunk-repository.js';
+import { findInboundTrunk } from '../trunks/inbound-trunk.js';
 import { readCallRequest } from './call-request.js';
 import { authorizeInboundTrunkCall } from '../trunks/inbound-trunk-call.js';
 import { liveTargets } from './live-targets.js';
 import { authorizeOutboundTrunkCall } from '../trunks/outbound-trunk-call.js';
+import type { AuthorizeCallDeps } from './authorize-call-deps.js';
 
-export interface AuthorizeCallDeps {
-  directory: DirectoryReader;
-  bindings: Pick<BindingStore, 'loadBindings'>;
-  slots: CallSlotStore;
-  edges: Pick<EdgeRegistry, 'listEdges'>;
-  settings: Pick<RegistrarSettings, 'nonceSecret' | 'nonceTtlSeconds' | 'digestAlgorithms'>;
-  /** Defaults to DEFAULT_DIAL_PLAN. */
-  dialPlan?: DialPlan;
-  /** Epoch ms. */
-  now: () => number;
-  /** Fail-to-ban: failed authentications are counted per source address (absent = not counted). */
-  failToBan?: FailToBanDeps;
-  /** SIP trunks (absent = no trunk routes, no inbound trunk calls). */
-  trunks?: Pick<TrunkReader, 'listTrunks' | 'findTrunkBySource' | 'listRegisteringTrunks'>;
-  /** Trunk admission counters (absent = trunks unlimited). */
-  trunkUsage?: Pick<TrunkUsageStore, 'take' | 'release'>;
-  /** Resolves a registered line's carrier host to compare with the source (default: DNS). */
-  resolveHost?: HostResolver;
-}
+export type { AuthorizeCallDeps };
 
 type AuthInfo = NonNullable<AuthorizeCallResult['auth']>;
 

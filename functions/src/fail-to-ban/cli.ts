@@ -14,8 +14,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { parseBusSettings } from '../../../contracts/settings/bus-settings.js';
-import { valuesOrThrow } from '../../../contracts/settings/env-values.js';
+import { loadSettings, type PbxSettings } from '../../../contracts/settings/pbx-settings.js';
 import { busFor } from '../runtime/functions-runtime.js';
 import { createDocumentClient } from '../../../contracts/store/dynamo-client.js';
 import { liftBan, listBans, type BanView } from './ban-admin.js';
@@ -25,10 +24,10 @@ const USAGE = `usage: npm run bans -- list [--all] [--json]
        npm run bans -- lift <address> [--by <name>]
 options: --endpoint <url>  the store (default: PBX_DYNAMODB_ENDPOINT, else the local stack's in PBX_DATA_DIR)`;
 
-async function storeEndpoint(flag: string | undefined): Promise<string | undefined> {
+async function storeEndpoint(flag: string | undefined, settings: PbxSettings): Promise<string | undefined> {
   if (flag) return flag;
-  if (process.env.PBX_DYNAMODB_ENDPOINT) return process.env.PBX_DYNAMODB_ENDPOINT;
-  const file = join(process.env.PBX_DATA_DIR || './.pbx-data', 'store-endpoint');
+  if (settings.store.dynamoEndpoint) return settings.store.dynamoEndpoint;
+  const file = join(settings.edge.dataDir, 'store-endpoint');
   try {
     return (await readFile(file, 'utf8')).trim() || undefined;
   } catch {
@@ -78,9 +77,10 @@ async function main(argv: string[]): Promise<number> {
     console.error(USAGE);
     return values.help ? 0 : 2;
   }
-  const endpoint = await storeEndpoint(values.endpoint);
-  const doc = createDocumentClient(endpoint ? { endpoint } : {});
-  const deps = { bans: new BanRepository(doc, process.env.PBX_TABLE_NAME || 'nimbus-pbx'), bus: busFor(valuesOrThrow(parseBusSettings(process.env))[0]), now: () => Date.now() };
+  const settings = loadSettings(process.env);
+  const endpoint = await storeEndpoint(values.endpoint, settings);
+  const doc = createDocumentClient({ region: settings.store.region, ...(endpoint ? { endpoint } : {}) });
+  const deps = { bans: new BanRepository(doc, settings.store.tableName), bus: busFor(settings.bus), now: () => Date.now() };
   try {
     if (command === 'list') {
       const bans = await listBans(deps, { includeExpired: values.all });

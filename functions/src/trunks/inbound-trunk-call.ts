@@ -16,7 +16,7 @@ import { releaseTrunkSlot, takeTrunkSlot } from './trunk-admission.js';
 import type { InboundTrunkCall } from './inbound-trunk.js';
 import { TrunkUsageConflictError } from './trunk-usage-repository.js';
 import type { CallRequest } from '../calls/call-request.js';
-import type { AuthorizeCallDeps } from '../calls/authorize-call.js';
+import type { AuthorizeCallDeps } from '../calls/authorize-call-deps.js';
 import { liveTargets } from '../calls/live-targets.js';
 
 const reply = (status: number, reason: string): SipReply => ({ status, reason, headers: [] });

@@ -19,7 +19,7 @@ import { TrunkUsageConflictError } from './trunk-usage-repository.js';
 import { takeTrunkSlot, trunkLimitReply, type TrunkAdmission } from './trunk-admission.js';
 import { buildTrunkLeg } from './trunk-leg.js';
 import type { Trunk } from '../../../contracts/trunk.js';
-import type { AuthorizeCallDeps } from '../calls/authorize-call.js';
+import type { AuthorizeCallDeps } from '../calls/authorize-call-deps.js';
 import type { CallRequest } from '../calls/call-request.js';
 
 export interface OutboundTrunkCall {

@@ -3,7 +3,7 @@ import type { FunctionEvents, FunctionName, FunctionResults, RegisterResult } fr
 import { DEFAULT_F2B_SETTINGS } from '../../../contracts/fail-to-ban/f2b-settings.js';
 import type { Invoker } from '../../../edge/src/invoker/invoker.js';
 import { createLogger } from '../../../edge/src/logger.js';
-import { GuardedInvoker } from '../../../edge/src/security/guarded-invoker.js';
+import { AuthenticationGuard, type Judged } from '../../../edge/src/security/auth-guard.js';
 import { SecurityGate } from '../../../edge/src/security/security-gate.js';
 import { DEFAULT_SECURITY_SETTINGS } from '../../../contracts/settings/edge-settings.js';
 
@@ -33,49 +33,55 @@ function setup(limits = { concurrent: 2, queued: 50 }) {
   const gate = new SecurityGate(DEFAULT_SECURITY_SETTINGS, createLogger('silent'));
   gate.setF2bSettings({ ...DEFAULT_F2B_SETTINGS, maxFailures: 5 });
   const registrar = new SlowRegistrar();
-  return { gate, registrar, invoker: new GuardedInvoker(registrar, gate, limits) };
+  const guard = new AuthenticationGuard(gate, limits);
+  // What the request route's authentication step does: the register call, judged in the source address's lane.
+  const judge = (address: string): Promise<Judged<RegisterResult>> =>
+    guard.judge(address, () => registrar.invoke('register', event(address)) as Promise<RegisterResult>);
+  return { gate, registrar, guard, judge };
 }
 
-describe('GuardedInvoker: a pipelining cracker is judged a few guesses at a time', () => {
+describe('AuthenticationGuard: a pipelining cracker is judged a few guesses at a time', () => {
   it('lets `concurrent` guesses of one address through at once, queues the rest, and never judges the ones queued when the ban lands', async () => {
-    const { gate, registrar, invoker } = setup();
-    const guesses = Array.from({ length: 40 }, () => invoker.invoke('register', event('198.51.100.9')));
+    const { gate, registrar, guard, judge } = setup();
+    const guesses = Array.from({ length: 40 }, () => judge('198.51.100.9'));
     await tick();
     expect(registrar.calls).toBe(2);
-    expect(invoker.pending('198.51.100.9')).toBe(40);
+    expect(guard.pending('198.51.100.9')).toBe(40);
     for (let round = 0; round < 5 && registrar.calls < 40; round++) await registrar.answerAll();
-    const results = (await Promise.all(guesses)) as RegisterResult[];
+    const results = await Promise.all(guesses);
     // Failures 1-5 ban the address (counted by the gate itself); at most one more pair was already being judged.
     expect(registrar.calls).toBeLessThanOrEqual(6);
     expect(gate.isBanned('198.51.100.9')).toBe(true);
-    expect(results.filter((r) => r.auth === undefined).every((r) => r.reply.status === 403)).toBe(true);
-    expect(invoker.pending('198.51.100.9')).toBe(0);
+    const unjudged = results.filter((r) => !r.judged);
+    expect(unjudged.length).toBe(40 - registrar.calls);
+    expect(unjudged.every((r) => !r.judged && r.reply.status === 403)).toBe(true);
+    expect(guard.pending('198.51.100.9')).toBe(0);
   });
 
   it('other addresses are not held up by a busy one', async () => {
-    const { registrar, invoker } = setup({ concurrent: 1, queued: 10 });
-    void invoker.invoke('register', event('198.51.100.1'));
-    void invoker.invoke('register', event('198.51.100.1'));
-    void invoker.invoke('register', event('198.51.100.2'));
+    const { registrar, judge } = setup({ concurrent: 1, queued: 10 });
+    void judge('198.51.100.1');
+    void judge('198.51.100.1');
+    void judge('198.51.100.2');
     await tick();
     expect(registrar.calls).toBe(2);
     await registrar.answerAll();
   });
 
   it('answers 503 with Retry-After beyond the queue (RFC 3261 §21.5.4)', async () => {
-    const { registrar, invoker } = setup({ concurrent: 1, queued: 1 });
-    void invoker.invoke('register', event('198.51.100.3'));
-    void invoker.invoke('register', event('198.51.100.3'));
-    const overflow = (await invoker.invoke('register', event('198.51.100.3'))) as RegisterResult;
-    expect(overflow.reply).toEqual({ status: 503, reason: 'Service Unavailable', headers: [{ name: 'Retry-After', value: '5' }] });
+    const { registrar, judge } = setup({ concurrent: 1, queued: 1 });
+    void judge('198.51.100.3');
+    void judge('198.51.100.3');
+    const overflow = await judge('198.51.100.3');
+    expect(overflow).toEqual({ judged: false, reply: { status: 503, reason: 'Service Unavailable', headers: [{ name: 'Retry-After', value: '5' }] } });
     await registrar.answerAll();
     await registrar.answerAll();
   });
 
   it('whitelisted addresses are neither queued nor banned', async () => {
-    const { gate, registrar, invoker } = setup({ concurrent: 1, queued: 0 });
+    const { gate, registrar, judge } = setup({ concurrent: 1, queued: 0 });
     gate.setF2bSettings({ ...DEFAULT_F2B_SETTINGS, whitelist: ['198.51.100.0/24'] });
-    const all = Array.from({ length: 8 }, () => invoker.invoke('register', event('198.51.100.4')));
+    const all = Array.from({ length: 8 }, () => judge('198.51.100.4'));
     await tick();
     expect(registrar.calls).toBe(8);
     await registrar.answerAll();

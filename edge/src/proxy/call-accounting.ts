@@ -1,0 +1,140 @@
+/**
+ * What a call means to the PBX beyond SIP: its life reported to the bus as
+ * the typed call events the `cdr` function turns into one CDR
+ * (contracts/bus/call-events.ts), and its call and trunk slots released on
+ * every end (release-call, retried until it lands). One per call this edge
+ * owns; an edge that only relays a call for another edge has none.
+ */
+import type { AnsweredBy, CallDisposition, HangupBy } from '../../../contracts/bus/call-events.js';
+import type { CallDirection, CallParty, CallSlot, TrunkLeg, TrunkSlot } from '../../../contracts/function-events.js';
+import { publishCallEvent } from './call-events.js';
+import type { CallObserver } from './forking-proxy.js';
+import type { ProxyContext } from './proxy-context.js';
+
+/** The call as authorize-call described it. */
+export interface CallPlan {
+  tenantId: string;
+  callId: string;
+  direction: CallDirection;
+  caller: CallParty;
+  callee: CallParty;
+  slots: CallSlot[];
+  /** The trunk of an inbound trunk call (outbound: the leg in use). */
+  trunkId?: string;
+  /** Trunk slots authorize-call took (released on every end). */
+  trunkSlots?: TrunkSlot[];
+}
+
+type AccountingContext = Pick<ProxyContext, 'identity' | 'invoker' | 'bus' | 'logger'>;
+
+export class CallAccounting implements CallObserver {
+  private readonly startTime = new Date();
+  private alertTime?: Date;
+  private answerTime?: Date;
+  private answeredBy?: AnsweredBy;
+  /** Trunk slots held now: an outbound call holds one trunk's slot at a time. */
+  private trunkSlots: TrunkSlot[];
+  private trunkId?: string;
+
+  constructor(
+    private readonly ctx: AccountingContext,
+    private readonly plan: CallPlan,
+  ) {
+    this.trunkSlots = [...(plan.trunkSlots ?? [])];
+    this.trunkId = plan.trunkId;
+    publishCallEvent(ctx, 'call.attempt', {
+      tenantId: plan.tenantId,
+      callId: plan.callId,
+      direction: plan.direction,
+      caller: plan.caller,
+      callee: plan.callee,
+      startTime: this.startTime.toISOString(),
+      edgeId: ctx.identity.id,
+      bootId: ctx.identity.bootId,
+      slots: plan.slots,
+      ...(this.trunkId !== undefined ? { trunkId: this.trunkId } : {}),
+    });
+  }
+
+  alerted(status: 180 | 183): void {
+    this.alertTime = new Date();
+    publishCallEvent(this.ctx, 'call.alert', { tenantId: this.plan.tenantId, callId: this.plan.callId, time: this.alertTime.toISOString(), status });
+  }
+
+  answered(by: AnsweredBy): void {
+    this.answerTime = new Date();
+    this.answeredBy = by;
+    publishCallEvent(this.ctx, 'call.answer', { tenantId: this.plan.tenantId, callId: this.plan.callId, time: this.answerTime.toISOString(), answeredBy: by });
+  }
+
+  ended(status: number, disposition: CallDisposition, hangupBy: HangupBy): void {
+    const { plan } = this;
+    publishCallEvent(this.ctx, 'call.end', {
+      tenantId: plan.tenantId,
+      callId: plan.callId,
+      direction: plan.direction,
+      caller: plan.caller,
+      callee: plan.callee,
+      startTime: this.startTime.toISOString(),
+      ...(this.alertTime ? { alertTime: this.alertTime.toISOString() } : {}),
+      ...(this.answerTime ? { answerTime: this.answerTime.toISOString() } : {}),
+      ...(this.answeredBy ? { answeredBy: this.answeredBy } : {}),
+      ...(this.trunkId !== undefined ? { trunkId: this.trunkId } : {}),
+      endTime: new Date().toISOString(),
+      disposition,
+      status,
+      hangupBy,
+    });
+    const trunkSlots = this.trunkSlots;
+    this.trunkSlots = [];
+    if (plan.slots.length > 0 || trunkSlots.length > 0) releaseSlots(this.ctx, plan.callId, plan.slots, trunkSlots);
+  }
+
+  /** The outbound leg now in use: the CDR's trunk (after a failover, not the first one tried). */
+  usingTrunk(trunkId: string): void {
+    this.trunkId = trunkId;
+  }
+
+  /** Failover to a leg authorize-call did not admit: its slot is taken now (take-trunk-slot). */
+  async takeTrunkSlot(leg: TrunkLeg): Promise<boolean> {
+    try {
+      const result = await this.ctx.invoker.invoke('take-trunk-slot', {
+        type: 'take-trunk-slot',
+        edge: this.ctx.identity,
+        callId: this.plan.callId,
+        tenantId: leg.tenantId,
+        trunkId: leg.trunkId,
+      });
+      if (!result.ok) return false;
+      this.trunkSlots.push(result.slot);
+      return true;
+    } catch (err) {
+      this.ctx.logger.warn({ err, callId: this.plan.callId, trunkId: leg.trunkId }, 'take-trunk-slot failed; trying the next trunk');
+      return false;
+    }
+  }
+
+  /** The failed leg's slot goes back at once: the call holds one trunk slot at a time. */
+  releaseTrunkSlots(): void {
+    if (this.trunkSlots.length === 0) return;
+    const trunkSlots = this.trunkSlots;
+    this.trunkSlots = [];
+    releaseSlots(this.ctx, this.plan.callId, [], trunkSlots);
+  }
+}
+
+/** Retry delays of release-call: a slot that is never released would hold a user's limit while this edge lives. */
+const RELEASE_RETRY_MS = [500, 2_000, 10_000, 30_000];
+
+/** Every end of a call releases its slots (release is idempotent), retried until it lands. */
+function releaseSlots(ctx: AccountingContext, callId: string, slots: CallSlot[], trunkSlots: TrunkSlot[], attempt = 0): void {
+  ctx.invoker.invoke('release-call', { type: 'release-call', callId, slots, ...(trunkSlots.length > 0 ? { trunkSlots } : {}) }).catch((err) => {
+    const delay = RELEASE_RETRY_MS[attempt];
+    if (delay === undefined) {
+      ctx.logger.error({ err, callId }, 'release-call failed repeatedly; the slots are freed when this edge restarts');
+      return;
+    }
+    ctx.logger.warn({ err, callId, retryInMs: delay }, 'release-call failed; retrying');
+    setTimeout(() => releaseSlots(ctx, callId, slots, trunkSlots, attempt + 1), delay).unref();
+  });
+}
