@@ -36,12 +36,17 @@ function contactsOf(values: string[]): NameAddr[] {
   return list && !list.star ? list.contacts : [];
 }
 
+/** Without scrapes nothing would forget expired entries: every this many REGISTERs the book forgets them itself. */
+const PRUNE_EVERY = 1_000;
+
 export class BindingBook {
   private readonly byAor = new Map<string, Map<string, BookEntry>>();
+  private registers = 0;
 
   /** A REGISTER relayed by this edge and the registrar's answer to it. */
   register(request: SipRequest, answer: RegisterAnswer, flowId: string | undefined, now: number): void {
     if (answer.status !== 200 || answer.tenantId === undefined || answer.username === undefined) return;
+    if (++this.registers % PRUNE_EVERY === 0) this.counts(now);
     const aor = `${answer.tenantId}/${answer.username}`;
     const current = new Map<string, number>();
     for (const contact of contactsOf(answer.headers.filter((h) => h.name.toLowerCase() === 'contact').map((h) => h.value))) {
