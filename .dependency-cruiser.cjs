@@ -54,6 +54,20 @@ module.exports = {
       to: { path: '^functions/', pathNot: '^functions/src/index\\.ts$' },
     },
     {
+      name: 'cli-is-an-api-client',
+      severity: 'error',
+      comment: 'npx nimbus (cli/) knows the PBX only through the admin API over HTTP, and nothing but tests uses it.',
+      from: { path: '^cli/' },
+      to: { path: '^(sip|contracts|edge|functions|infra|web-softphone|web-admin|test|scripts)/' },
+    },
+    {
+      name: 'nothing-imports-the-cli',
+      severity: 'error',
+      comment: 'The CLI is a client of the API, never a library of the product.',
+      from: { pathNot: '^(cli|test)/' },
+      to: { path: '^cli/' },
+    },
+    {
       name: 'nothing-imports-tests',
       severity: 'error',
       comment: 'Tests and the benchmark/fuzz scripts share test/support; the product never imports them.',

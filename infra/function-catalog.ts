@@ -198,11 +198,12 @@ export const FUNCTION_CATALOG: readonly CatalogEntry[] = [
   },
   {
     name: 'admin-api',
-    description: 'Admin HTTP API: tenants, users, trunks, bans (unban, whitelist), reports',
+    description: 'Admin HTTP API: tenants, users, trunks, settings, bans, live state, tokens, audit log, reports',
     entry: entryOf('admin-api'),
     table: {
       level: 'readWrite',
-      actions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+      // BatchWriteItem: deleting a tenant deletes its partition 25 items at a time.
+      actions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'],
     },
     publishesToBus: true,
     needsNonceSecret: false,

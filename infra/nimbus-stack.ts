@@ -80,10 +80,12 @@ export class NimbusStack extends Stack {
 
     const adminHandler = catalog.find((e) => e.trigger === 'http');
     const adminFn = adminHandler && this.functions.byName.get(adminHandler.name);
-    if (adminFn) new AdminApi(this, 'Admin', { stage: config.stage, handler: adminFn, retainUsers: config.deletionProtection });
+    const admin = adminFn && new AdminApi(this, 'Admin', { stage: config.stage, handler: adminFn, retainUsers: config.deletionProtection });
 
     const site = new SoftphoneSite(this, 'Softphone', {
       sourceDir: builtSoftphone(repoRoot),
+      // The console signs in with tenant tokens: the API's token route.
+      ...(admin ? { adminConsoleDir: builtSite(repoRoot, 'web-admin'), adminApiUrl: `${admin.api.apiEndpoint}/api` } : {}),
       sipDomain: this.edge.publicHost,
       ...(this.edge.webSocketUrl ? { webSocketUrl: this.edge.webSocketUrl } : {}),
       retain: config.deletionProtection,
@@ -96,13 +98,15 @@ export class NimbusStack extends Stack {
 }
 
 /**
- * The softphone as the CDN serves it: Vite's build output. Built here when
+ * A static site as the CDN serves it: Vite's build output. Built here when
  * missing (about a second) so `cdk synth` works on a fresh clone.
  */
-function builtSoftphone(repoRoot: string): string {
-  const dist = join(repoRoot, 'web-softphone', 'dist');
+function builtSite(repoRoot: string, folder: 'web-softphone' | 'web-admin'): string {
+  const dist = join(repoRoot, folder, 'dist');
   if (!existsSync(join(dist, 'index.html'))) {
-    execFileSync('npx', ['vite', 'build', '--config', 'web-softphone/vite.config.ts', '--logLevel', 'error'], { cwd: repoRoot, stdio: 'inherit' });
+    execFileSync('npx', ['vite', 'build', '--config', `${folder}/vite.config.ts`, '--logLevel', 'error'], { cwd: repoRoot, stdio: 'inherit' });
   }
   return dist;
 }
+
+const builtSoftphone = (repoRoot: string): string => builtSite(repoRoot, 'web-softphone');

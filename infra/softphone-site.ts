@@ -2,7 +2,9 @@
  * The browser softphone as a static site: a private S3 bucket behind
  * CloudFront (origin access control, HTTPS only). Browsers need a page over
  * HTTPS to use the microphone and WSS to reach the edge, so the page gets
- * the edge's WebSocket URL in nimbus-config.json next to it.
+ * the edge's WebSocket URL in nimbus-config.json next to it. The admin
+ * console (web-admin/dist) lives under admin/ of the same site and finds the
+ * admin API's token route in the same file (`adminApiUrl`).
  */
 import { CfnOutput, RemovalPolicy } from 'aws-cdk-lib';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
@@ -17,6 +19,10 @@ export interface SoftphoneSiteProps {
   readonly sipDomain: string;
   readonly webSocketUrl?: string;
   readonly retain: boolean;
+  /** The built admin console (a folder with index.html), served under /admin/. */
+  readonly adminConsoleDir?: string;
+  /** Base of the admin API the console calls (its token route, without /v1). */
+  readonly adminApiUrl?: string;
 }
 
 export class SoftphoneSite extends Construct {
@@ -45,12 +51,25 @@ export class SoftphoneSite extends Construct {
     new s3deploy.BucketDeployment(this, 'Deploy', {
       sources: [
         s3deploy.Source.asset(props.sourceDir, { exclude: ['node_modules', 'src', '*.ts'] }),
-        s3deploy.Source.jsonData('nimbus-config.json', { sipDomain: props.sipDomain, webSocketUrl: props.webSocketUrl ?? null }),
+        s3deploy.Source.jsonData('nimbus-config.json', { sipDomain: props.sipDomain, webSocketUrl: props.webSocketUrl ?? null, adminApiUrl: props.adminApiUrl ?? null }),
       ],
       destinationBucket: bucket,
       distribution: this.distribution,
       distributionPaths: ['/*'],
+      // The console's deployment below owns admin/: this one neither uploads nor prunes there.
+      ...(props.adminConsoleDir ? { exclude: ['admin/*'] } : {}),
     });
+    if (props.adminConsoleDir) {
+      new s3deploy.BucketDeployment(this, 'DeployAdminConsole', {
+        sources: [s3deploy.Source.asset(props.adminConsoleDir)],
+        destinationBucket: bucket,
+        destinationKeyPrefix: 'admin/',
+        distribution: this.distribution,
+        distributionPaths: ['/admin/*'],
+      });
+      // S3 has no index documents behind CloudFront's origin access: the console's address names its file.
+      new CfnOutput(this, 'AdminConsoleUrl', { value: `https://${this.distribution.distributionDomainName}/admin/index.html`, description: 'Admin console' });
+    }
     new CfnOutput(this, 'Url', { value: `https://${this.distribution.distributionDomainName}/`, description: 'Softphone' });
   }
 }

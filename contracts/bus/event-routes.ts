@@ -7,7 +7,7 @@
  * or the event log. Edges cannot be EventBridge targets (a rule cannot fan
  * out to each Fargate task), so in the cloud edges learn about bans by
  * reading the ban data from the store; locally the edge may subscribe to the
- * in-process bus directly. Ban and trunk events also go to the event log,
+ * in-process bus directly. Ban, trunk and directory events also go to the event log,
  * the admins' record of what the PBX decided (a log group in the cloud).
  */
 import type { EventPattern, PbxEvent } from './pbx-event.js';
@@ -48,6 +48,12 @@ export const EVENT_ROUTES = [
     id: 'TrunkStatusToEventLog',
     description: 'External line registration status changes for the admins',
     pattern: { detailType: ['trunk.status'] },
+    consumer: { kind: 'event-log' },
+  },
+  {
+    id: 'DirectoryChangesToEventLog',
+    description: 'Admin changes of tenants, users, trunks and settings (directory.changed) for the admins',
+    pattern: { source: ['nimbus.functions'], detailType: ['directory.changed'] },
     consumer: { kind: 'event-log' },
   },
 ] as const satisfies readonly EventRoute[];

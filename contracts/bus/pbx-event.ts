@@ -12,7 +12,8 @@ export type PbxEventType =
   | 'call.end'
   | 'ban.added'
   | 'ban.lifted'
-  | 'trunk.status';
+  | 'trunk.status'
+  | 'directory.changed';
 
 export interface PbxEvent<D = Record<string, unknown>> {
   source: PbxEventSource;

@@ -48,7 +48,7 @@ export const commaList = z.preprocess(
 export type Parsed<T> = { ok: true; value: T } | { ok: false; problems: string[] };
 
 /** Variables whose value is never echoed in an error. */
-const SECRET_VARIABLES = new Set(['PBX_NONCE_SECRET', 'PBX_ADMIN_TOKEN']);
+const SECRET_VARIABLES = new Set(['PBX_NONCE_SECRET', 'PBX_ADMIN_TOKEN', 'PBX_METRICS_TOKEN', 'PBX_HEP_PASSWORD']);
 
 /** Parses `env` with `schema`; every problem names its variable (and the bad value, except secrets). */
 export function parseEnv<T extends z.ZodType>(schema: T, env: Env): Parsed<z.output<T>> {

@@ -13,6 +13,7 @@ import { parseEdgeSettings, type EdgeSettings } from './edge-settings.js';
 import { optionalString, parseEnv, valuesOrThrow, type Env, type Parsed } from './env-values.js';
 import { parseRegistrarOptions, type RegistrarOptions } from './registrar-settings.js';
 import { parseStoreSettings, type StoreSettings } from './store-settings.js';
+import { parseOpsSettings, type OpsSettings } from './ops-settings.js';
 
 export interface PbxSettings {
   edge: EdgeSettings;
@@ -20,6 +21,8 @@ export interface PbxSettings {
   /** The nonce secret may be absent: the local stack generates one (the cloud edge requires it). */
   registrar: RegistrarOptions;
   bus: BusSettings;
+  /** Metrics access and SIP capture (ops-settings.ts). */
+  ops: OpsSettings;
   /** PBX_ADMIN_TOKEN: the system token of the admin API (the local stack generates one when unset). */
   adminToken?: string;
 }
@@ -30,12 +33,13 @@ function parseAdminToken(env: Env): Parsed<string | undefined> {
 }
 
 export function loadSettings(env: Env = process.env): PbxSettings {
-  const [edge, store, registrar, bus, adminToken] = valuesOrThrow(
+  const [edge, store, registrar, bus, ops, adminToken] = valuesOrThrow(
     parseEdgeSettings(env),
     parseStoreSettings(env),
     parseRegistrarOptions(env),
     parseBusSettings(env),
+    parseOpsSettings(env),
     parseAdminToken(env),
   );
-  return { edge, store, registrar, bus, ...(adminToken !== undefined ? { adminToken } : {}) };
+  return { edge, store, registrar, bus, ops, ...(adminToken !== undefined ? { adminToken } : {}) };
 }

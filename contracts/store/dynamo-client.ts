@@ -6,6 +6,7 @@
  */
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { timeStoreRequests, type StoreObserver } from './store-timing.js';
 
 export interface DynamoClientOptions {
   /** Local emulator endpoint (dynalite, DynamoDB Local, LocalStack); defaults to PBX_DYNAMODB_ENDPOINT. */
@@ -14,6 +15,8 @@ export interface DynamoClientOptions {
   region?: string;
   /** Environment to read defaults and credentials presence from (tests pass their own). */
   env?: Record<string, string | undefined>;
+  /** Told how long every request took (the edge's store latency metric for in-process functions). */
+  observe?: StoreObserver;
 }
 
 /**
@@ -38,7 +41,9 @@ export function createDynamoClient(options: DynamoClientOptions = {}): DynamoDBC
     config.endpoint = endpoint;
     if (!hasEnvCredentials(env)) config.credentials = LOCAL_DUMMY_CREDENTIALS;
   }
-  return new DynamoDBClient(config);
+  const client = new DynamoDBClient(config);
+  if (options.observe) timeStoreRequests(client, options.observe);
+  return client;
 }
 
 /** Document client (native JS values instead of AttributeValues); undefined attributes are dropped. */

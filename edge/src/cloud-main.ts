@@ -20,25 +20,33 @@ import { InProcessBus } from '../../contracts/bus/in-process-bus.js';
 import { SettingsError } from '../../contracts/settings/env-values.js';
 import { loadSettings, type PbxSettings } from '../../contracts/settings/pbx-settings.js';
 import type { StoreSettings } from '../../contracts/settings/store-settings.js';
+import type { StoreObserver } from '../../contracts/store/store-timing.js';
 import { createDynamoClient } from '../../contracts/store/dynamo-client.js';
 import { ecsTaskPrivateAddress } from './ecs-task-address.js';
 import type { Invoker } from './invoker/invoker.js';
 import { createLambdaInvoker } from './invoker/lambda-invoker.js';
 import { createLogger, type Logger } from './logger.js';
+import { startEdgeOps } from './ops/edge-ops.js';
 import { exitOnStartFailure, orExitOnUserError, ShutdownSteps, stopOnSignals } from './process-lifecycle.js';
 import { startEdge, type RunningEdge } from './start-edge.js';
 
 export type CloudEdge = RunningEdge;
 
 /** Lambda in the cloud; in-process runs the functions inside this container (e.g. against DynamoDB Local). */
-export async function selectInvoker(settings: PbxSettings, secret: string, bus: EventBus): Promise<Invoker> {
+export async function selectInvoker(settings: PbxSettings, secret: string, bus: EventBus, storeObserver?: StoreObserver): Promise<Invoker> {
   const { edge } = settings;
   if (edge.invoker === 'lambda') {
     return createLambdaInvoker({ functionPrefix: edge.functionPrefix, ...(edge.lambdaEndpoint ? { endpoint: edge.lambdaEndpoint } : {}) });
   }
   // Loaded only when chosen: the Lambda mode never loads function code.
   const { hostFunctions } = await import('./local-stack/function-host.js');
-  return hostFunctions({ store: settings.store, registrar: { ...settings.registrar, nonceSecret: secret }, ...(settings.adminToken ? { adminToken: settings.adminToken } : {}), bus }).invoker;
+  return hostFunctions({
+    store: settings.store,
+    registrar: { ...settings.registrar, nonceSecret: secret },
+    ...(settings.adminToken ? { adminToken: settings.adminToken } : {}),
+    bus,
+    ...(storeObserver ? { storeObserver } : {}),
+  }).invoker;
 }
 
 export function selectBus(settings: PbxSettings): EventBus {
@@ -70,10 +78,17 @@ export async function startCloudEdge(settings: PbxSettings, logger: Logger): Pro
   if (!secret) throw new SettingsError(['PBX_NONCE_SECRET: required in cloud mode (the edges sign Record-Route hop tokens with it)']);
   if (settings.edge.tls) throw new SettingsError(['PBX_TLS_CERT: in cloud mode the load balancer terminates TLS']);
 
-  const bus = selectBus(settings);
-  const invoker = await selectInvoker(settings, secret, bus);
-  const store = storeCheck(settings.store);
   const steps = new ShutdownSteps(logger);
+  const ops = await startEdgeOps(settings.ops, {
+    edgeId: settings.edge.edgeId,
+    bind: settings.edge.bind,
+    ...(settings.adminToken ? { adminToken: settings.adminToken } : {}),
+    logger,
+  });
+  steps.push(() => ops.stop());
+  const bus = selectBus(settings);
+  const invoker = await selectInvoker(settings, secret, bus, ops.storeObserver);
+  const store = storeCheck(settings.store);
   steps.push(() => store.close());
   const running = await startEdge(
     {
@@ -89,6 +104,7 @@ export async function startCloudEdge(settings: PbxSettings, logger: Logger): Pro
       storeAnswers: store.answers,
       // CloudFront serves the softphone in the cloud; a local `docker run` still finds it here.
       staticRoot: resolve('web-softphone'),
+      ops,
       logger,
     },
     steps,

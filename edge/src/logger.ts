@@ -1,4 +1,4 @@
-import { pino, type Logger } from 'pino';
+import { pino, type DestinationStream, type Logger } from 'pino';
 
 export type { Logger };
 
@@ -7,13 +7,15 @@ export type { Logger };
  * logged by summary (method, Call-ID, status), and anything that looks like a
  * digest header is redacted should it be logged by accident.
  */
-export function createLogger(level: string, name = 'nimbus-edge'): Logger {
-  return pino({
+export function createLogger(level: string, name = 'nimbus-edge', destination?: DestinationStream): Logger {
+  const options = {
     name,
     level,
     redact: {
       paths: ['*.authorization', '*.Authorization', '*.password', '*.ha1', 'headers.authorization', 'headers["proxy-authorization"]'],
       censor: '[redacted]',
     },
-  });
+  };
+  // stdout unless told otherwise (tests read the lines back).
+  return destination ? pino(options, destination) : pino(options);
 }

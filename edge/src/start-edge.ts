@@ -7,7 +7,10 @@
  *
  *   protection (bans, flood control) → SIP edge (transports, transactions,
  *   proxy, heartbeat) → external lines → HTTP port (WebSocket, health,
- *   softphone, admin API)
+ *   softphone, admin API, metrics)
+ *
+ * with the operations side (edge/src/ops: metrics, SIP capture) metering the
+ * invoker, the bus and the wire,
  *
  * and it stops in the reverse order.
  */
@@ -21,6 +24,7 @@ import type { AdminApiFunction } from './http/admin-api-bridge.js';
 import { startHttpServer } from './http/http-server.js';
 import type { Invoker } from './invoker/invoker.js';
 import type { Logger } from './logger.js';
+import type { EdgeOps } from './ops/edge-ops.js';
 import { ShutdownSteps } from './process-lifecycle.js';
 import { startSecurity, type EdgeSecurity } from './security/start-security.js';
 import { startTrunkLines, type TrunkLines } from './trunks/line-keeper.js';
@@ -46,6 +50,10 @@ export interface EdgeParts {
   staticRoot: string;
   /** Hosted under /api (local stack only; API Gateway in the cloud). */
   adminApi?: AdminApiFunction;
+  /** The built admin console served at /admin/ (local stack; the CDN in the cloud). */
+  adminConsoleRoot?: string;
+  /** Metrics and SIP capture (edge/src/ops/edge-ops.ts); absent = neither. The entry point stops it. */
+  ops?: EdgeOps;
   logger: Logger;
 }
 
@@ -62,7 +70,7 @@ export interface RunningEdge {
 }
 
 export async function startEdge(parts: EdgeParts, steps = new ShutdownSteps(parts.logger)): Promise<RunningEdge> {
-  const { settings, logger } = parts;
+  const { settings, logger, ops } = parts;
   try {
     // Bans: loaded now, then polled from the store and, with in-process functions, taken from the bus.
     const security = await startSecurity({
@@ -75,12 +83,13 @@ export async function startEdge(parts: EdgeParts, steps = new ShutdownSteps(part
     steps.push(() => security.stop());
     const edge = new SipEdge({
       identity: newEdgeIdentity(settings.edgeId),
-      invoker: parts.invoker,
-      bus: parts.bus,
+      invoker: ops ? ops.observeInvoker(parts.invoker) : parts.invoker,
+      bus: ops ? ops.observeBus(parts.bus) : parts.bus,
       security: security.gate,
       authGuard: security.authGuard,
       nonceTtlMs: parts.nonceTtlSeconds * 1000,
       wsOrigins: settings.security.wsOrigins,
+      ...(ops?.capture ? { capture: ops.capture } : {}),
       secret: parts.secret,
       advertisedHost: settings.advertisedHost,
       ...(parts.peerHost !== undefined ? { peerHost: parts.peerHost } : {}),
@@ -99,6 +108,7 @@ export async function startEdge(parts: EdgeParts, steps = new ShutdownSteps(part
     // After edge.start(): REGISTERs carry its listening ports. Stopped before the edge, so the unREGISTERs still go out.
     const trunkLines = await startTrunkLines({ edge, leaseTtlMs: settings.trunkLeaseSeconds * 1000 });
     steps.push(() => trunkLines.stop());
+    ops?.watch({ proxy: edge.proxy, trunkLines, gate: security.gate });
     const http = await startHttpServer({
       bind: settings.bind,
       port: settings.httpPort,
@@ -108,6 +118,8 @@ export async function startEdge(parts: EdgeParts, steps = new ShutdownSteps(part
       health: async () => edge.transport.local('udp') !== undefined && (await parts.storeAnswers()),
       staticRoot: parts.staticRoot,
       ...(parts.adminApi ? { adminApi: parts.adminApi } : {}),
+      ...(parts.adminConsoleRoot ? { adminConsoleRoot: parts.adminConsoleRoot } : {}),
+      ...(ops ? { metrics: ops.serveMetrics } : {}),
     });
     steps.push(() => http.close());
     security.guardHttpServer(http.server);

@@ -66,6 +66,10 @@ describe('event routes (contracts/bus/event-routes.ts)', () => {
     expect(consumersOf(event('trunk.status'))).toEqual([{ kind: 'function', name: 'trunk-status' }, { kind: 'event-log' }]);
   });
 
+  it('sends directory.changed from the admin API to the event log only', () => {
+    expect(consumersOf(event('directory.changed', 'nimbus.functions'))).toEqual([{ kind: 'event-log' }]);
+  });
+
   it('wraps an event the way EventBridge delivers it to a Lambda target', () => {
     expect(toEventBridgeEnvelope(event('call.answer'), 'id-1')).toEqual({
       version: '0',

@@ -36,7 +36,7 @@ describe('a catalog ahead of its handlers', () => {
     expect(rules.some((r) => JSON.stringify(r.EventPattern ?? {}).includes('call.end'))).toBe(false);
     expect(rules.some((r) => r.ScheduleExpression === 'cron(5 * * * ? *)')).toBe(false);
     const toEventLog = rules.filter((r) => JSON.stringify(r.Targets ?? []).includes(':logs:'));
-    expect(toEventLog.map((r) => JSON.stringify(r.EventPattern ?? {}).match(/ban\.added|trunk\.status/)?.[0]).sort()).toEqual(['ban.added', 'trunk.status']);
+    expect(toEventLog.map((r) => JSON.stringify(r.EventPattern ?? {}).match(/ban\.added|trunk\.status|directory\.changed/)?.[0]).sort()).toEqual(['ban.added', 'directory.changed', 'trunk.status']);
   });
 
   it('has no admin API without the admin handler and no TLS listener without a certificate', () => {

@@ -140,7 +140,7 @@ describe('bus and schedules', () => {
     expect(route.pattern.detailType).toEqual(['call.attempt', 'call.alert', 'call.answer', 'call.end']);
   });
 
-  it('routes ban and trunk events to the event log', () => {
+  it('routes ban, trunk and directory events to the event log', () => {
     for (const detailType of [['ban.added', 'ban.lifted'], ['trunk.status']]) {
       template.hasResourceProperties('AWS::Events::Rule', {
         EventBusName: { Ref: busId },
@@ -148,6 +148,11 @@ describe('bus and schedules', () => {
         Targets: [Match.objectLike({ Arn: { 'Fn::Join': ['', Match.arrayWith([':logs:'])] } })],
       });
     }
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventBusName: { Ref: busId },
+      EventPattern: Match.objectEquals({ source: ['nimbus.functions'], 'detail-type': ['directory.changed'] }),
+      Targets: [Match.objectLike({ Arn: { 'Fn::Join': ['', Match.arrayWith([':logs:'])] } })],
+    });
   });
 
   it('has one rule per shared route plus one schedule per scheduled function', () => {
@@ -291,11 +296,29 @@ describe('admin API', () => {
       },
     });
     const [authorizerId] = resourcesOf(template, 'AWS::ApiGatewayV2::Authorizer')[0]!;
-    const routes = resourcesOf(template, 'AWS::ApiGatewayV2::Route');
-    expect(routes.map(([, r]) => r.RouteKey)).toEqual(['ANY /admin/{proxy+}']);
-    for (const [, route] of routes) expect(route).toMatchObject({ AuthorizationType: 'JWT', AuthorizerId: { Ref: authorizerId } });
+    const routes = Object.fromEntries(resourcesOf(template, 'AWS::ApiGatewayV2::Route').map(([, r]) => [r.RouteKey as string, r]));
+    expect(Object.keys(routes).sort()).toEqual(['ANY /admin/{proxy+}', 'ANY /api/{proxy+}']);
+    expect(routes['ANY /admin/{proxy+}']).toMatchObject({ AuthorizationType: 'JWT', AuthorizerId: { Ref: authorizerId } });
     template.hasResourceProperties('AWS::ApiGatewayV2::Integration', { IntegrationType: 'AWS_PROXY', IntegrationUri: functionArn('admin-api') });
     template.hasResourceProperties('AWS::Cognito::UserPool', { AdminCreateUserConfig: { AllowAdminCreateUserOnly: true } });
+  });
+
+  it('maps admins to roles with the nimbus-system group and a custom:tenants attribute', () => {
+    const [poolId] = resourcesOf(template, 'AWS::Cognito::UserPool')[0]!;
+    template.hasResourceProperties('AWS::Cognito::UserPoolGroup', { GroupName: 'nimbus-system', UserPoolId: { Ref: poolId } });
+    template.hasResourceProperties('AWS::Cognito::UserPool', {
+      Schema: Match.arrayWith([Match.objectLike({ Name: 'tenants', AttributeDataType: 'String', Mutable: true })]),
+    });
+  });
+
+  it('lets tenant tokens in on /api without the JWT authorizer (the function checks them), throttled', () => {
+    const route = resourcesOf(template, 'AWS::ApiGatewayV2::Route').find(([, r]) => r.RouteKey === 'ANY /api/{proxy+}')![1];
+    expect(route.AuthorizationType ?? 'NONE').toBe('NONE');
+    expect(route.AuthorizerId).toBeUndefined();
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      StageName: '$default',
+      DefaultRouteSettings: { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
+    });
   });
 });
 
@@ -311,6 +334,18 @@ describe('softphone site', () => {
         Origins: [Match.objectLike({ OriginAccessControlId: Match.anyValue() })],
       }),
     });
-    template.resourceCountIs('Custom::CDKBucketDeployment', 1);
+    template.resourceCountIs('Custom::CDKBucketDeployment', 2);
+  });
+
+  it('serves the admin console under /admin/ of the same site, pointed at the admin API\'s token route, which allows it by CORS', () => {
+    const deployments = resourcesOf(template, 'Custom::CDKBucketDeployment').map(([, r]) => r);
+    const console = deployments.find((d) => d.DestinationBucketKeyPrefix === 'admin/');
+    expect(console).toMatchObject({ DistributionPaths: ['/admin/*'] });
+    // The softphone's deployment leaves admin/ alone (no upload, no prune there).
+    expect(deployments.find((d) => d.DestinationBucketKeyPrefix === undefined)).toMatchObject({ Exclude: ['admin/*'] });
+    template.hasResourceProperties('AWS::ApiGatewayV2::Api', {
+      CorsConfiguration: Match.objectLike({ AllowOrigins: ['*'], AllowHeaders: ['authorization', 'content-type'], AllowMethods: ['GET', 'POST', 'PATCH', 'DELETE'] }),
+    });
+    template.hasOutput('*', { Value: Match.objectLike({ 'Fn::Join': Match.arrayWith([Match.arrayWith(['/admin/index.html'])]) }) });
   });
 });

@@ -8,6 +8,8 @@ import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AdminHttpEvent } from '../../contracts/http-event.js';
 import { createAdminApiHandler } from '../../functions/src/admin-api/admin-api-handler.js';
+import { adminApiDeps } from '../../functions/src/admin-api/admin-api-deps.js';
+import { InProcessBus } from '../../contracts/bus/in-process-bus.js';
 import { callEvent } from '../../contracts/bus/call-events.js';
 import { cdrWriteFor } from '../../functions/src/cdr/cdr-merge.js';
 import { startLocalDynamo, type LocalDynamo } from './local-dynamo.js';
@@ -39,8 +41,8 @@ const RANGE = { from: '2025-06-01T00:00:00Z', to: '2025-06-02T00:00:00Z' };
 
 beforeAll(async () => {
   db = await startLocalDynamo();
-  const { cdrs, online, reports, directory } = db.stores;
-  api = createAdminApiHandler({ directory, reports, rollup: { cdrs, online, reports, now: () => NOW }, adminToken: TOKEN });
+  const { cdrs } = db.stores;
+  api = createAdminApiHandler(adminApiDeps({ stores: db.stores, bus: new InProcessBus(), now: () => NOW, adminToken: TOKEN }));
   for (let i = 0; i < 5; i++) {
     const start = new Date(Date.parse(HOUR) + i * 60_000).toISOString();
     const answered = i < 3;
@@ -81,9 +83,14 @@ describe('admin API: reports and CDRs (API Gateway HTTP API events, dynalite)', 
     expect(res.headers['www-authenticate']).toMatch(/^Bearer/);
   });
 
-  it('accepts a request API Gateway already authorized with a Cognito JWT (claims present) without the Bearer token', async () => {
-    const res = await request('GET', '/admin/v1/tenants/acme/reports/calls', { query: RANGE, token: null, claims: { sub: 'admin-1' } });
+  it('accepts a request API Gateway already authorized with a Cognito JWT of a Nimbus group, without the Bearer token', async () => {
+    const res = await request('GET', '/admin/v1/tenants/acme/reports/calls', { query: RANGE, token: null, claims: { sub: 'admin-1', 'cognito:groups': '[nimbus-system]' } });
     expect(res.statusCode).toBe(200);
+  });
+
+  it('refuses a verified JWT that carries no Nimbus role with 403', async () => {
+    const res = await request('GET', '/admin/v1/tenants/acme/reports/calls', { query: RANGE, token: null, claims: { sub: 'admin-1' } });
+    expect(res.statusCode).toBe(403);
   });
 
   it('rolls an hour on demand and returns its rows', async () => {

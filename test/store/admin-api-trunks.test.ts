@@ -6,6 +6,8 @@
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAdminApiHandler } from '../../functions/src/admin-api/admin-api-handler.js';
+import { adminApiDeps } from '../../functions/src/admin-api/admin-api-deps.js';
+import { InProcessBus } from '../../contracts/bus/in-process-bus.js';
 import type { AdminHttpEvent } from '../../contracts/http-event.js';
 import { applySeed } from '../../functions/src/seed/apply-seed.js';
 import { parseSeed } from '../../functions/src/seed/seed-schema.js';
@@ -36,15 +38,9 @@ let api: ReturnType<typeof createAdminApiHandler>;
 
 beforeAll(async () => {
   db = await startLocalDynamo();
-  const { directory, reports, cdrs, online, trunks, trunkUsage, trunkStatus } = db.stores;
+  const { directory, trunks, trunkUsage, trunkStatus } = db.stores;
   await applySeed({ directory, trunks }, SEED);
-  api = createAdminApiHandler({
-    directory,
-    reports,
-    rollup: { cdrs, online, reports, now: () => NOW },
-    trunks: { trunks, usage: trunkUsage, status: trunkStatus },
-    adminToken: TOKEN,
-  });
+  api = createAdminApiHandler(adminApiDeps({ stores: db.stores, bus: new InProcessBus(), now: () => NOW, adminToken: TOKEN }));
   const carrier = (await trunks.getTrunk('acme', 'carrier'))!;
   await takeTrunkSlot(trunkUsage, carrier, 'out', 'call-1', { id: 'edge-a', bootId: 'a-1' }, NOW);
   await trunkStatus.putStatus({
@@ -70,11 +66,12 @@ describe('admin API: trunks (dynalite)', () => {
       tenantId: 'acme',
       trunks: [
         {
-          id: 'carrier', kind: 'ip', host: '192.0.2.1', port: 5060, transport: 'udp', routes: [{ prefix: '9', strip: 1, prepend: '' }],
-          dids: { '5551000': '1001' }, maxOutgoingCalls: 4, maxTotalCalls: 6, usage: { in: 0, out: 1, total: 1 },
+          id: 'carrier', kind: 'ip', host: '192.0.2.1', port: 5060, transport: 'udp', hasCredentials: false, expires: 3600, callerId: 'from',
+          routes: [{ prefix: '9', strip: 1, prepend: '' }], dids: { '5551000': '1001' }, maxOutgoingCalls: 4, maxTotalCalls: 6, usage: { in: 0, out: 1, total: 1 },
         },
         {
-          id: 'line', kind: 'register', host: 'sip.carrier.test', port: 5060, transport: 'udp', username: 'acct1', routes: [], dids: {},
+          id: 'line', kind: 'register', host: 'sip.carrier.test', port: 5060, transport: 'udp', username: 'acct1', hasCredentials: true, expires: 3600,
+          callerId: 'from', routes: [], dids: {},
           usage: { in: 0, out: 0, total: 0 }, status: { status: 'offline', lastError: '401 Unauthorized', since: '2026-01-05T09:59:00.000Z', edgeId: 'edge-a' },
         },
       ],

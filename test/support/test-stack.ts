@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { InProcessBus } from '../../contracts/bus/in-process-bus.js';
 import { loadSettings } from '../../contracts/settings/pbx-settings.js';
-import { createLogger } from '../../edge/src/logger.js';
+import { createLogger, type Logger } from '../../edge/src/logger.js';
 import { startLocalStack, type LocalStack } from '../../edge/src/local-stack/start-local-stack.js';
 
 export const TEST_SEED = {
@@ -29,7 +29,9 @@ export interface TestStack extends LocalStack {
 }
 
 /** The real local stack, in this process, on random ports of 127.0.0.1 with a fresh data folder. */
-export async function startTestStack(options: { seed?: unknown; env?: Record<string, string>; dataDir?: string; bus?: InProcessBus } = {}): Promise<TestStack> {
+export async function startTestStack(
+  options: { seed?: unknown; env?: Record<string, string>; dataDir?: string; bus?: InProcessBus; logger?: Logger } = {},
+): Promise<TestStack> {
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'nimbus-test-')));
   const seedFile = join(dataDir, 'seed.json');
   await writeFile(seedFile, JSON.stringify(options.seed ?? TEST_SEED));
@@ -43,7 +45,8 @@ export async function startTestStack(options: { seed?: unknown; env?: Record<str
     PBX_EDGE_ID: 'edge-test',
     ...options.env,
   });
-  const stack = await startLocalStack(settings, createLogger(process.env.PBX_TEST_LOG_LEVEL ?? 'silent'), options.bus ? { bus: options.bus } : {});
+  const logger = options.logger ?? createLogger(process.env.PBX_TEST_LOG_LEVEL ?? 'silent');
+  const stack = await startLocalStack(settings, logger, options.bus ? { bus: options.bus } : {});
   const nonceSecret = options.env?.PBX_NONCE_SECRET ?? (await readFile(join(dataDir, 'nonce-secret'), 'utf8')).trim();
   return {
     ...stack,

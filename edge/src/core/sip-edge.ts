@@ -8,6 +8,7 @@ import type { SecurityGate } from '../security/security-gate.js';
 import { TransactionLayer } from '../transaction/index.js';
 import type { Flow } from '../transport/flow.js';
 import { TransportLayer } from '../transport/transport-layer.js';
+import type { SipCapture } from '../transport/sip-capture.js';
 import type { Source } from '../../../contracts/transport.js';
 import type { SipMessage, SipRequest } from '../../../sip/message.js';
 import { stampReceived } from '../transport/via-received.js';
@@ -57,6 +58,8 @@ export interface SipEdgeOptions {
   wsOrigins?: string[];
   /** PBX_NONCE_TTL_SECONDS: how long this edge remembers the nonce counts it saw (replay detection); none = not tracked. */
   nonceTtlMs?: number;
+  /** Copies of every message admitted and sent (HEP capture, edge/src/ops/hep-capture.ts); none = no copies. */
+  capture?: SipCapture;
 }
 
 /**
@@ -85,6 +88,7 @@ export class SipEdge {
       logger,
       security: options.security,
       ...(options.wsOrigins ? { wsOrigins: new OriginPolicy(options.wsOrigins) } : {}),
+      ...(options.capture ? { capture: options.capture } : {}),
       events: {
         onMessage: (data, source) => this.receive(data, source),
         onFlowClosed: (flow) => this.flowClosed(flow),
@@ -154,6 +158,7 @@ export class SipEdge {
     const gate = this.options.security;
     // Banned or flooding sources are dropped before parsing: no function runs, no store is read.
     if (gate && (gate.dropBanned(source) || gate.floodControl(source))) return;
+    this.options.capture?.received(data, source);
     try {
       const message = this.parseAndCheck(data, source);
       if (message) this.toTransactions(message, source);
@@ -181,28 +186,39 @@ export class SipEdge {
       if (message.method !== 'ACK' && stampReceived(message, source)) {
         replyStatelessly(this.transport, message, source, 400, invalid ?? 'Malformed Via header');
       }
-      logger.debug({ source, method: message.method, error: invalid }, 'invalid request');
+      this.logFor(message).debug({ source, method: message.method, error: invalid }, 'invalid request');
       return undefined;
     }
     return message;
   }
 
   private toTransactions(message: SipMessage, source: Source): void {
-    const { logger } = this.options;
+    const log = this.logFor(message);
     if (message.kind === 'response') {
-      if (!this.transactions.receiveResponse(message, source)) logger.debug({ source, status: message.status }, 'stray response dropped');
+      if (!this.transactions.receiveResponse(message, source)) log.debug({ source, status: message.status }, 'stray response dropped');
       return;
     }
-    logger.debug({ source, method: message.method, callId: getHeader(message, 'Call-ID') }, 'request');
+    log.debug({ source, method: message.method }, 'request');
     const outcome = this.transactions.receiveRequest(message, source);
-    if (outcome.kind === 'new') void routeRequest(this.router, outcome.transaction, message, source);
-    else if (outcome.kind === 'ack') this.forwardAck(message, source);
+    if (outcome.kind === 'new') void routeRequest(this.routeFor(log), outcome.transaction, message, source);
+    else if (outcome.kind === 'ack') this.forwardAck(message, source, log);
+  }
+
+  /** Every log line on a message's path names its Call-ID, for correlation with Homer's captures and the CDRs. */
+  private logFor(message: SipMessage): Logger {
+    const callId = getHeader(message, 'Call-ID');
+    return callId === undefined ? this.options.logger : this.options.logger.child({ callId });
+  }
+
+  /** The request route's context with the message's logger (the proxy and its call objects log through it). */
+  private routeFor(log: Logger): RouteContext {
+    return log === this.options.logger ? this.router : { ...this.router, logger: log, proxy: { ...this.proxy, logger: log } };
   }
 
   /** An ACK for a 2xx travels the dialog's route set through this edge (§16.12); anything else is dropped. */
-  private forwardAck(ack: SipRequest, source: Source): void {
+  private forwardAck(ack: SipRequest, source: Source, log: Logger): void {
     const hop = nextHop(ack, popOwnRoutes(ack, this.proxy.identity.id, this.proxy.hops));
-    if (hop) forwardAck(this.proxy, ack, hop, source);
+    if (hop) forwardAck(this.routeFor(log).proxy, ack, hop, source);
   }
 
   private flowClosed(flow: Flow): void {

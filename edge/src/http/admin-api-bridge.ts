@@ -1,30 +1,17 @@
 /**
- * The admin API and its pages on the local stack's HTTP port:
- * - /api/* becomes an API Gateway HTTP API (payload 2.0) event for the
- *   admin-api function the local stack hosts — the same handler and event
- *   the cloud's API Gateway uses (there behind a Cognito JWT authorizer; the
- *   cloud edge serves no /api);
- * - /admin/reports serves the report page (admin-pages/), which fetches the
- *   JSON endpoints with the admin token the user types in.
+ * The admin API on the local stack's HTTP port: /api/* becomes an API
+ * Gateway HTTP API (payload 2.0) event for the admin-api function the local
+ * stack hosts — the same handler and event the cloud's API Gateway uses
+ * (there behind a Cognito JWT authorizer; the cloud edge serves no /api).
+ * The console that calls it is served by admin-console.ts.
  * Returns false for any other path.
  */
 import type { Context } from 'aws-lambda';
-import { readFile } from 'node:fs/promises';
 import type http from 'node:http';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { AdminHttpEvent, AdminHttpResult } from '../../../contracts/http-event.js';
 
 /** The admin-api function as the local stack hosts it (functions/src/registry.ts createAdminApi). */
 export type AdminApiFunction = (event: AdminHttpEvent, context: Context) => Promise<AdminHttpResult>;
-
-const PAGES_DIR = join(dirname(fileURLToPath(import.meta.url)), 'admin-pages');
-
-/** Page path → file and content type; nothing else under /admin/ is served. */
-const PAGES: Record<string, { file: string; type: string }> = {
-  '/admin/reports': { file: 'reports.html', type: 'text/html; charset=utf-8' },
-  '/admin/reports.js': { file: 'reports.js', type: 'text/javascript; charset=utf-8' },
-};
 
 /** Admin requests are small JSON bodies; anything bigger is refused before it is buffered. */
 const MAX_BODY_BYTES = 64 * 1024;
@@ -81,18 +68,6 @@ export async function serveAdmin(req: http.IncomingMessage, res: http.ServerResp
     const result = await adminApi(toHttpApiEvent(req, body), localContext());
     res.writeHead(result.statusCode, result.headers);
     res.end(req.method === 'HEAD' ? undefined : result.body);
-    return true;
-  }
-  const page = PAGES[path];
-  if (page && (req.method === 'GET' || req.method === 'HEAD')) {
-    const content = await readFile(join(PAGES_DIR, page.file));
-    res.writeHead(200, {
-      'content-type': page.type,
-      'cache-control': 'no-cache',
-      // The page only talks to this origin; no inline script.
-      'content-security-policy': "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:",
-    });
-    res.end(req.method === 'HEAD' ? undefined : content);
     return true;
   }
   return false;

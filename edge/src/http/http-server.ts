@@ -3,6 +3,7 @@ import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '../logger.js';
 import type { TransportLayer } from '../transport/transport-layer.js';
+import { serveAdminConsole } from './admin-console.js';
 import { serveAdmin, type AdminApiFunction } from './admin-api-bridge.js';
 import { serveStatic } from './static-files.js';
 
@@ -17,6 +18,10 @@ export interface HttpServerOptions {
   staticRoot: string;
   /** The admin API under /api (the local stack hosts it; in the cloud API Gateway does). */
   adminApi?: AdminApiFunction;
+  /** The built admin console (web-admin/dist) served at /admin/; absent = 503 there. */
+  adminConsoleRoot?: string;
+  /** GET /metrics for Prometheus (edge/src/ops/metrics-endpoint.ts); absent = 404. */
+  metrics?: (req: http.IncomingMessage, res: http.ServerResponse) => Promise<void>;
 }
 
 /**
@@ -40,7 +45,9 @@ export async function startHttpServer(options: HttpServerOptions): Promise<{ ser
       res.end(JSON.stringify({ status: healthy ? 'ok' : 'unavailable' }));
       return;
     }
+    if (path === '/metrics' && options.metrics) return options.metrics(req, res);
     if (await serveAdmin(req, res, path, options.adminApi)) return;
+    if (await serveAdminConsole(req, res, path, options.adminConsoleRoot)) return;
     if ((req.method === 'GET' || req.method === 'HEAD') && (await serveStatic(options.staticRoot, path, res))) return;
     res.writeHead(404, { 'content-type': 'text/plain' });
     res.end('Not found\n');

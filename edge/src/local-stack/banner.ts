@@ -18,7 +18,9 @@ export function printBanner(config: EdgeSettings, stack: LocalStack): void {
     `  Health          ${http}://${host}:${stack.httpPort}/healthz`,
     `  Softphone       ${http}://${host}:${stack.httpPort}/`,
     `  Store           ${stack.storeEndpoint}   data in ${config.dataDir}`,
-    `  Admin API       ${http}://${host}:${stack.httpPort}/api/v1/tenants/<tenant>/…   reports page ${http}://${host}:${stack.httpPort}/admin/reports`,
+    `  Admin console   ${http}://${host}:${stack.httpPort}/admin/   (sign in with the admin token)`,
+    `  Admin API       ${http}://${host}:${stack.httpPort}/api/v1/…   or npx nimbus <resource> <verb>`,
+    `  Metrics         ${http}://${host}:${stack.httpPort}/metrics   (Bearer: PBX_METRICS_TOKEN or the admin token)`,
     stack.adminToken.source === 'env'
       ? '  Admin token     from PBX_ADMIN_TOKEN'
       : `  Admin token     ${stack.adminToken.token}   (kept in ${config.dataDir}/admin-token; set PBX_ADMIN_TOKEN to choose one)`,

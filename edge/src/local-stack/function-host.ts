@@ -9,6 +9,7 @@
 import type { EventBus } from '../../../contracts/bus/event-bus.js';
 import type { RegistrarSettings } from '../../../contracts/settings/registrar-settings.js';
 import type { StoreSettings } from '../../../contracts/settings/store-settings.js';
+import type { StoreObserver } from '../../../contracts/store/store-timing.js';
 import { createAdminApi, createBackgroundHandlers, createFunctionHandlers, createFunctionsRuntime } from '../../../functions/src/index.js';
 import type { AdminApiFunction } from '../http/admin-api-bridge.js';
 import { InProcessInvoker } from '../invoker/in-process-invoker.js';
@@ -20,9 +21,17 @@ export interface FunctionHost {
   adminApi: AdminApiFunction;
 }
 
-export function hostFunctions(options: { store: StoreSettings; registrar: RegistrarSettings; adminToken?: string; bus: EventBus }): FunctionHost {
+export function hostFunctions(options: {
+  store: StoreSettings;
+  registrar: RegistrarSettings;
+  adminToken?: string;
+  bus: EventBus;
+  /** The edge's store latency metric (edge/src/ops). */
+  storeObserver?: StoreObserver;
+}): FunctionHost {
   const runtime = createFunctionsRuntime({
     store: options.store,
+    ...(options.storeObserver ? { storeObserver: options.storeObserver } : {}),
     registrar: options.registrar,
     ...(options.adminToken !== undefined ? { adminToken: options.adminToken } : {}),
     bus: options.bus,

@@ -6,6 +6,7 @@ import { InProcessBus } from '../../../contracts/bus/in-process-bus.js';
 import type { PbxSettings } from '../../../contracts/settings/pbx-settings.js';
 import { loadSeedFile, SeedError, StoreBootstrap, type Seed } from '../../../functions/src/index.js';
 import type { Logger } from '../logger.js';
+import { startEdgeOps, type EdgeOps } from '../ops/edge-ops.js';
 import { ShutdownSteps } from '../process-lifecycle.js';
 import { startEdge, type RunningEdge } from '../start-edge.js';
 import { loadAdminToken, type AdminToken } from './admin-token.js';
@@ -19,6 +20,8 @@ export const DEMO_SEED_FILE = join(repoRoot, 'functions/src/seed/demo-seed.json'
 const SOFTPHONE_SOURCE = join(repoRoot, 'web-softphone');
 /** The built softphone (`npm run build:softphone` → web-softphone/dist) when there is one, else the source folder. */
 const softphoneRoot = () => (existsSync(join(SOFTPHONE_SOURCE, 'dist/index.html')) ? join(SOFTPHONE_SOURCE, 'dist') : SOFTPHONE_SOURCE);
+/** The built admin console (`npm run build:admin` → web-admin/dist); its TypeScript source cannot be served as it is. */
+const ADMIN_CONSOLE = join(repoRoot, 'web-admin/dist');
 
 export interface LocalStack extends RunningEdge {
   storeEndpoint: string;
@@ -27,6 +30,8 @@ export interface LocalStack extends RunningEdge {
   bus: InProcessBus;
   /** Bearer token of the admin API (/api/…), PBX_ADMIN_TOKEN or generated into the data folder. */
   adminToken: AdminToken;
+  /** Metrics (/metrics) and SIP capture (PBX_HEP_ADDRESS). */
+  ops: EdgeOps;
 }
 
 export class SeedFileError extends Error {
@@ -62,7 +67,15 @@ export async function startLocalStack(settings: PbxSettings, logger: Logger, par
 
     // What EventBridge is in the cloud; a test may bring its own to listen from before the start.
     const bus = parts.bus ?? new InProcessBus((err, event) => logger.warn({ err, event: event.detailType }, 'bus consumer failed'));
-    const functions = hostFunctions({ store, registrar: { ...settings.registrar, nonceSecret: secret }, adminToken: adminToken.token, bus });
+    const ops = await startEdgeOps(settings.ops, { edgeId: edgeSettings.edgeId, bind: edgeSettings.bind, adminToken: adminToken.token, logger });
+    steps.push(() => ops.stop());
+    const functions = hostFunctions({
+      store,
+      registrar: { ...settings.registrar, nonceSecret: secret },
+      adminToken: adminToken.token,
+      bus,
+      storeObserver: ops.storeObserver,
+    });
     const stopBackground = startLocalBackground(functions.background, bus, logger, edgeSettings.reaperIntervalSeconds * 1000);
     steps.push(async () => {
       stopBackground();
@@ -82,11 +95,13 @@ export async function startLocalStack(settings: PbxSettings, logger: Logger, par
         storeAnswers: () => bootstrap.check(),
         staticRoot: softphoneRoot(),
         adminApi: functions.adminApi,
+        adminConsoleRoot: ADMIN_CONSOLE,
+        ops,
         logger,
       },
       steps,
     );
-    return { ...running, storeEndpoint, seed, bus, adminToken };
+    return { ...running, storeEndpoint, seed, bus, adminToken, ops };
   } catch (err) {
     await steps.run();
     throw err;

@@ -7,6 +7,7 @@ import type { OriginPolicy } from '../security/origin-policy.js';
 import type { SecurityGate } from '../security/security-gate.js';
 import { FlowRegistry, type Flow } from './flow.js';
 import { responseDestination } from './response-route.js';
+import type { SipCapture } from './sip-capture.js';
 import { StreamTransport } from './stream-transport.js';
 import type { Destination, HostPort, Source, TransportProtocol } from '../../../contracts/transport.js';
 import { UdpTransport } from './udp-transport.js';
@@ -34,6 +35,8 @@ export interface TransportLayerOptions {
   security?: SecurityGate;
   /** Web pages allowed to open WebSocket flows (Origin); none = any. */
   wsOrigins?: OriginPolicy;
+  /** Gets a copy of every message sent (HEP capture, edge/src/ops); none = no copies. */
+  capture?: SipCapture;
 }
 
 /**
@@ -127,6 +130,7 @@ export class TransportLayer {
       this.options.logger.debug({ dest }, 'not sending to a banned address');
       return;
     }
+    this.options.capture?.sent(data, dest);
     if (dest.protocol === 'udp') {
       this.udp.send(data, dest);
       return;

@@ -57,6 +57,22 @@ export const rollupBodySchema = z.object({
   }),
 });
 
+export const LIST_PAGE_DEFAULT = 100;
+export const LIST_PAGE_MAX = 1000;
+
+/** ?limit=&cursor= of the paged lists (users, audit log). */
+export const pageQuerySchema = z
+  .object({
+    limit: z
+      .string()
+      .regex(/^\d+$/, 'must be a whole number')
+      .transform(Number)
+      .pipe(z.number().int().min(1, `must be 1 to ${LIST_PAGE_MAX}`).max(LIST_PAGE_MAX, `must be 1 to ${LIST_PAGE_MAX}`))
+      .optional(),
+    cursor: z.string().min(1).max(2048).optional(),
+  })
+  .meta({ id: 'PageQuery' });
+
 /** "name: message; …" for a 400 reply. */
 export function describeIssues(error: z.ZodError): string {
   return error.issues.map((i) => `${i.path.map(String).join('.') || '(body)'}: ${i.message}`).join('; ');

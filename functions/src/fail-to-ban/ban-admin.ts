@@ -1,11 +1,13 @@
 /**
  * What an admin does with bans (MSS: "admins can list bans and unban"):
- * list the active ones and lift one early. Plain functions over the ban store
- * and the bus, for the admin HTTP API and the `npm run bans` CLI alike.
+ * list the active ones, lift one early, ban an address by hand. Plain
+ * functions over the ban store and the bus, for the admin HTTP API and the
+ * `npm run bans` CLI alike.
  */
 import type { EventBus } from '../../../contracts/bus/event-bus.js';
-import { banSubject } from '../../../contracts/fail-to-ban/address-set.js';
-import { banLiftedEvent, isActive, type Ban } from '../../../contracts/fail-to-ban/ban.js';
+import { AddressSet, banSubject, normalizeAddress } from '../../../contracts/fail-to-ban/address-set.js';
+import { banAddedEvent, banLiftedEvent, isActive, type Ban } from '../../../contracts/fail-to-ban/ban.js';
+import type { F2bSettings } from '../../../contracts/fail-to-ban/f2b-settings.js';
 import type { BanStore } from './ban-repository.js';
 
 export interface BanAdminDeps {
@@ -40,4 +42,39 @@ export async function liftBan(deps: BanAdminDeps, address: string, by = 'admin')
   if (!removed || !isActive(removed, now)) return { lifted: false, reason: 'not-banned' };
   await deps.bus.publish([banLiftedEvent(removed, now, by)]);
   return { lifted: true, ban: removed };
+}
+
+export interface ManualBan {
+  address: string;
+  /** How long; the fail-to-ban banSeconds when absent. */
+  seconds?: number;
+  reason?: string;
+}
+
+export type BanResult = { banned: true; ban: Ban } | { banned: false; reason: 'already-banned'; ban: Ban } | { banned: false; reason: 'whitelisted' };
+
+/**
+ * Bans an address now, as fail-to-ban would (the edges drop its traffic at
+ * their next poll or on the ban.added event). A whitelisted address is
+ * refused: the edges would ignore the ban anyway.
+ */
+export async function banAddress(deps: BanAdminDeps & { settings: () => Promise<F2bSettings> }, request: ManualBan, by = 'admin'): Promise<BanResult> {
+  const address = normalizeAddress(request.address);
+  const settings = await deps.settings();
+  if (new AddressSet(settings.whitelist).has(address)) return { banned: false, reason: 'whitelisted' };
+  const now = deps.now();
+  const ban: Ban = {
+    // IPv6 bans cover the /64, like fail-to-ban's own (address-set.ts banSubject).
+    address: banSubject(address),
+    since: now,
+    until: now + (request.seconds ?? settings.banSeconds) * 1000,
+    reason: request.reason ?? `banned by ${by}`,
+    failures: 0,
+  };
+  if (!(await deps.bans.addBan(ban, now))) {
+    const existing = await deps.bans.getBan(ban.address);
+    return { banned: false, reason: 'already-banned', ban: existing ?? ban };
+  }
+  await deps.bus.publish([banAddedEvent(ban)]);
+  return { banned: true, ban };
 }

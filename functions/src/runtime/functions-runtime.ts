@@ -22,6 +22,7 @@ import { cachedSettings } from '../fail-to-ban/cached-f2b-settings.js';
 import { carrierAddresses } from '../fail-to-ban/carrier-addresses.js';
 import type { FailToBanDeps } from '../fail-to-ban/record-auth-failure.js';
 import { createDocumentClient } from '../../../contracts/store/dynamo-client.js';
+import type { StoreObserver } from '../../../contracts/store/store-timing.js';
 import { createStores, systemClock, type Stores } from './stores.js';
 
 export interface FunctionsRuntime {
@@ -45,6 +46,8 @@ export interface FunctionsRuntimeOptions {
   now?: () => number;
   /** Extra environment for the AWS SDK's credential lookup (tests pass their own). */
   env?: Env;
+  /** Told how long every store request took (the hosting edge's metrics). */
+  storeObserver?: StoreObserver;
 }
 
 export function createFunctionsRuntime(options: FunctionsRuntimeOptions): FunctionsRuntime {
@@ -52,6 +55,7 @@ export function createFunctionsRuntime(options: FunctionsRuntimeOptions): Functi
     region: options.store.region,
     ...(options.env ? { env: options.env } : {}),
     ...(options.store.dynamoEndpoint !== undefined ? { endpoint: options.store.dynamoEndpoint } : {}),
+    ...(options.storeObserver ? { observe: options.storeObserver } : {}),
   });
   const stores = createStores(doc, options.store.tableName);
   const now = options.now ?? systemClock;

@@ -18,6 +18,12 @@ import { TrunkLeaseRepository } from '../trunks/trunk-lease-repository.js';
 import { TrunkStatusRepository } from '../trunks/trunk-status-repository.js';
 import { TrunkUsageRepository } from '../trunks/trunk-usage-repository.js';
 import { TrunkRepository } from '../trunks/trunk-repository.js';
+import { AuditRepository } from '../admin-api/audit-repository.js';
+import { SettingsRepository } from '../admin-api/settings-repository.js';
+import { TokenRepository } from '../admin-api/token-repository.js';
+import { TenantOpenCalls } from '../cdr/active-calls.js';
+import { DirectoryAdminRepository } from '../directory/directory-admin-repository.js';
+import { TrunkAdminRepository } from '../trunks/trunk-admin-repository.js';
 
 export interface Stores {
   directory: DirectoryRepository;
@@ -44,6 +50,18 @@ export interface Stores {
   trunkLeases: TrunkLeaseRepository;
   /** Last reported registration status of each external line. */
   trunkStatus: TrunkStatusRepository;
+  /** Admin API: conditional directory writes (tenants, domains, users). */
+  directoryAdmin: DirectoryAdminRepository;
+  /** Admin API: trunk create / replace / delete. */
+  trunkAdmin: TrunkAdminRepository;
+  /** Admin API: tenant and system settings. */
+  settings: SettingsRepository;
+  /** Admin API: tenant tokens (hashed). */
+  tokens: TokenRepository;
+  /** Admin API: the audit log. */
+  audit: AuditRepository;
+  /** Open calls of a tenant on an edge (active calls). */
+  openCalls: TenantOpenCalls;
 }
 
 export const systemClock = (): number => Date.now();
@@ -63,5 +81,11 @@ export function createStores(doc: DynamoDBDocumentClient, tableName: string): St
     trunkUsage: new TrunkUsageRepository(doc, tableName),
     trunkLeases: new TrunkLeaseRepository(doc, tableName),
     trunkStatus: new TrunkStatusRepository(doc, tableName),
+    directoryAdmin: new DirectoryAdminRepository(doc, tableName),
+    trunkAdmin: new TrunkAdminRepository(doc, tableName),
+    settings: new SettingsRepository(doc, tableName),
+    tokens: new TokenRepository(doc, tableName),
+    audit: new AuditRepository(doc, tableName),
+    openCalls: new TenantOpenCalls(doc, tableName),
   };
 }

@@ -31,7 +31,7 @@ const EXT_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$/;
 /** hostname, IPv4, or IPv6 with or without brackets. */
 const DOMAIN_RE = /^(?:[A-Za-z0-9_](?:[A-Za-z0-9\-_.]*[A-Za-z0-9_.])?|\[?[0-9A-Fa-f:.]+\]?)$/;
 
-const userSchema = z.looseObject({
+export const userSchema = z.looseObject({
   ext: z.string().regex(EXT_RE, { error: 'must be 1-32 characters of A-Z a-z 0-9 . _ - starting with a letter or digit' }),
   password: z.string().min(1, { error: 'must not be empty' }),
   displayName: z.string().optional(),
@@ -41,7 +41,7 @@ const userSchema = z.looseObject({
   maxOutgoingCalls: z.number().int().min(0).optional(),
 });
 
-const tenantSchema = z.looseObject({
+export const tenantSchema = z.looseObject({
   id: z.string().regex(TENANT_ID_RE, { error: 'must be 1-63 characters of a-z 0-9 - (no leading/trailing -)' }),
   domains: z
     .array(z.string().regex(DOMAIN_RE, { error: 'must be a host name or IP address' }).transform(normalizeDomain))

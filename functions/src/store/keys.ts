@@ -3,7 +3,7 @@
  *
  * | Item            | pk                          | sk              | attributes |
  * |-----------------|-----------------------------|-----------------|------------|
- * | tenant          | TENANT#<tenantId>           | META            | id, realm, domains |
+ * | tenant          | TENANT#<tenantId>           | META            | id, realm, domains; gsi1pk TENANTS, gsi1sk <tenantId> (tenant list) |
  * | domain index    | DOMAIN#<lower-case domain>  | DOMAIN          | tenantId |
  * | user            | TENANT#<tenantId>           | USER#<ext>      | ext, displayName, ha1 {MD5, SHA-256}, multiDevice, maxDevices, maxCalls?, maxOutgoingCalls? |
  * | user bindings   | TENANT#<tenantId>           | BINDINGS#<ext>  | bindings[], version, ttl |

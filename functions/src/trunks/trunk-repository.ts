@@ -64,7 +64,17 @@ function indexKeys(trunk: Trunk): { gsi1pk: string; gsi1sk: string } {
     : { gsi1pk: trunkSourcePartition(trunk.host, trunk.port), gsi1sk };
 }
 
-function toTrunk(item: Record<string, unknown> | undefined): Trunk | undefined {
+/** The stored trunk item: keys, index entry, fields, and its place in the tenant's list. */
+/** The trunk's entry in the CARRIERS partition: its host and outbound proxy (never banned by fail-to-ban). */
+export function carrierItem(trunk: Trunk): Record<string, unknown> {
+  return { ...carrierKey(trunk.tenantId, trunk.id), hosts: [trunk.host, ...(trunk.outboundProxy ? [trunk.outboundProxy.host] : [])] };
+}
+
+export function trunkItem(trunk: Trunk, order: number): Record<string, unknown> {
+  return { ...trunkKey(trunk.tenantId, trunk.id), ...indexKeys(trunk), ...trunk, order };
+}
+
+export function trunkFromItem(item: Record<string, unknown> | undefined): Trunk | undefined {
   if (!item || typeof item.id !== 'string' || typeof item.tenantId !== 'string') return undefined;
   const trunk: Record<string, unknown> = { ...item };
   for (const name of STORAGE_ATTRIBUTES) delete trunk[name];
@@ -83,10 +93,9 @@ export class TrunkRepository implements TrunkReader, TrunkWriter {
   async putTrunk(trunk: Trunk, order: number): Promise<void> {
     // A whole-item Put: a trunk that changed kind or address leaves its old index entry.
     await this.doc.send(
-      new PutCommand({ TableName: this.tableName, Item: { ...trunkKey(trunk.tenantId, trunk.id), ...indexKeys(trunk), ...trunk, order } }),
+      new PutCommand({ TableName: this.tableName, Item: trunkItem(trunk, order) }),
     );
-    const hosts = [trunk.host, ...(trunk.outboundProxy ? [trunk.outboundProxy.host] : [])];
-    await this.doc.send(new PutCommand({ TableName: this.tableName, Item: { ...carrierKey(trunk.tenantId, trunk.id), hosts } }));
+    await this.doc.send(new PutCommand({ TableName: this.tableName, Item: carrierItem(trunk) }));
   }
 
   /** Every host of every trunk of every tenant (carriers and their outbound proxies), names or addresses as configured. */
@@ -102,12 +111,12 @@ export class TrunkRepository implements TrunkReader, TrunkWriter {
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :trunk)',
       ExpressionAttributeValues: { ':pk': `TENANT#${tenantId}`, ':trunk': 'TRUNK#' },
     });
-    return items.sort(byOrder).flatMap((item) => toTrunk(item) ?? []);
+    return items.sort(byOrder).flatMap((item) => trunkFromItem(item) ?? []);
   }
 
   async getTrunk(tenantId: string, trunkId: string): Promise<Trunk | undefined> {
     const res = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: trunkKey(tenantId, trunkId) }));
-    return toTrunk(res.Item);
+    return trunkFromItem(res.Item);
   }
 
   /** Every registering trunk of every tenant (what the edges keep registered), by tenant then id. */
@@ -172,6 +181,6 @@ export class TrunkRepository implements TrunkReader, TrunkWriter {
       KeyConditionExpression: 'gsi1pk = :pk',
       ExpressionAttributeValues: { ':pk': partition },
     });
-    return items.flatMap((item) => toTrunk(item) ?? []);
+    return items.flatMap((item) => trunkFromItem(item) ?? []);
   }
 }

@@ -1,0 +1,87 @@
+/**
+ * The registrations this edge relayed, as the registrar answered them: the
+ * cheap source of the `nimbus_bindings` and `nimbus_registered_users`
+ * gauges — no store read per scrape.
+ *
+ * RFC 3261 §10.3 step 8: a 200 to a REGISTER lists every current binding of
+ * the address-of-record with its remaining time. The book keeps, per AOR,
+ * the Contacts that a REGISTER through this edge put there; each 200 for the
+ * AOR refreshes their expiry and drops those it no longer lists (removed,
+ * replaced by a new device, expired). So each edge counts the devices that
+ * registered through it and the sum over all edges is the deployment's
+ * count. Bounds of the view: a binding that another edge replaces (a device
+ * moving edges) stays here until its own expiry, and a binding removed by
+ * the reaper of a dead edge was never this edge's. Pure: no I/O, the clock
+ * is passed in.
+ */
+import { getHeaders, parseContacts, type NameAddr, type SipHeader, type SipRequest } from '../../../sip/index.js';
+
+interface BookEntry {
+  /** Epoch ms. */
+  expiresAt: number;
+  /** The TCP/TLS/WebSocket flow the REGISTER came on; its close may end the binding. */
+  flowId?: string;
+}
+
+export interface RegisterAnswer {
+  /** Tenant and user the registrar authenticated (RegisterResult.auth); undefined = not a binding change. */
+  tenantId?: string;
+  username?: string;
+  status: number;
+  headers: SipHeader[];
+}
+
+function contactsOf(values: string[]): NameAddr[] {
+  const list = parseContacts(values);
+  return list && !list.star ? list.contacts : [];
+}
+
+/** Without scrapes nothing would forget expired entries: every this many REGISTERs the book forgets them itself. */
+const PRUNE_EVERY = 1_000;
+
+export class BindingBook {
+  private readonly byAor = new Map<string, Map<string, BookEntry>>();
+  private registers = 0;
+
+  /** A REGISTER relayed by this edge and the registrar's answer to it. */
+  register(request: SipRequest, answer: RegisterAnswer, flowId: string | undefined, now: number): void {
+    if (answer.status !== 200 || answer.tenantId === undefined || answer.username === undefined) return;
+    if (++this.registers % PRUNE_EVERY === 0) this.counts(now);
+    const aor = `${answer.tenantId}/${answer.username}`;
+    const current = new Map<string, number>();
+    for (const contact of contactsOf(answer.headers.filter((h) => h.name.toLowerCase() === 'contact').map((h) => h.value))) {
+      const seconds = Number(contact.params.expires);
+      if (Number.isFinite(seconds) && seconds > 0) current.set(contact.uri, now + seconds * 1000);
+    }
+    const entries = new Map<string, BookEntry>();
+    for (const [uri, entry] of this.byAor.get(aor) ?? []) {
+      const expiresAt = current.get(uri);
+      if (expiresAt !== undefined) entries.set(uri, { ...entry, expiresAt });
+    }
+    for (const contact of contactsOf(getHeaders(request, 'Contact'))) {
+      const expiresAt = current.get(contact.uri);
+      if (expiresAt !== undefined) entries.set(contact.uri, { expiresAt, ...(flowId !== undefined ? { flowId } : {}) });
+    }
+    if (entries.size > 0) this.byAor.set(aor, entries);
+    else this.byAor.delete(aor);
+  }
+
+  /** The flow-closed function removed bindings of this flow (RFC 5626 §5.3: a flow-only device is gone with its flow). */
+  flowClosed(flowId: string): void {
+    for (const [aor, entries] of this.byAor) {
+      for (const [uri, entry] of entries) if (entry.flowId === flowId) entries.delete(uri);
+      if (entries.size === 0) this.byAor.delete(aor);
+    }
+  }
+
+  /** Live bindings and the users holding at least one; expired entries are forgotten on the way. */
+  counts(now: number): { bindings: number; users: number } {
+    let bindings = 0;
+    for (const [aor, entries] of this.byAor) {
+      for (const [uri, entry] of entries) if (entry.expiresAt <= now) entries.delete(uri);
+      if (entries.size === 0) this.byAor.delete(aor);
+      bindings += entries.size;
+    }
+    return { bindings, users: this.byAor.size };
+  }
+}
