@@ -123,7 +123,7 @@ describe('a second INVITE with the Call-ID of a call in progress', () => {
     expect(cdrs[0]).toMatchObject({ callId, fromTag: 'first', disposition: 'cancelled', state: 'closed' });
   });
 
-  it('two edges, a user with maxCalls 1: the second INVITE is a call of its own, refused by the limit; the callee sees one INVITE; two CDRs', async () => {
+  it('two edges, a user with maxCalls 1: the second INVITE (another From tag, or the same) is a call of its own, refused by the limit; the callee sees one INVITE; a CDR per attempt', async () => {
     const device = await callee('ring', edgeA);
     const callId = `merge-b-${hex(6)}`;
     const first = new RawSipCall(await attackerSocket(), caller(LIMITED_B, edgeA), { to: CALLEE.ext, callId, fromTag: 'first' });
@@ -132,12 +132,16 @@ describe('a second INVITE with the Call-ID of a call in progress', () => {
     const second = new RawSipCall(await attackerSocket(), caller(LIMITED_B, edgeB), { to: CALLEE.ext, callId, fromTag: 'second' });
     const refused = await second.start();
     expect({ status: refused.status, reason: refused.reason }).toEqual({ status: 403, reason: 'Call limit reached' });
+    // Not even the first call's own From tag makes it the same call on another edge.
+    const sameTag = new RawSipCall(await attackerSocket(), caller(LIMITED_B, edgeB), { to: CALLEE.ext, callId, fromTag: 'first', cseq: 10 });
+    expect((await sameTag.start()).status).toBe(403);
 
     await settle();
     expect(device.inviteFromTags()).toEqual(['first']);
     expect((await first.cancel()).status).toBe(487);
-    const cdrs = await closedCdrs(callId, 2);
-    expect(cdrs.map((c) => ({ fromTag: c.fromTag, edgeId: c.edgeId, disposition: c.disposition, status: c.status })).sort((x, y) => String(x.fromTag).localeCompare(String(y.fromTag)))).toEqual([
+    const cdrs = await closedCdrs(callId, 3);
+    expect(cdrs.map((c) => ({ fromTag: c.fromTag, edgeId: c.edgeId, disposition: c.disposition, status: c.status })).sort((x, y) => `${x.fromTag}${x.status}`.localeCompare(`${y.fromTag}${y.status}`))).toEqual([
+      { fromTag: 'first', edgeId: 'edge-b', disposition: 'rejected', status: 403 },
       { fromTag: 'first', edgeId: 'edge-a', disposition: 'cancelled', status: 487 },
       { fromTag: 'second', edgeId: 'edge-b', disposition: 'rejected', status: 403 },
     ]);
