@@ -27,6 +27,9 @@ const sourceSchema = z.object({
   flowId: z.string().min(1).optional(),
 });
 
+/** contracts/call-ref.ts: it ends up in store keys, so it is bounded. */
+const callRefSchema = z.string().min(1).max(128);
+
 const sipRequestSchema = z.object({
   kind: z.literal('request'),
   method: z.string().min(1),
@@ -53,6 +56,7 @@ export const authorizeCallEventSchema = z.object({
   edge: edgeIdentitySchema,
   source: sourceSchema,
   request: sipRequestSchema,
+  callRef: callRefSchema.optional(),
 }) satisfies z.ZodType<AuthorizeCallEvent>;
 
 const callSlotSchema = z.object({
@@ -69,6 +73,7 @@ const trunkSlotSchema = z.object({
 export const releaseCallEventSchema = z.object({
   type: z.literal('release-call'),
   callId: z.string().min(1),
+  callRef: callRefSchema.optional(),
   slots: z.array(callSlotSchema),
   trunkSlots: z.array(trunkSlotSchema).optional(),
 }) satisfies z.ZodType<ReleaseCallEvent>;
@@ -77,6 +82,7 @@ export const takeTrunkSlotEventSchema = z.object({
   type: z.literal('take-trunk-slot'),
   edge: edgeIdentitySchema,
   callId: z.string().min(1),
+  callRef: callRefSchema.optional(),
   tenantId: z.string().min(1),
   trunkId: z.string().min(1),
 }) satisfies z.ZodType<TakeTrunkSlotEvent>;

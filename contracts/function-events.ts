@@ -116,7 +116,12 @@ export interface TrunkSlot {
 /** A call authorize-call let through (or refused as a call). */
 export interface RoutedCall {
   tenantId: string;
+  /** The SIP Call-ID. */
   callId: string;
+  /** The PBX's identity of the call (contracts/call-ref.ts): its slots, trunk slots and CDR are keyed by it. */
+  callRef: string;
+  /** The caller's From tag: with the Call-ID, what an admin sees of the call's SIP identity. */
+  fromTag?: string;
   direction: CallDirection;
   caller: CallParty;
   callee: CallParty;
@@ -158,6 +163,11 @@ export interface AuthorizeCallEvent {
   source: Source;
   /** An out-of-dialog INVITE or MESSAGE (or other request) from a user. */
   request: SipRequest;
+  /**
+   * INVITE: the edge's fresh name for the call (contracts/call-ref.ts), one
+   * per INVITE transaction. Absent (an earlier edge): the Call-ID.
+   */
+  callRef?: string;
 }
 
 export type AuthorizeCallResult =
@@ -186,6 +196,8 @@ export type AuthorizeCallResult =
 export interface ReleaseCallEvent {
   type: 'release-call';
   callId: string;
+  /** RoutedCall.callRef: the slots and trunk slots it holds are released; absent (an earlier edge): those of `callId`. */
+  callRef?: string;
   slots: CallSlot[];
   /** Trunk slots to give back (idempotent, like `slots`). */
   trunkSlots?: TrunkSlot[];
@@ -196,6 +208,8 @@ export interface TakeTrunkSlotEvent {
   type: 'take-trunk-slot';
   edge: EdgeIdentity;
   callId: string;
+  /** RoutedCall.callRef: the lease is the call's; absent (an earlier edge): keyed by `callId`. */
+  callRef?: string;
   tenantId: string;
   trunkId: string;
 }

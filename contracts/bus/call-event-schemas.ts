@@ -19,6 +19,10 @@ const time = z.string().transform((text, ctx) => {
 
 /** Tenant ids and Call-IDs end up in keys; keep them non-empty and bounded. */
 const id = z.string().min(1).max(512);
+/** contracts/call-ref.ts (a key too). */
+const callRef = z.string().min(1).max(128).optional();
+/** RFC 3261 §19.3: a token; kept on the CDR only. */
+const fromTag = z.string().max(512).optional();
 
 const party = z.object({ ext: z.string().min(1), displayName: z.string().optional() });
 const direction = z.enum(['internal', 'inbound', 'outbound']);
@@ -27,6 +31,8 @@ const answeredBy = z.object({ contact: z.string(), bindingKey: z.string() });
 export const callAttemptSchema = z.object({
   tenantId: id,
   callId: id,
+  callRef,
+  fromTag,
   direction,
   caller: party,
   callee: party,
@@ -41,6 +47,7 @@ export const callAttemptSchema = z.object({
 export const callAlertSchema = z.object({
   tenantId: id,
   callId: id,
+  callRef,
   time,
   status: z.union([z.literal(180), z.literal(183)]),
 }) satisfies z.ZodType<CallAlertDetail, unknown>;
@@ -48,6 +55,7 @@ export const callAlertSchema = z.object({
 export const callAnswerSchema = z.object({
   tenantId: id,
   callId: id,
+  callRef,
   time,
   answeredBy,
 }) satisfies z.ZodType<CallAnswerDetail, unknown>;
@@ -55,6 +63,8 @@ export const callAnswerSchema = z.object({
 export const callEndSchema = z.object({
   tenantId: id,
   callId: id,
+  callRef,
+  fromTag,
   direction,
   caller: party,
   callee: party,

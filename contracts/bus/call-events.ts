@@ -4,8 +4,10 @@
  * by the edge (publisher) and the functions (consumer).
  *
  * Delivery is at least once and in any order (EventBridge guarantees
- * neither order nor exactly-once), so every detail carries the tenant and
- * Call-ID, and `call.end` carries everything a CDR needs on its own.
+ * neither order nor exactly-once), so every detail carries the tenant,
+ * Call-ID and callRef (the CDR's key, contracts/call-ref.ts; absent from an
+ * earlier edge: the Call-ID is the key), and `call.end` carries everything
+ * a CDR needs on its own.
  * Times are ISO-8601 (`Date.prototype.toISOString()`).
  *
  * Detail types are object type aliases, not interfaces, so they are
@@ -27,6 +29,9 @@ export type AnsweredBy = { contact: string; bindingKey: string };
 export type CallAttemptDetail = {
   tenantId: string;
   callId: string;
+  callRef?: string;
+  /** The caller's From tag. */
+  fromTag?: string;
   direction: CallDirection;
   caller: CallParty;
   callee: CallParty;
@@ -46,6 +51,7 @@ export type CallAttemptDetail = {
 export type CallAlertDetail = {
   tenantId: string;
   callId: string;
+  callRef?: string;
   time: string;
   status: 180 | 183;
 };
@@ -54,6 +60,7 @@ export type CallAlertDetail = {
 export type CallAnswerDetail = {
   tenantId: string;
   callId: string;
+  callRef?: string;
   time: string;
   answeredBy: AnsweredBy;
 };
@@ -62,6 +69,8 @@ export type CallAnswerDetail = {
 export type CallEndDetail = {
   tenantId: string;
   callId: string;
+  callRef?: string;
+  fromTag?: string;
   direction: CallDirection;
   caller: CallParty;
   callee: CallParty;

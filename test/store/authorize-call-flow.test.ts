@@ -116,6 +116,9 @@ describe('authorize-call: authentication and routing', () => {
       call: {
         tenantId: 'acme',
         callId: o.callId,
+        // No callRef in the event (an earlier edge): the call is keyed by its Call-ID.
+        callRef: o.callId,
+        fromTag: 'caller-tag',
         direction: 'internal',
         caller: { ext: '1001', displayName: 'Alice' },
         callee: { ext: '1002' },
@@ -130,8 +133,8 @@ describe('authorize-call: authentication and routing', () => {
       ],
       auth: { outcome: 'ok', tenantId: 'acme', username: '1001' },
     });
-    expect(await slotsOf('acme', '1001')).toEqual([{ callId: o.callId, direction: 'out', edgeId: EDGE.id, bootId: EDGE.bootId, since: clock }]);
-    expect(await slotsOf('acme', '1002')).toEqual([{ callId: o.callId, direction: 'in', edgeId: EDGE.id, bootId: EDGE.bootId, since: clock }]);
+    expect(await slotsOf('acme', '1001')).toEqual([{ callId: o.callId, callRef: o.callId, direction: 'out', edgeId: EDGE.id, bootId: EDGE.bootId, since: clock }]);
+    expect(await slotsOf('acme', '1002')).toEqual([{ callId: o.callId, callRef: o.callId, direction: 'in', edgeId: EDGE.id, bootId: EDGE.bootId, since: clock }]);
   });
 
   it('reveals nothing before authentication: a missing number gets the same 407 as a real one', async () => {

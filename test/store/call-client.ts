@@ -15,6 +15,10 @@ export interface CallOptions {
   domain: string;
   password: string;
   callId: string;
+  /** The caller's From tag (callText's default when absent). */
+  fromTag?: string;
+  /** The edge's name for the call (contracts/call-ref.ts); absent = an edge that names none. */
+  callRef?: string;
   method?: string;
   requestHost?: string;
   edge?: EdgeIdentity;
@@ -29,12 +33,13 @@ export function sendCall(handler: Handler, o: CallOptions & { cseq?: number; pro
     to: o.to,
     domain: o.domain,
     callId: o.callId,
+    ...(o.fromTag ? { fromTag: o.fromTag } : {}),
     cseq: o.cseq ?? 1,
     ...(o.method ? { method: o.method } : {}),
     ...(o.requestHost ? { requestHost: o.requestHost } : {}),
     ...(o.proxyAuthorization ? { proxyAuthorization: o.proxyAuthorization } : {}),
   });
-  return handler(authorizeCallEvent(sipRequest(text), o.source ?? UDP_SOURCE, o.edge ?? EDGE), CONTEXT);
+  return handler(authorizeCallEvent(sipRequest(text), o.source ?? UDP_SOURCE, o.edge ?? EDGE, o.callRef), CONTEXT);
 }
 
 /** The credentials a phone sends after the first 407 of this call. */

@@ -109,7 +109,7 @@ describe('cdr with DynamoDB (dynalite)', () => {
   it('accepts the in-process PbxEvent envelope too, and normalizes times', async () => {
     const [type, detail] = callSteps('pbx-1', 'edge-pbx').attempt;
     const result = await cdr({ ...callEvent(type, { ...detail, startTime: '2025-01-15T13:00:00+01:00' } as never) }, CONTEXT);
-    expect(result).toEqual({ tenantId: 'acme', callId: 'pbx-1', applied: true, state: 'open' });
+    expect(result).toEqual({ tenantId: 'acme', callId: 'pbx-1', callRef: 'pbx-1', applied: true, state: 'open' });
     expect((await db.stores.cdrs.getCdr('acme', 'pbx-1'))?.startTime).toBe('2025-01-15T12:00:00.000Z');
   });
 

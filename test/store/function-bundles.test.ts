@@ -111,7 +111,7 @@ describe('function bundles (functions/build.ts)', () => {
       time: '2025-01-15T12:00:00Z',
       detail: { tenantId: 'acme', callId: 'bundle-call', time: '2025-01-15T12:00:01Z', status: 180 },
     };
-    expect(await invokeBundle('cdr', envelope)).toEqual({ tenantId: 'acme', callId: 'bundle-call', applied: true, state: 'open' });
+    expect(await invokeBundle('cdr', envelope)).toEqual({ tenantId: 'acme', callId: 'bundle-call', callRef: 'bundle-call', applied: true, state: 'open' });
     expect(await invokeBundle('reaper', { 'detail-type': 'Scheduled Event' })).toMatchObject({ failedCalls: 0 });
   });
   it('take-trunk-slot, trunk-lines, trunk-lease and trunk-status bundles run against the store', async () => {

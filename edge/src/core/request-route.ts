@@ -8,6 +8,7 @@ import { authenticateAndInvoke } from './steps/authentication.js';
 import { fromOtherEdge, inDialog } from './steps/in-dialog.js';
 import { cancel, options, strayAck } from './steps/local-answers.js';
 import { maxForwards } from './steps/max-forwards.js';
+import { mergedRequest } from './steps/merged-request.js';
 import { relay } from './steps/relay.js';
 import { replayGuard } from './steps/replay-guard.js';
 import { respond } from './steps/respond.js';
@@ -27,6 +28,7 @@ export const REQUEST_ROUTE: readonly RouteStep[] = [
   cancel, //                 cancels the INVITE it matches (§9.2, §16.10)
   options, //                answered by the PBX (§11.2)
   strayAck, //               nothing to do
+  mergedRequest, //          482 for an INVITE reusing the Call-ID of a call in progress here (§8.2.2.2)
   replayGuard, //            a (nonce, nc) seen before is no credential: a fresh challenge (RFC 7616 §5.4)
   authenticateAndInvoke, //  per-address authentication limit, then register / authorize-call
   relay, //                  the registrar's answer, a reply, or the call forked (§16.6)

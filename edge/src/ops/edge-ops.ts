@@ -26,7 +26,7 @@ import { TrunkSlotBook } from './trunk-slot-book.js';
 
 /** What the gauges read of a running edge. */
 export interface WatchedEdge {
-  proxy: { calls: { forCallId(callId: string): unknown }; addresses: LocalEndpoints };
+  proxy: { calls: { withCallId(callId: string): unknown[] }; addresses: LocalEndpoints };
   trunkLines: { statuses(): Array<{ tenantId: string; trunkId: string; status: 'online' | 'offline' }> };
   gate: SecurityGate;
 }
@@ -109,7 +109,7 @@ export async function startEdgeOps(settings: OpsSettings, options: EdgeOpsOption
     watch: (edge) => {
       capture?.useLocalEndpoints(edge.proxy.addresses);
       metrics.watch({
-        activeCalls: () => calls.active((callId) => edge.proxy.calls.forCallId(callId) !== undefined),
+        activeCalls: () => calls.active((callId) => edge.proxy.calls.withCallId(callId).length > 0),
         bindings: () => bindings.counts(Date.now()),
         trunkCalls: () => trunkSlots.usage(),
         lines: () => edge.trunkLines.statuses(),

@@ -15,6 +15,9 @@ import type { ProxyContext } from './proxy-context.js';
 export interface CallPlan {
   tenantId: string;
   callId: string;
+  /** The key of its slots and CDR (contracts/call-ref.ts), carried by every event and release. */
+  callRef: string;
+  fromTag?: string;
   direction: CallDirection;
   caller: CallParty;
   callee: CallParty;
@@ -43,8 +46,7 @@ export class CallAccounting implements CallObserver {
     this.trunkSlots = [...(plan.trunkSlots ?? [])];
     this.trunkId = plan.trunkId;
     publishCallEvent(ctx, 'call.attempt', {
-      tenantId: plan.tenantId,
-      callId: plan.callId,
+      ...this.names,
       direction: plan.direction,
       caller: plan.caller,
       callee: plan.callee,
@@ -58,20 +60,19 @@ export class CallAccounting implements CallObserver {
 
   alerted(status: 180 | 183): void {
     this.alertTime = new Date();
-    publishCallEvent(this.ctx, 'call.alert', { tenantId: this.plan.tenantId, callId: this.plan.callId, time: this.alertTime.toISOString(), status });
+    publishCallEvent(this.ctx, 'call.alert', { ...this.key, time: this.alertTime.toISOString(), status });
   }
 
   answered(by: AnsweredBy): void {
     this.answerTime = new Date();
     this.answeredBy = by;
-    publishCallEvent(this.ctx, 'call.answer', { tenantId: this.plan.tenantId, callId: this.plan.callId, time: this.answerTime.toISOString(), answeredBy: by });
+    publishCallEvent(this.ctx, 'call.answer', { ...this.key, time: this.answerTime.toISOString(), answeredBy: by });
   }
 
   ended(status: number, disposition: CallDisposition, hangupBy: HangupBy): void {
     const { plan } = this;
     publishCallEvent(this.ctx, 'call.end', {
-      tenantId: plan.tenantId,
-      callId: plan.callId,
+      ...this.names,
       direction: plan.direction,
       caller: plan.caller,
       callee: plan.callee,
@@ -87,7 +88,17 @@ export class CallAccounting implements CallObserver {
     });
     const trunkSlots = this.trunkSlots;
     this.trunkSlots = [];
-    if (plan.slots.length > 0 || trunkSlots.length > 0) releaseSlots(this.ctx, plan.callId, plan.slots, trunkSlots);
+    if (plan.slots.length > 0 || trunkSlots.length > 0) releaseSlots(this.ctx, this.key, plan.slots, trunkSlots);
+  }
+
+  /** What every call event and release names the call by: the CDR's key is the callRef. */
+  private get key(): { tenantId: string; callId: string; callRef: string } {
+    return { tenantId: this.plan.tenantId, callId: this.plan.callId, callRef: this.plan.callRef };
+  }
+
+  /** The key and the caller's From tag (attempt and end describe the whole call). */
+  private get names(): { tenantId: string; callId: string; callRef: string; fromTag?: string } {
+    return { ...this.key, ...(this.plan.fromTag !== undefined ? { fromTag: this.plan.fromTag } : {}) };
   }
 
   /** The outbound leg now in use: the CDR's trunk (after a failover, not the first one tried). */
@@ -102,6 +113,7 @@ export class CallAccounting implements CallObserver {
         type: 'take-trunk-slot',
         edge: this.ctx.identity,
         callId: this.plan.callId,
+        callRef: this.plan.callRef,
         tenantId: leg.tenantId,
         trunkId: leg.trunkId,
       });
@@ -119,7 +131,7 @@ export class CallAccounting implements CallObserver {
     if (this.trunkSlots.length === 0) return;
     const trunkSlots = this.trunkSlots;
     this.trunkSlots = [];
-    releaseSlots(this.ctx, this.plan.callId, [], trunkSlots);
+    releaseSlots(this.ctx, this.key, [], trunkSlots);
   }
 }
 
@@ -127,14 +139,15 @@ export class CallAccounting implements CallObserver {
 const RELEASE_RETRY_MS = [500, 2_000, 10_000, 30_000];
 
 /** Every end of a call releases its slots (release is idempotent), retried until it lands. */
-function releaseSlots(ctx: AccountingContext, callId: string, slots: CallSlot[], trunkSlots: TrunkSlot[], attempt = 0): void {
-  ctx.invoker.invoke('release-call', { type: 'release-call', callId, slots, ...(trunkSlots.length > 0 ? { trunkSlots } : {}) }).catch((err) => {
+function releaseSlots(ctx: AccountingContext, call: { callId: string; callRef: string }, slots: CallSlot[], trunkSlots: TrunkSlot[], attempt = 0): void {
+  const { callId, callRef } = call;
+  ctx.invoker.invoke('release-call', { type: 'release-call', callId, callRef, slots, ...(trunkSlots.length > 0 ? { trunkSlots } : {}) }).catch((err) => {
     const delay = RELEASE_RETRY_MS[attempt];
     if (delay === undefined) {
       ctx.logger.error({ err, callId }, 'release-call failed repeatedly; the slots are freed when this edge restarts');
       return;
     }
     ctx.logger.warn({ err, callId, retryInMs: delay }, 'release-call failed; retrying');
-    setTimeout(() => releaseSlots(ctx, callId, slots, trunkSlots, attempt + 1), delay).unref();
+    setTimeout(() => releaseSlots(ctx, call, slots, trunkSlots, attempt + 1), delay).unref();
   });
 }

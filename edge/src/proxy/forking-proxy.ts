@@ -5,6 +5,7 @@ import type { Source } from '../../../contracts/transport.js';
 import type { ClientTransaction, InviteServerTransaction } from '../transaction/index.js';
 import type { BranchTarget } from './branch-target.js';
 import type { ProxiedCall } from './call-registry.js';
+import { inviteIdentity, type InviteIdentity } from './merged-request.js';
 import { cancelFor, CALL_COMPLETED_ELSEWHERE } from './cancel-request.js';
 import { forwardedCopy } from './forward-request.js';
 import type { ProxyContext } from './proxy-context.js';
@@ -73,6 +74,7 @@ export class InviteForkingProxy implements ProxiedCall {
   private finished = false;
   private alerted = false;
   readonly callerTag: string;
+  readonly identity: InviteIdentity;
 
   constructor(
     private readonly ctx: Pick<ProxyContext, 'identity' | 'hops' | 'addresses' | 'transactions' | 'calls' | 'logger' | 'timerCMs' | 'credentials'>,
@@ -83,8 +85,9 @@ export class InviteForkingProxy implements ProxiedCall {
     /** A relayed call is forgotten once answered: the edge that owns it sees its BYE. */
     private readonly owned = observer !== UNOBSERVED,
   ) {
-    this.callerTag = parseNameAddr(getHeader(request, 'From') ?? '')?.params.tag ?? '';
-    this.ctx.calls.add(this.serverTx.id, this.callId, this);
+    this.identity = inviteIdentity(request);
+    this.callerTag = this.identity.fromTag;
+    this.ctx.calls.add(this.serverTx.id, this);
     this.serverTx.on('terminated', () => this.ctx.calls.removeTransaction(this.serverTx.id));
   }
 
@@ -214,7 +217,7 @@ export class InviteForkingProxy implements ProxiedCall {
       if (branch !== winner && !branch.final) this.cancelBranch(branch, CALL_COMPLETED_ELSEWHERE);
     }
     this.observer.answered({ contact: winner.target.requestUri, bindingKey: winner.target.bindingKey ?? winner.target.requestUri });
-    if (!this.owned) this.ctx.calls.remove(this.callId, this);
+    if (!this.owned) this.ctx.calls.remove(this);
   }
 
   private onBranchFinal(branch: Branch, res: SipResponse): void {
@@ -245,7 +248,7 @@ export class InviteForkingProxy implements ProxiedCall {
   private finish(status: number, disposition: CallDisposition, hangupBy: HangupBy): void {
     if (this.finished) return;
     this.finished = true;
-    this.ctx.calls.remove(this.callId, this);
+    this.ctx.calls.remove(this);
     this.observer.ended(status, disposition, hangupBy);
   }
 

@@ -23,7 +23,7 @@ import type { UserAccount } from '../directory/user-account.js';
 import { candidateExtensions, DEFAULT_DIAL_PLAN, resolveDialPlan, resolveTrunkRoutes } from './dial-plan.js';
 import { authenticateDigest, challengeRealm, challengeReply, findCredentials } from '../auth/authenticate.js';
 import { findInboundTrunk } from '../trunks/inbound-trunk.js';
-import { readCallRequest } from './call-request.js';
+import { callNames, readCallRequest } from './call-request.js';
 import { authorizeInboundTrunkCall } from '../trunks/inbound-trunk-call.js';
 import { liveTargets } from './live-targets.js';
 import { authorizeOutboundTrunkCall } from '../trunks/outbound-trunk-call.js';
@@ -46,7 +46,7 @@ export async function authorizeCall(event: AuthorizeCallEvent, deps: AuthorizeCa
   const { request, edge, source } = event;
   const now = deps.now();
 
-  const req = readCallRequest(request);
+  const req = readCallRequest(request, event.callRef);
   if ('status' in req) return { decision: 'reply', reply: req };
 
   // A carrier on one of the trunks: trusted by address or registration, no challenge.
@@ -93,7 +93,7 @@ export async function authorizeCall(event: AuthorizeCallEvent, deps: AuthorizeCa
       ? {
           ...(answer(r) as Extract<AuthorizeCallResult, { decision: 'reply' }>),
           rejectedCall: {
-            call: { tenantId: auth.tenant.id, callId: req.callId, direction: 'internal', caller: party(caller), callee },
+            call: { tenantId: auth.tenant.id, ...callNames(req), direction: 'internal', caller: party(caller), callee },
             disposition,
           },
         }
@@ -135,6 +135,7 @@ export async function authorizeCall(event: AuthorizeCallEvent, deps: AuthorizeCa
   if (takesCallSlots(req.method)) {
     const limits = await takeCallLimits(deps.slots, {
       callId: req.callId,
+      callRef: req.callRef,
       caller,
       callee,
       edge,
@@ -152,7 +153,7 @@ export async function authorizeCall(event: AuthorizeCallEvent, deps: AuthorizeCa
     decision: 'route',
     call: {
       tenantId: auth.tenant.id,
-      callId: req.callId,
+      ...callNames(req),
       direction: 'internal',
       caller: party(caller),
       callee: party(callee),

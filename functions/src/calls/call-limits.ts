@@ -13,7 +13,10 @@ import { releaseCallSlot, takeCallSlot } from './call-slots.js';
 import { limitReply } from './limit-replies.js';
 
 export interface CallLimitsInput {
+  /** The SIP Call-ID (kept on the entries for admins). */
   callId: string;
+  /** The key of the call's slot entries (contracts/call-ref.ts). */
+  callRef: string;
   /** Absent for a call coming in from a trunk (nobody of this PBX calls). */
   caller?: UserAccount;
   /** Absent for a call going out through a trunk (nobody of this PBX is called). */
@@ -39,23 +42,23 @@ export function limitsOf(user: Pick<UserAccount, 'maxCalls' | 'maxOutgoingCalls'
 }
 
 /** Gives back slots taken by takeCallLimits (a call refused later, e.g. every trunk full). */
-export async function releaseCallLimits(store: CallSlotStore, slots: readonly CallSlot[], callId: string): Promise<void> {
-  for (const slot of slots) await releaseCallSlot(store, slot, callId);
+export async function releaseCallLimits(store: CallSlotStore, slots: readonly CallSlot[], callRef: string): Promise<void> {
+  for (const slot of slots) await releaseCallSlot(store, slot, callRef);
 }
 
 export async function takeCallLimits(store: CallSlotStore, input: CallLimitsInput): Promise<CallLimitsResult> {
-  const { callId, caller, callee, edge, now } = input;
+  const { callId, callRef, caller, callee, edge, now } = input;
   const taken: CallSlot[] = [];
 
   /** undefined when the slot is taken, else the refusal. */
   const take = async (user: UserAccount, direction: SlotDirection): Promise<SipReply | undefined> => {
     const limits = limitsOf(user);
-    const entry = { callId, direction, edgeId: edge.id, bootId: edge.bootId, since: now };
+    const entry = { callId, callRef, direction, edgeId: edge.id, bootId: edge.bootId, since: now };
     const result = await takeCallSlot(store, { tenantId: user.tenantId, ext: user.ext }, entry, limits, input.loadHolderLiveness);
     return result.ok ? undefined : limitReply(direction, result.limit, limits[result.limit]);
   };
   const giveBack = async (): Promise<void> => {
-    for (const slot of taken) await releaseCallSlot(store, slot, callId);
+    for (const slot of taken) await releaseCallSlot(store, slot, callRef);
   };
 
   try {

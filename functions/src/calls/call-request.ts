@@ -1,14 +1,20 @@
 /**
  * What authorize-call reads from an out-of-dialog request: who calls (From),
- * what was dialled (Request-URI user) and which call it is (Call-ID).
+ * what was dialled (Request-URI user) and which call it is (Call-ID, From
+ * tag, and the PBX's callRef the edge named it with, contracts/call-ref.ts).
  */
 import { getHeader, parseNameAddr, parseUri, type SipRequest } from '../../../sip/index.js';
-import type { SipReply } from '../../../contracts/function-events.js';
+import type { RoutedCall, SipReply } from '../../../contracts/function-events.js';
 import { normalizeDomain } from '../store/keys.js';
+import { callRefOf } from '../../../contracts/call-ref.js';
 
 export interface CallRequest {
   method: string;
   callId: string;
+  /** The key of the call's slots and CDR: the edge's callRef, else (an earlier edge) the Call-ID. */
+  callRef: string;
+  /** The caller's From tag (RFC 3261 §8.1.1.3), when it sent one. */
+  fromTag: string | undefined;
   /** The dialled number: Request-URI user, without user-part parameters. '' when the URI has no user. */
   number: string;
   /** Request-URI host, normalized ('' for tel: URIs). */
@@ -32,7 +38,12 @@ function dialledNumber(user: string | undefined): string {
   return semi < 0 ? user : user.slice(0, semi);
 }
 
-export function readCallRequest(request: SipRequest): CallRequest | SipReply {
+/** How a RoutedCall names the call. */
+export function callNames(req: CallRequest): Pick<RoutedCall, 'callId' | 'callRef' | 'fromTag'> {
+  return { callId: req.callId, callRef: req.callRef, ...(req.fromTag !== undefined ? { fromTag: req.fromTag } : {}) };
+}
+
+export function readCallRequest(request: SipRequest, edgeCallRef?: string): CallRequest | SipReply {
   const ruri = parseUri(request.uri);
   if (!ruri) return reply(400, 'Invalid Request-URI');
   // RFC 3261 §8.2.2.1: a scheme we do not route is 416, not 400.
@@ -48,6 +59,8 @@ export function readCallRequest(request: SipRequest): CallRequest | SipReply {
   return {
     method: request.method,
     callId,
+    callRef: callRefOf({ callId, ...(edgeCallRef !== undefined ? { callRef: edgeCallRef } : {}) }),
+    fromTag: from?.params.tag ?? undefined,
     number: dialledNumber(ruri.user),
     requestHost: ruri.scheme === 'tel' ? '' : normalizeDomain(ruri.host),
     callerUser: fromUri.user,

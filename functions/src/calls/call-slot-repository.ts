@@ -6,7 +6,7 @@
  *
  * | Item       | pk                | sk          | attributes |
  * |------------|-------------------|-------------|------------|
- * | call slots | TENANT#<tenantId> | CALLS#<ext> | calls [{ callId, direction, edgeId, bootId, since }], version |
+ * | call slots | TENANT#<tenantId> | CALLS#<ext> | calls [{ callId, callRef, direction, edgeId, bootId, since }], version |
  *
  * No TTL: entries are leases of their edge and are pruned by the rules in
  * calls/call-slot-rules.ts, not by time.

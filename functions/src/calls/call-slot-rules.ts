@@ -9,15 +9,22 @@
  *   edge is dead (heartbeat expired) or restarted (other bootId) is pruned
  *   whenever the list is rewritten, so calls lost with an edge never block a
  *   user for good.
- * - Taking a slot again for the same call and direction is a no-op: an INVITE
- *   retransmitted with a new branch, or sent again with credentials after a
- *   407, is the same call.
+ * - A call is its callRef (contracts/call-ref.ts), never its Call-ID: a
+ *   second INVITE reusing the Call-ID of a call in progress is a call of its
+ *   own and needs a slot of its own (issue 12). Taking a slot again for the
+ *   same callRef and direction is a no-op: authorize-call invoked again for
+ *   the same INVITE (a retried invoke) is the same call.
  */
+
+import { callRefOf } from '../../../contracts/call-ref.js';
 
 export type SlotDirection = 'in' | 'out';
 
 export interface CallSlotEntry {
+  /** The SIP Call-ID. */
   callId: string;
+  /** The call's key; absent in entries an earlier version stored (their key is the Call-ID). */
+  callRef?: string;
   direction: SlotDirection;
   /** The edge carrying the call, and its boot: the slot's lease. */
   edgeId: string;
@@ -50,8 +57,8 @@ export type TakeSlotResult =
   | { ok: true; calls: CallSlotEntry[]; changed: boolean }
   | { ok: false; limit: SlotLimit; calls: CallSlotEntry[] };
 
-const sameSlot = (a: CallSlotEntry, b: Pick<CallSlotEntry, 'callId' | 'direction'>): boolean =>
-  a.callId === b.callId && a.direction === b.direction;
+const sameSlot = (a: CallSlotEntry, b: Pick<CallSlotEntry, 'callId' | 'callRef' | 'direction'>): boolean =>
+  callRefOf(a) === callRefOf(b) && a.direction === b.direction;
 
 /** Entries of live holders only. */
 export function pruneDeadSlots(current: readonly CallSlotEntry[], isHolderAlive: SlotHolderAlive): CallSlotEntry[] {
@@ -85,8 +92,8 @@ export interface ReleaseSlotResult {
 }
 
 /** Removes every entry of the call (both directions: a user may call itself); optionally prunes dead holders too. */
-export function releaseSlot(current: readonly CallSlotEntry[], callId: string, isHolderAlive?: SlotHolderAlive): ReleaseSlotResult {
-  const others = current.filter((e) => e.callId !== callId);
+export function releaseSlot(current: readonly CallSlotEntry[], callRef: string, isHolderAlive?: SlotHolderAlive): ReleaseSlotResult {
+  const others = current.filter((e) => callRefOf(e) !== callRef);
   const calls = isHolderAlive ? pruneDeadSlots(others, isHolderAlive) : others;
   return { calls, released: current.length - others.length, changed: calls.length !== current.length };
 }

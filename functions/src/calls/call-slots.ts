@@ -30,15 +30,15 @@ export async function takeCallSlot(
   });
 }
 
-/** Removes the call's entries from the owner's slots; returns how many were removed (0 when already released). */
+/** Removes the call's entries (by callRef) from the owner's slots; returns how many were removed (0 when already released). */
 export async function releaseCallSlot(
   store: CallSlotStore,
   owner: SlotOwner,
-  callId: string,
+  callRef: string,
   isHolderAlive?: SlotHolderAlive,
 ): Promise<number> {
   return updateCallSlots(store, owner, (current) => {
-    const result = releaseSlot(current, callId, isHolderAlive);
+    const result = releaseSlot(current, callRef, isHolderAlive);
     return result.changed ? { save: result.calls, result: result.released } : { result: result.released };
   });
 }

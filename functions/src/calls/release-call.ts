@@ -5,6 +5,7 @@
  * released the slots; an entry that is gone stays gone.
  */
 import type { ReleaseCallEvent, ReleaseCallResult } from '../../../contracts/function-events.js';
+import { callRefOf } from '../../../contracts/call-ref.js';
 import { releaseCallSlot } from './call-slots.js';
 import type { CallSlotStore } from './call-slot-repository.js';
 import type { TrunkUsageStore } from '../trunks/trunk-usage-repository.js';
@@ -16,10 +17,12 @@ export interface ReleaseCallDeps {
 }
 
 export async function releaseCall(event: ReleaseCallEvent, deps: ReleaseCallDeps): Promise<ReleaseCallResult> {
+  // The call's slots and leases are keyed by its callRef (contracts/call-ref.ts), not by its Call-ID.
+  const callRef = callRefOf(event);
   let released = 0;
   // The same owner listed twice (a user calling itself) is released once.
   const owners = new Map(event.slots.map((s) => [`${s.tenantId}/${s.ext}`, s]));
-  for (const owner of owners.values()) released += await releaseCallSlot(deps.slots, owner, event.callId);
+  for (const owner of owners.values()) released += await releaseCallSlot(deps.slots, owner, callRef);
 
   // Keyed by trunk: the lease is per call and trunk, whatever direction the edge listed.
   const trunkSlots = [...new Map((event.trunkSlots ?? []).map((s) => [`${s.tenantId}#${s.trunkId}`, s])).values()];
@@ -27,8 +30,8 @@ export async function releaseCall(event: ReleaseCallEvent, deps: ReleaseCallDeps
     const usage = deps.trunkUsage;
     if (!usage) throw new Error('release-call: trunk slots given but no trunk usage store configured');
     for (const slot of trunkSlots) {
-      // The stored lease names its direction: releasing by Call-ID frees exactly what this call took.
-      if (await usage.release({ tenantId: slot.tenantId, trunkId: slot.trunkId }, event.callId)) released++;
+      // The stored lease names its direction: releasing by callRef frees exactly what this call took.
+      if (await usage.release({ tenantId: slot.tenantId, trunkId: slot.trunkId }, callRef)) released++;
     }
   }
   return { released };

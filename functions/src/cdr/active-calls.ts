@@ -30,24 +30,29 @@ export interface ActiveCall {
 
 export interface ActiveCallDeps {
   edges: { listEdges(now: number): Promise<EdgeStatus[]> };
-  cdrs: { getCdr(tenantId: string, callId: string): Promise<CdrRecord | undefined> };
+  /** By the call's ref (contracts/call-ref.ts): one Call-ID may name several calls. */
+  cdrs: { getCdr(tenantId: string, callRef: string): Promise<CdrRecord | undefined> };
   openCalls: TenantOpenCalls;
 }
 
-/** The open-call index entries of one tenant on one edge (sort key "<tenantId>#<callId>"). */
+/** The open-call index entries of one tenant on one edge (sort key "<tenantId>#<callRef>"). */
 export class TenantOpenCalls {
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly tableName: string,
   ) {}
 
-  async list(edgeId: string, tenantId: string): Promise<{ callId: string; startTime: string }[]> {
+  async list(edgeId: string, tenantId: string): Promise<{ callId: string; callRef: string; startTime: string }[]> {
     const items = await queryAll(this.doc, {
       TableName: this.tableName,
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :tenant)',
       ExpressionAttributeValues: { ':pk': `OPENCALLS#${edgeId}`, ':tenant': `${tenantId}#` },
     });
-    return items.flatMap((i) => (typeof i.callId === 'string' ? [{ callId: i.callId, startTime: typeof i.startTime === 'string' ? i.startTime : '' }] : []));
+    return items.flatMap((i) =>
+      typeof i.callId === 'string'
+        ? [{ callId: i.callId, callRef: typeof i.callRef === 'string' ? i.callRef : i.callId, startTime: typeof i.startTime === 'string' ? i.startTime : '' }]
+        : [],
+    );
   }
 }
 
@@ -74,7 +79,7 @@ export async function listActiveCalls(deps: ActiveCallDeps, tenantId: string, no
   const perEdge = await Promise.all(
     edges.map(async (edge) => {
       const open = await deps.openCalls.list(edge.edgeId, tenantId);
-      const calls = await Promise.all(open.map(async (o) => ({ o, cdr: await deps.cdrs.getCdr(tenantId, o.callId) })));
+      const calls = await Promise.all(open.map(async (o) => ({ o, cdr: await deps.cdrs.getCdr(tenantId, o.callRef) })));
       return calls.filter(({ cdr }) => cdr?.state !== 'closed').map(({ o, cdr }) => toActiveCall(o, cdr, edge));
     }),
   );

@@ -19,11 +19,17 @@
  *   whichever alert comes first the earliest one stays.
  * - the reaper's timeout close only touches an open record; a real call.end
  *   arriving later still wins (it knows better than the timeout).
+ *
+ * A record is one call: the events' callRef (contracts/call-ref.ts) is its
+ * key, so a second INVITE that reused a Call-ID never merges into the CDR
+ * of the first (issue 12). Events without one (an earlier edge) are keyed
+ * by their Call-ID, as before.
  */
 import type { CallAlertDetail, CallAnswerDetail, CallAttemptDetail, CallEndDetail, CallEvent } from '../../../contracts/bus/call-events.js';
+import { callRefOf } from '../../../contracts/call-ref.js';
 import { callDurations, cdrIndexPartition, cdrIndexSort, type CdrRecord } from './cdr-record.js';
 
-type Attribute = Exclude<keyof CdrRecord, 'tenantId' | 'callId'>;
+type Attribute = Exclude<keyof CdrRecord, 'tenantId' | 'callId' | 'callRef'>;
 type Values = { [K in keyof CdrRecord]?: CdrRecord[K] };
 
 /** Applied only when the guard holds; otherwise the write changes nothing. */
@@ -36,6 +42,8 @@ export type CdrGuard =
 export interface CdrWrite {
   tenantId: string;
   callId: string;
+  /** With tenantId, the record's key (callRefOf: the Call-ID when absent). SET like tenantId and callId. */
+  callRef?: string;
   /** SET unconditionally. */
   set: Values;
   /** SET only where absent: if_not_exists. */
@@ -48,19 +56,24 @@ function defined<T extends object>(values: T): T {
   return Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined)) as T;
 }
 
+/** The names every write of a call carries: tenant, Call-ID, and callRef when the edge named one. */
+function callKey(d: { tenantId: string; callId: string; callRef?: string }): Pick<CdrWrite, 'tenantId' | 'callId' | 'callRef'> {
+  return { tenantId: d.tenantId, callId: d.callId, ...(d.callRef !== undefined ? { callRef: d.callRef } : {}) };
+}
+
 function attemptWrite(d: CallAttemptDetail): CdrWrite {
   return {
-    tenantId: d.tenantId,
-    callId: d.callId,
+    ...callKey(d),
     set: {},
     setIfAbsent: defined({
       state: 'open' as const,
+      fromTag: d.fromTag,
       direction: d.direction,
       caller: d.caller,
       callee: d.callee,
       startTime: d.startTime,
       gsi1pk: cdrIndexPartition(d.tenantId),
-      gsi1sk: cdrIndexSort(d.startTime, d.callId),
+      gsi1sk: cdrIndexSort(d.startTime, callRefOf(d)),
       edgeId: d.edgeId,
       bootId: d.bootId,
       slots: d.slots,
@@ -73,8 +86,7 @@ function attemptWrite(d: CallAttemptDetail): CdrWrite {
 
 function alertWrite(d: CallAlertDetail): CdrWrite {
   return {
-    tenantId: d.tenantId,
-    callId: d.callId,
+    ...callKey(d),
     set: { alertTime: d.time },
     setIfAbsent: { state: 'open' },
     remove: [],
@@ -84,8 +96,7 @@ function alertWrite(d: CallAlertDetail): CdrWrite {
 
 function answerWrite(d: CallAnswerDetail): CdrWrite {
   return {
-    tenantId: d.tenantId,
-    callId: d.callId,
+    ...callKey(d),
     set: { answerTime: d.time, answeredBy: d.answeredBy },
     setIfAbsent: { state: 'open' },
     remove: [],
@@ -100,6 +111,7 @@ function endWrite(d: CallEndDetail): CdrWrite {
   const set: Values = defined({
     state: 'closed' as const,
     closedBy: 'edge' as const,
+    fromTag: d.fromTag,
     direction: d.direction,
     caller: d.caller,
     callee: d.callee,
@@ -115,9 +127,9 @@ function endWrite(d: CallEndDetail): CdrWrite {
     trunkId: d.trunkId,
     ...callDurations(d),
     gsi1pk: cdrIndexPartition(d.tenantId),
-    gsi1sk: cdrIndexSort(d.startTime, d.callId),
+    gsi1sk: cdrIndexSort(d.startTime, callRefOf(d)),
   });
-  return { tenantId: d.tenantId, callId: d.callId, set, setIfAbsent: {}, remove: END_OPTIONAL.filter((f) => d[f] === undefined), guard: undefined };
+  return { ...callKey(d), set, setIfAbsent: {}, remove: END_OPTIONAL.filter((f) => d[f] === undefined), guard: undefined };
 }
 
 export function cdrWriteFor(event: CallEvent): CdrWrite {
@@ -146,8 +158,7 @@ export function timeoutCloseWrite(current: CdrRecord, lostAt: string): CdrWrite 
   const endTime = [lostAt, startTime, current.alertTime, current.answerTime].filter((t): t is string => t !== undefined).sort().at(-1)!;
   const answered = current.answerTime !== undefined;
   return {
-    tenantId: current.tenantId,
-    callId: current.callId,
+    ...callKey(current),
     set: {
       state: 'closed',
       closedBy: 'timeout',
@@ -161,7 +172,7 @@ export function timeoutCloseWrite(current: CdrRecord, lostAt: string): CdrWrite 
     // A CDR whose attempt write was lost still lands in the reports' index.
     setIfAbsent:
       current.startTime !== undefined
-        ? { startTime, gsi1pk: cdrIndexPartition(current.tenantId), gsi1sk: cdrIndexSort(startTime, current.callId) }
+        ? { startTime, gsi1pk: cdrIndexPartition(current.tenantId), gsi1sk: cdrIndexSort(startTime, callRefOf(current)) }
         : {},
     remove: [],
     guard: { kind: 'open' },
@@ -184,7 +195,7 @@ function guardHolds(item: CdrRecord | undefined, guard: CdrGuard | undefined): b
  */
 export function applyCdrWrite(item: CdrRecord | undefined, write: CdrWrite): { item: CdrRecord | undefined; applied: boolean } {
   if (!guardHolds(item, write.guard)) return { item, applied: false };
-  const next: Record<string, unknown> = { ...(item ?? {}), tenantId: write.tenantId, callId: write.callId };
+  const next: Record<string, unknown> = { ...(item ?? {}), ...callKey(write) };
   for (const [k, v] of Object.entries(write.set)) next[k] = v;
   for (const [k, v] of Object.entries(write.setIfAbsent)) if (next[k] === undefined) next[k] = v;
   for (const k of write.remove) delete next[k];

@@ -1,6 +1,8 @@
 /**
  * A call detail record: one per call, built from the call events
  * (call-events.ts) in whatever order they arrive. Pure types and maths.
+ * "One call" is one callRef (contracts/call-ref.ts): two INVITEs with one
+ * Call-ID are two calls with two CDRs, told apart by `fromTag` and `callRef`.
  */
 import type { CallDirection, CallParty, CallSlot, TrunkSlot } from '../../../contracts/function-events.js';
 import type { AnsweredBy, CallDisposition, HangupBy } from '../../../contracts/bus/call-events.js';
@@ -13,7 +15,12 @@ export type CdrClosedBy = 'edge' | 'timeout';
 /** The stored CDR attributes (keys aside). Fields are optional because events may arrive in any order. */
 export interface CdrRecord {
   tenantId: string;
+  /** The SIP Call-ID. */
   callId: string;
+  /** The PBX's identity of the call, the CDR's key; absent on CDRs an earlier edge reported (keyed by Call-ID). */
+  callRef?: string;
+  /** The caller's From tag. */
+  fromTag?: string;
   state?: CdrState;
   closedBy?: CdrClosedBy;
   direction?: CallDirection;
@@ -42,15 +49,15 @@ export interface CdrRecord {
   trunkId?: string;
   /** Trunk slots the call took (from call.attempt). */
   trunkSlots?: TrunkSlot[];
-  /** Secondary index for reports: CDR#<tenantId> / <startTime>#<callId> (Query by time range). */
+  /** Secondary index for reports: CDR#<tenantId> / <startTime>#<callRef> (Query by time range). */
   gsi1pk?: string;
   gsi1sk?: string;
 }
 
 export const cdrIndexPartition = (tenantId: string): string => `CDR#${tenantId}`;
 
-/** ISO times sort as strings, so a Query between two times reads only that range. */
-export const cdrIndexSort = (startTime: string, callId: string): string => `${startTime}#${callId}`;
+/** ISO times sort as strings, so a Query between two times reads only that range. `callRef`: callRefOf (contracts/call-ref.ts). */
+export const cdrIndexSort = (startTime: string, callRef: string): string => `${startTime}#${callRef}`;
 
 /** Seconds (millisecond precision) between two ISO times, never negative. */
 function secondsBetween(from: string, to: string): number {

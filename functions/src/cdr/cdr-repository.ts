@@ -3,8 +3,13 @@
  *
  * | Item       | pk                   | sk                     | attributes |
  * |------------|----------------------|------------------------|------------|
- * | CDR        | TENANT#<tenantId>    | CDR#<callId>           | see CdrRecord; gsi1pk CDR#<tenantId>, gsi1sk <startTime>#<callId> |
- * | open call  | OPENCALLS#<edgeId>   | <tenantId>#<callId>    | tenantId, callId, bootId, startTime, slots |
+ * | CDR        | TENANT#<tenantId>    | CDR#<callRef>          | see CdrRecord (callId, fromTag, callRef …); gsi1pk CDR#<tenantId>, gsi1sk <startTime>#<callRef> |
+ * | open call  | OPENCALLS#<edgeId>   | <tenantId>#<callRef>   | tenantId, callId, callRef, bootId, startTime, slots |
+ *
+ * `callRef` is the PBX's identity of the call (contracts/call-ref.ts), not
+ * the SIP Call-ID: two INVITEs with one Call-ID are two calls with two
+ * CDRs. CDRs an earlier edge reported carry no callRef and are keyed by
+ * their Call-ID (callRefOf).
  *
  * The open-call index lets the reaper find the calls of a dead edge with one
  * Query instead of a scan. Each CDR change is ONE UpdateItem built from a
@@ -16,19 +21,23 @@ import type { CdrWrite } from './cdr-merge.js';
 import { cdrIndexPartition, type CdrRecord } from './cdr-record.js';
 import type { ItemKey } from '../store/keys.js';
 import { queryAll } from '../../../contracts/store/query-all.js';
+import { callRefOf } from '../../../contracts/call-ref.js';
 
-export const cdrKey = (tenantId: string, callId: string): ItemKey => ({ pk: `TENANT#${tenantId}`, sk: `CDR#${callId}` });
+/** `callRef`: callRefOf (contracts/call-ref.ts). */
+export const cdrKey = (tenantId: string, callRef: string): ItemKey => ({ pk: `TENANT#${tenantId}`, sk: `CDR#${callRef}` });
 
 /** Tenant ids cannot contain '#' (seed-schema.ts), so the sort key splits at the first one. */
-export const openCallKey = (edgeId: string, tenantId: string, callId: string): ItemKey => ({
+export const openCallKey = (edgeId: string, tenantId: string, callRef: string): ItemKey => ({
   pk: `OPENCALLS#${edgeId}`,
-  sk: `${tenantId}#${callId}`,
+  sk: `${tenantId}#${callRef}`,
 });
 
 export interface OpenCall {
   edgeId: string;
   tenantId: string;
   callId: string;
+  /** Absent for a call an earlier edge reported (keyed by its Call-ID). */
+  callRef?: string;
   bootId: string;
   startTime: string;
   slots: CallSlot[];
@@ -37,11 +46,12 @@ export interface OpenCall {
 export interface CdrStore {
   /** Applies the write; returns the record after it, or undefined when its guard did not hold (nothing changed). */
   applyWrite(write: CdrWrite): Promise<CdrRecord | undefined>;
-  getCdr(tenantId: string, callId: string): Promise<CdrRecord | undefined>;
+  /** `callRef`: callRefOf of the call. */
+  getCdr(tenantId: string, callRef: string): Promise<CdrRecord | undefined>;
   /** CDRs of a tenant whose start time lies in [fromIso, toIso) — the reports' access path. */
   listCdrsByStartTime(tenantId: string, fromIso: string, toIso: string): Promise<CdrRecord[]>;
   putOpenCall(call: OpenCall): Promise<void>;
-  deleteOpenCall(edgeId: string, tenantId: string, callId: string): Promise<void>;
+  deleteOpenCall(edgeId: string, tenantId: string, callRef: string): Promise<void>;
   /** Open calls carried by an edge; with `exceptBootId`, only those of its other (earlier) boots. */
   listOpenCalls(edgeId: string, exceptBootId?: string): Promise<OpenCall[]>;
 }
@@ -83,6 +93,7 @@ export function toUpdateExpression(write: CdrWrite): {
   };
 
   const sets = [`${name('tenantId')} = ${value(write.tenantId)}`, `${name('callId')} = ${value(write.callId)}`];
+  if (write.callRef !== undefined) sets.push(`${name('callRef')} = ${value(write.callRef)}`);
   for (const [k, v] of Object.entries(write.set)) sets.push(`${name(k)} = ${value(v)}`);
   for (const [k, v] of Object.entries(write.setIfAbsent)) sets.push(`${name(k)} = if_not_exists(${name(k)}, ${value(v)})`);
   let expression = `SET ${sets.join(', ')}`;
@@ -116,7 +127,7 @@ export class CdrRepository implements CdrStore {
       const res = await this.doc.send(
         new UpdateCommand({
           TableName: this.tableName,
-          Key: cdrKey(write.tenantId, write.callId),
+          Key: cdrKey(write.tenantId, callRefOf(write)),
           ...toUpdateExpression(write),
           ReturnValues: 'ALL_NEW',
         }),
@@ -128,8 +139,8 @@ export class CdrRepository implements CdrStore {
     }
   }
 
-  async getCdr(tenantId: string, callId: string): Promise<CdrRecord | undefined> {
-    const res = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: cdrKey(tenantId, callId), ConsistentRead: true }));
+  async getCdr(tenantId: string, callRef: string): Promise<CdrRecord | undefined> {
+    const res = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: cdrKey(tenantId, callRef), ConsistentRead: true }));
     return toCdrRecord(res.Item);
   }
 
@@ -138,7 +149,7 @@ export class CdrRepository implements CdrStore {
     const items = await queryAll(this.doc, {
       TableName: this.tableName,
       IndexName: 'gsi1',
-      // gsi1sk is "<startTime>#<callId>" and ISO times have a fixed width: a call that started at
+      // gsi1sk is "<startTime>#<callRef>" and ISO times have a fixed width: a call that started at
       // `to` sorts after the bound "to" itself, so BETWEEN from AND to is exactly [from, to).
       KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk BETWEEN :from AND :to',
       ExpressionAttributeValues: { ':pk': cdrIndexPartition(tenantId), ':from': fromIso, ':to': toIso },
@@ -152,12 +163,12 @@ export class CdrRepository implements CdrStore {
 
   async putOpenCall(call: OpenCall): Promise<void> {
     await this.doc.send(
-      new PutCommand({ TableName: this.tableName, Item: { ...openCallKey(call.edgeId, call.tenantId, call.callId), ...call } }),
+      new PutCommand({ TableName: this.tableName, Item: { ...openCallKey(call.edgeId, call.tenantId, callRefOf(call)), ...call } }),
     );
   }
 
-  async deleteOpenCall(edgeId: string, tenantId: string, callId: string): Promise<void> {
-    await this.doc.send(new DeleteCommand({ TableName: this.tableName, Key: openCallKey(edgeId, tenantId, callId) }));
+  async deleteOpenCall(edgeId: string, tenantId: string, callRef: string): Promise<void> {
+    await this.doc.send(new DeleteCommand({ TableName: this.tableName, Key: openCallKey(edgeId, tenantId, callRef) }));
   }
 
   async listOpenCalls(edgeId: string, exceptBootId?: string): Promise<OpenCall[]> {
@@ -176,6 +187,7 @@ export class CdrRepository implements CdrStore {
         edgeId,
         tenantId: item.tenantId,
         callId: item.callId,
+        ...(typeof item.callRef === 'string' ? { callRef: item.callRef } : {}),
         bootId: typeof item.bootId === 'string' ? item.bootId : '',
         startTime: typeof item.startTime === 'string' ? item.startTime : '',
         slots: Array.isArray(item.slots) ? (item.slots as CallSlot[]) : [],

@@ -10,6 +10,7 @@
 import type { CdrStore } from './cdr-repository.js';
 import type { CallEvent } from '../../../contracts/bus/call-events.js';
 import { cdrWriteFor } from './cdr-merge.js';
+import { callRefOf } from '../../../contracts/call-ref.js';
 import type { CdrState } from './cdr-record.js';
 
 export interface CdrDeps {
@@ -19,6 +20,8 @@ export interface CdrDeps {
 export interface RecordCallEventResult {
   tenantId: string;
   callId: string;
+  /** The CDR's key (callRefOf). */
+  callRef: string;
   /** False when the event had nothing left to change (e.g. an alert after the end). */
   applied: boolean;
   state?: CdrState;
@@ -26,17 +29,26 @@ export interface RecordCallEventResult {
 
 export async function recordCallEvent(event: CallEvent, deps: CdrDeps): Promise<RecordCallEventResult> {
   const { tenantId, callId } = event.detail;
+  const callRef = callRefOf(event.detail);
   const write = cdrWriteFor(event);
 
   if (event.detailType === 'call.attempt') {
     const d = event.detail;
-    await deps.cdrs.putOpenCall({ edgeId: d.edgeId, tenantId, callId, bootId: d.bootId, startTime: d.startTime, slots: d.slots ?? [] });
+    await deps.cdrs.putOpenCall({
+      edgeId: d.edgeId,
+      tenantId,
+      callId,
+      ...(d.callRef !== undefined ? { callRef: d.callRef } : {}),
+      bootId: d.bootId,
+      startTime: d.startTime,
+      slots: d.slots ?? [],
+    });
     const after = await deps.cdrs.applyWrite(write);
-    if (after?.state === 'closed') await deps.cdrs.deleteOpenCall(d.edgeId, tenantId, callId);
-    return { tenantId, callId, applied: after !== undefined, ...(after?.state ? { state: after.state } : {}) };
+    if (after?.state === 'closed') await deps.cdrs.deleteOpenCall(d.edgeId, tenantId, callRef);
+    return { tenantId, callId, callRef, applied: after !== undefined, ...(after?.state ? { state: after.state } : {}) };
   }
 
   const after = await deps.cdrs.applyWrite(write);
-  if (event.detailType === 'call.end' && after?.edgeId !== undefined) await deps.cdrs.deleteOpenCall(after.edgeId, tenantId, callId);
-  return { tenantId, callId, applied: after !== undefined, ...(after?.state ? { state: after.state } : {}) };
+  if (event.detailType === 'call.end' && after?.edgeId !== undefined) await deps.cdrs.deleteOpenCall(after.edgeId, tenantId, callRef);
+  return { tenantId, callId, callRef, applied: after !== undefined, ...(after?.state ? { state: after.state } : {}) };
 }

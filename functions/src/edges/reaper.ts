@@ -20,6 +20,7 @@
  * too: after the calls, every trunk lease of a dead edge or an earlier boot
  * is released, within the same bound (heartbeat TTL + reaper period).
  */
+import { callRefOf } from '../../../contracts/call-ref.js';
 import { EdgeLiveness } from '../calls/edge-liveness.js';
 import { releaseCallSlot } from '../calls/call-slots.js';
 import { timeoutCloseWrite } from '../cdr/cdr-merge.js';
@@ -103,15 +104,21 @@ async function reclaimCall(
   deps: ReaperDeps,
   isHolderAlive: (e: { edgeId: string; bootId: string }) => boolean,
 ): Promise<number> {
-  const current = await deps.cdrs.getCdr(call.tenantId, call.callId);
+  const callRef = callRefOf(call);
+  const current = await deps.cdrs.getCdr(call.tenantId, callRef);
   if (current?.state !== 'closed') {
-    const record = current ?? { tenantId: call.tenantId, callId: call.callId, ...(call.startTime ? { startTime: call.startTime } : {}) };
+    const record = current ?? {
+      tenantId: call.tenantId,
+      callId: call.callId,
+      ...(call.callRef !== undefined ? { callRef: call.callRef } : {}),
+      ...(call.startTime ? { startTime: call.startTime } : {}),
+    };
     // Guarded on "still open": a call.end that lands meanwhile wins.
     await deps.cdrs.applyWrite(timeoutCloseWrite(record, lostAtIso));
   }
   let released = 0;
-  for (const slot of call.slots) released += await releaseCallSlot(deps.slots, slot, call.callId, isHolderAlive);
+  for (const slot of call.slots) released += await releaseCallSlot(deps.slots, slot, callRef, isHolderAlive);
   // Last: if anything above fails, the next run finds the entry again.
-  await deps.cdrs.deleteOpenCall(call.edgeId, call.tenantId, call.callId);
+  await deps.cdrs.deleteOpenCall(call.edgeId, call.tenantId, callRef);
   return released;
 }

@@ -53,6 +53,9 @@ const CDR_COLUMNS = [
   'reason',
   'state',
   'trunkId',
+  // Appended (columns keep their places): two calls with one Call-ID are told apart by these.
+  'fromTag',
+  'callRef',
 ] as const;
 
 export function cdrCsv(cdrs: readonly CdrRecord[]): string {

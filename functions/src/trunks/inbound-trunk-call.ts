@@ -15,7 +15,7 @@ import { SLOTS_BUSY_REPLY, takeCallLimits } from '../calls/call-limits.js';
 import { releaseTrunkSlot, takeTrunkSlot } from './trunk-admission.js';
 import type { InboundTrunkCall } from './inbound-trunk.js';
 import { TrunkUsageConflictError } from './trunk-usage-repository.js';
-import type { CallRequest } from '../calls/call-request.js';
+import { callNames, type CallRequest } from '../calls/call-request.js';
 import type { AuthorizeCallDeps } from '../calls/authorize-call-deps.js';
 import { liveTargets } from '../calls/live-targets.js';
 
@@ -31,7 +31,7 @@ export async function authorizeInboundTrunkCall(
   const { trunk, calledNumber } = inbound;
   const isCall = req.method === 'INVITE';
   const caller: CallParty = { ext: req.callerUser ?? 'anonymous', ...(req.callerDisplayName ? { displayName: req.callerDisplayName } : {}) };
-  const base = { tenantId: trunk.tenantId, callId: req.callId, direction: 'inbound' as const, caller, trunkId: trunk.id };
+  const base = { tenantId: trunk.tenantId, ...callNames(req), direction: 'inbound' as const, caller, trunkId: trunk.id };
   const refuse = (r: SipReply, callee: CallParty, disposition: 'failed' | 'rejected'): AuthorizeCallResult =>
     isCall ? { decision: 'reply', reply: r, rejectedCall: { call: { ...base, callee }, disposition } } : { decision: 'reply', reply: r };
 
@@ -49,7 +49,7 @@ export async function authorizeInboundTrunkCall(
   if (isCall && deps.trunkUsage) {
     let admission;
     try {
-      admission = await takeTrunkSlot(deps.trunkUsage, trunk, 'in', req.callId, event.edge, now);
+      admission = await takeTrunkSlot(deps.trunkUsage, trunk, 'in', req.callRef, event.edge, now);
     } catch (err) {
       if (err instanceof TrunkUsageConflictError) return refuse(SLOTS_BUSY_REPLY, callee, 'rejected');
       throw err;
@@ -62,6 +62,7 @@ export async function authorizeInboundTrunkCall(
     trunkSlots = [{ tenantId: trunk.tenantId, trunkId: trunk.id, direction: 'in' }];
     const limits = await takeCallLimits(deps.slots, {
       callId: req.callId,
+      callRef: req.callRef,
       callee: user,
       edge: event.edge,
       now,
@@ -71,7 +72,7 @@ export async function authorizeInboundTrunkCall(
       },
     });
     if (!limits.ok) {
-      await releaseTrunkSlot(deps.trunkUsage, trunk, req.callId);
+      await releaseTrunkSlot(deps.trunkUsage, trunk, req.callRef);
       return refuse(limits.reply, callee, 'rejected');
     }
     slots = limits.slots;

@@ -20,7 +20,7 @@ import { takeTrunkSlot, trunkLimitReply, type TrunkAdmission } from './trunk-adm
 import { buildTrunkLeg } from './trunk-leg.js';
 import type { Trunk } from '../../../contracts/trunk.js';
 import type { AuthorizeCallDeps } from '../calls/authorize-call-deps.js';
-import type { CallRequest } from '../calls/call-request.js';
+import { callNames, type CallRequest } from '../calls/call-request.js';
 
 export interface OutboundTrunkCall {
   caller: UserAccount;
@@ -38,7 +38,7 @@ export async function authorizeOutboundTrunkCall(
 ): Promise<AuthorizeCallResult> {
   const { caller, callerParty } = call;
   const callee: CallParty = { ext: req.number };
-  const base = { tenantId: caller.tenantId, callId: req.callId, direction: 'outbound' as const, caller: callerParty, callee };
+  const base = { tenantId: caller.tenantId, ...callNames(req), direction: 'outbound' as const, caller: callerParty, callee };
   if (req.method !== 'INVITE') return { decision: 'reply', reply: { status: 404, reason: 'Not Found', headers: [] } };
   const refuse = (r: SipReply, trunkId?: string): AuthorizeCallResult => ({
     decision: 'reply',
@@ -50,6 +50,7 @@ export async function authorizeOutboundTrunkCall(
   const choices = call.choices.filter((c) => byId.has(c.trunkId));
   const limits = await takeCallLimits(deps.slots, {
     callId: req.callId,
+    callRef: req.callRef,
     caller,
     edge: event.edge,
     now,
@@ -66,11 +67,11 @@ export async function authorizeOutboundTrunkCall(
     let admission: TrunkAdmission;
     try {
       admission = deps.trunkUsage
-        ? await takeTrunkSlot(deps.trunkUsage, trunk, 'out', req.callId, event.edge, now)
+        ? await takeTrunkSlot(deps.trunkUsage, trunk, 'out', req.callRef, event.edge, now)
         : { ok: true, tenantId: trunk.tenantId, trunkId: trunk.id, direction: 'out', alreadyHeld: false };
     } catch (err) {
       if (!(err instanceof TrunkUsageConflictError)) throw err;
-      await releaseCallLimits(deps.slots, limits.slots, req.callId);
+      await releaseCallLimits(deps.slots, limits.slots, req.callRef);
       return refuse(SLOTS_BUSY_REPLY, trunk.id);
     }
     if (!admission.ok) {
@@ -93,7 +94,7 @@ export async function authorizeOutboundTrunkCall(
       trunkLegs: legs,
     };
   }
-  await releaseCallLimits(deps.slots, limits.slots, req.callId);
+  await releaseCallLimits(deps.slots, limits.slots, req.callRef);
   const refusedTrunks = refused.map((r) => byId.get(r.trunkId)!);
   return refuse(trunkLimitReply('out', refusedTrunks));
 }

@@ -38,12 +38,13 @@ export async function takeTrunkSlot(
   store: Pick<TrunkUsageStore, 'take'>,
   trunk: Pick<Trunk, 'tenantId' | 'id'> & TrunkLimits,
   direction: TrunkDirection,
-  callId: string,
+  /** The call's key (contracts/call-ref.ts). */
+  callRef: string,
   edge: EdgeIdentity,
   now: number,
 ): Promise<TrunkAdmission> {
   const ref = { tenantId: trunk.tenantId, trunkId: trunk.id };
-  const result = await store.take(ref, direction, callId, edge, admissionLimits(trunk, direction), now);
+  const result = await store.take(ref, direction, callRef, edge, admissionLimits(trunk, direction), now);
   const base = { tenantId: trunk.tenantId, trunkId: trunk.id, direction };
   if (result.ok) return { ok: true, ...base, alreadyHeld: result.alreadyHeld };
   const limit = result.refusedBy === 'direction' ? DIRECTION_LIMIT[direction] : result.refusedBy === 'total' ? 'maxTotalCalls' : 'call-id-in-use';
@@ -57,21 +58,22 @@ export async function takeTrunkSlot(
 export async function takeFirstTrunk<T extends Pick<Trunk, 'tenantId' | 'id'> & TrunkLimits>(
   store: Pick<TrunkUsageStore, 'take'>,
   trunks: readonly T[],
-  callId: string,
+  /** The call's key (contracts/call-ref.ts). */
+  callRef: string,
   edge: EdgeIdentity,
   now: number,
 ): Promise<{ trunk?: T; refused: Extract<TrunkAdmission, { ok: false }>[] }> {
   const refused: Extract<TrunkAdmission, { ok: false }>[] = [];
   for (const trunk of trunks) {
-    const admission = await takeTrunkSlot(store, trunk, 'out', callId, edge, now);
+    const admission = await takeTrunkSlot(store, trunk, 'out', callRef, edge, now);
     if (admission.ok) return { trunk, refused };
     refused.push(admission);
   }
   return { refused };
 }
 
-export async function releaseTrunkSlot(store: Pick<TrunkUsageStore, 'release'>, trunk: Pick<Trunk, 'tenantId' | 'id'>, callId: string): Promise<boolean> {
-  return store.release({ tenantId: trunk.tenantId, trunkId: trunk.id }, callId);
+export async function releaseTrunkSlot(store: Pick<TrunkUsageStore, 'release'>, trunk: Pick<Trunk, 'tenantId' | 'id'>, callRef: string): Promise<boolean> {
+  return store.release({ tenantId: trunk.tenantId, trunkId: trunk.id }, callRef);
 }
 
 /**

@@ -6,12 +6,15 @@
  *
  * | Item        | pk                | sk             | gsi1pk   | gsi1sk          | attributes |
  * |-------------|-------------------|----------------|----------|-----------------|------------|
- * | trunk usage | TENANT#<tenantId> | TRUNKUSE#<id>  | TRUNKUSE | <tenantId>#<id> | tenantId, trunkId, inCount, outCount, totalCount, calls { <callId>: { dir, edgeId, bootId, since } } |
+ * | trunk usage | TENANT#<tenantId> | TRUNKUSE#<id>  | TRUNKUSE | <tenantId>#<id> | tenantId, trunkId, inCount, outCount, totalCount, calls { <callRef>: { dir, edgeId, bootId, since } } |
  *
- * - Each call holds a lease in `calls`, keyed by Call-ID: taking twice for
- *   the same call (a retransmitted or re-authenticated INVITE) is a no-op,
- *   and a release removes exactly what was taken (the condition on the lease
- *   makes a second release harmless).
+ * - Each call holds a lease in `calls`, keyed by its callRef
+ *   (contracts/call-ref.ts), never by its Call-ID: a second INVITE that
+ *   reuses a Call-ID is a call of its own and needs a slot of its own
+ *   (issue 12). Taking twice for the same call (a retried invoke) is a
+ *   no-op, and a release removes exactly what was taken (the condition on
+ *   the lease makes a second release harmless). Leases stored by an earlier
+ *   version are keyed by Call-ID, which is what their release names.
  * - `totalCount` exists because a ConditionExpression cannot add two
  *   attributes: maxTotalCalls is checked against its own counter.
  * - gsi1 (TRUNKUSE) lists every usage item for the reaper without a Scan.
@@ -50,7 +53,7 @@ export interface TrunkTakeLimits {
 export type TrunkTakeResult =
   /** `alreadyHeld`: this call held the slot already (nothing changed). */
   | { ok: true; alreadyHeld: boolean }
-  /** 'direction' / 'total': that limit is reached; 'call-id-in-use': the Call-ID holds a slot in the other direction. */
+  /** 'direction' / 'total': that limit is reached; 'call-id-in-use': the call holds a slot in the other direction. */
   | { ok: false; refusedBy: 'direction' | 'total' | 'call-id-in-use' };
 
 export interface TrunkUsage {
@@ -65,8 +68,9 @@ export interface LeaseHolderLiveness {
 }
 
 export interface TrunkUsageStore {
-  take(ref: TrunkRef, direction: TrunkDirection, callId: string, edge: EdgeIdentity, limits: TrunkTakeLimits, now: number): Promise<TrunkTakeResult>;
-  release(ref: TrunkRef, callId: string): Promise<boolean>;
+  /** `callRef`: the call's key (contracts/call-ref.ts). */
+  take(ref: TrunkRef, direction: TrunkDirection, callRef: string, edge: EdgeIdentity, limits: TrunkTakeLimits, now: number): Promise<TrunkTakeResult>;
+  release(ref: TrunkRef, callRef: string): Promise<boolean>;
   usage(ref: TrunkRef): Promise<TrunkUsage>;
   reclaimDeadLeases(now: number, liveness: LeaseHolderLiveness): Promise<number>;
 }
@@ -110,7 +114,7 @@ export class TrunkUsageRepository implements TrunkUsageStore {
    * `ADD <dir>Count :one, totalCount :one SET calls.#cid = :lease` if the call
    * holds no lease yet and the counters are below their limits.
    */
-  async take(ref: TrunkRef, direction: TrunkDirection, callId: string, edge: EdgeIdentity, limits: TrunkTakeLimits, now: number): Promise<TrunkTakeResult> {
+  async take(ref: TrunkRef, direction: TrunkDirection, callRef: string, edge: EdgeIdentity, limits: TrunkTakeLimits, now: number): Promise<TrunkTakeResult> {
     // MSS: 0 = that direction (or the trunk) is disabled; nothing to write.
     if (limits.max === 0) return { ok: false, refusedBy: 'direction' };
     if (limits.maxTotal === 0) return { ok: false, refusedBy: 'total' };
@@ -134,7 +138,7 @@ export class TrunkUsageRepository implements TrunkUsageStore {
       Key: trunkUsageKey(ref.tenantId, ref.trunkId),
       UpdateExpression: 'ADD #count :one, totalCount :one SET calls.#cid = :lease',
       ConditionExpression: conditions.join(' AND '),
-      ExpressionAttributeNames: { '#count': count, '#cid': callId },
+      ExpressionAttributeNames: { '#count': count, '#cid': callRef },
       ExpressionAttributeValues: values,
     });
 
@@ -156,7 +160,7 @@ export class TrunkUsageRepository implements TrunkUsageStore {
       }
       // Refused: say why, from the item as it is now.
       const item = await this.getItem(ref);
-      const held = leasesOf(item)[callId];
+      const held = leasesOf(item)[callRef];
       if (held) return held.dir === direction ? { ok: true, alreadyHeld: true } : { ok: false, refusedBy: 'call-id-in-use' };
       if (limits.max !== undefined && num(item?.[count]) >= limits.max) return { ok: false, refusedBy: 'direction' };
       if (limits.maxTotal !== undefined && num(item?.totalCount) >= limits.maxTotal) return { ok: false, refusedBy: 'total' };
@@ -170,10 +174,10 @@ export class TrunkUsageRepository implements TrunkUsageStore {
    * if the lease is still there. false = nothing held (released before:
    * harmless, so every end of a call may release).
    */
-  async release(ref: TrunkRef, callId: string): Promise<boolean> {
-    const lease = leasesOf(await this.getItem(ref))[callId];
+  async release(ref: TrunkRef, callRef: string): Promise<boolean> {
+    const lease = leasesOf(await this.getItem(ref))[callRef];
     if (!lease) return false;
-    return this.removeLease(ref, callId, lease, false);
+    return this.removeLease(ref, callRef, lease, false);
   }
 
   async usage(ref: TrunkRef): Promise<TrunkUsage> {
@@ -181,7 +185,7 @@ export class TrunkUsageRepository implements TrunkUsageStore {
     return { in: num(item?.inCount), out: num(item?.outCount), total: num(item?.totalCount) };
   }
 
-  /** The calls holding slots on the trunk, by Call-ID. */
+  /** The calls holding slots on the trunk, by callRef. */
   async leases(ref: TrunkRef): Promise<Record<string, TrunkLease>> {
     return leasesOf(await this.getItem(ref));
   }
@@ -203,17 +207,17 @@ export class TrunkUsageRepository implements TrunkUsageStore {
     for (const item of items) {
       if (typeof item.tenantId !== 'string' || typeof item.trunkId !== 'string') continue;
       const ref = { tenantId: item.tenantId, trunkId: item.trunkId };
-      for (const [callId, lease] of Object.entries(leasesOf(item))) {
+      for (const [callRef, lease] of Object.entries(leasesOf(item))) {
         if (lease.since >= now || liveness.isAlive(lease.edgeId, lease.bootId)) continue;
-        if (await this.removeLease(ref, callId, lease, true)) released++;
+        if (await this.removeLease(ref, callRef, lease, true)) released++;
       }
     }
     return released;
   }
 
-  private async removeLease(ref: TrunkRef, callId: string, lease: TrunkLease, sameHolder: boolean): Promise<boolean> {
+  private async removeLease(ref: TrunkRef, callRef: string, lease: TrunkLease, sameHolder: boolean): Promise<boolean> {
     const conditions = ['attribute_exists(calls.#cid)', 'calls.#cid.#dir = :dir'];
-    const names: Record<string, string> = { '#cid': callId, '#dir': 'dir', '#count': COUNT_ATTRIBUTE[lease.dir] };
+    const names: Record<string, string> = { '#cid': callRef, '#dir': 'dir', '#count': COUNT_ATTRIBUTE[lease.dir] };
     const values: Record<string, unknown> = { ':minus': -1, ':dir': lease.dir };
     if (sameHolder) {
       conditions.push('calls.#cid.#edge = :edge', 'calls.#cid.#boot = :boot');

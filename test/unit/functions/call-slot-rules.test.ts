@@ -78,3 +78,33 @@ describe('call slot rules (MSS maxCalls / maxOutgoingCalls)', () => {
     expect(limitReply('out', 'maxCalls', 3)).toEqual({ status: 403, reason: 'Call limit reached', headers: [] });
   });
 });
+
+describe('call slot rules: a call is its callRef, not its Call-ID (issue 12)', () => {
+  const named = (callId: string, callRef: string, direction: SlotDirection): CallSlotEntry => ({ ...entry(callId, direction), callRef });
+
+  it('counts a second call with the Call-ID of a call in progress as a call of its own', () => {
+    const r = takeSlot({ current: [named('shared', 'ref-1', 'out')], entry: named('shared', 'ref-2', 'out'), limits: { maxCalls: 1 }, isHolderAlive: allAlive });
+    expect(r).toMatchObject({ ok: false, limit: 'maxCalls' });
+    const unlimited = takeSlot({ current: [named('shared', 'ref-1', 'out')], entry: named('shared', 'ref-2', 'out'), limits: {}, isHolderAlive: allAlive });
+    expect(unlimited).toMatchObject({ ok: true, changed: true });
+    if (unlimited.ok) expect(unlimited.calls.map((c) => c.callRef)).toEqual(['ref-1', 'ref-2']);
+  });
+
+  it('is idempotent for the same callRef (authorize-call invoked again for the same INVITE)', () => {
+    const current = [named('shared', 'ref-1', 'out')];
+    expect(takeSlot({ current, entry: { ...named('shared', 'ref-1', 'out'), since: 99 }, limits: { maxCalls: 1 }, isHolderAlive: allAlive })).toEqual({ ok: true, calls: current, changed: false });
+  });
+
+  it('releases only the entries of the callRef it is given', () => {
+    const current = [named('shared', 'ref-1', 'out'), named('shared', 'ref-2', 'in')];
+    expect(releaseSlot(current, 'ref-2')).toEqual({ calls: [named('shared', 'ref-1', 'out')], released: 1, changed: true });
+    // The Call-ID the two share names neither of them.
+    expect(releaseSlot(current, 'shared')).toMatchObject({ released: 0, changed: false });
+  });
+
+  it('keys an entry stored without callRef (an earlier version) by its Call-ID', () => {
+    const legacy = entry('old-call', 'out');
+    expect(takeSlot({ current: [legacy], entry: named('old-call', 'old-call', 'out'), limits: { maxCalls: 1 }, isHolderAlive: allAlive })).toMatchObject({ ok: true, changed: false });
+    expect(releaseSlot([legacy], 'old-call')).toMatchObject({ released: 1, calls: [] });
+  });
+});

@@ -59,7 +59,7 @@ describe('CDR trunk fields', () => {
   it('appends a trunkId column to the CDR CSV, after the existing ones', () => {
     const csv = cdrCsv([run([attempt(), end({ trunkId: 'backup' })])!]);
     const [header, row] = csv.split('\r\n');
-    expect(header).toBe('callId,direction,caller,callee,startTime,alertTime,answerTime,endTime,disposition,status,hangupBy,ringSeconds,talkSeconds,reason,state,trunkId');
-    expect(row!.split(',').at(-1)).toBe('backup');
+    expect(header).toBe('callId,direction,caller,callee,startTime,alertTime,answerTime,endTime,disposition,status,hangupBy,ringSeconds,talkSeconds,reason,state,trunkId,fromTag,callRef');
+    expect(row!.split(',').at(-3)).toBe('backup');
   });
 });

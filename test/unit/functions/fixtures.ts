@@ -94,6 +94,8 @@ export interface CallTextOptions {
   requestHost?: string;
   method?: string;
   callId?: string;
+  /** The caller's From tag (default `caller-tag`). */
+  fromTag?: string;
   cseq?: number;
   proxyAuthorization?: string;
 }
@@ -105,7 +107,7 @@ export function callText(o: CallTextOptions): string {
     `${method} sip:${o.to}@${o.requestHost ?? o.domain} SIP/2.0`,
     'Via: SIP/2.0/UDP 198.51.100.7:5060;branch=z9hG4bK-call;rport',
     'Max-Forwards: 70',
-    `From: "Caller" <sip:${o.from}@${o.domain}>;tag=caller-tag`,
+    `From: "Caller" <sip:${o.from}@${o.domain}>;tag=${o.fromTag ?? 'caller-tag'}`,
     `To: <sip:${o.to}@${o.requestHost ?? o.domain}>`,
     `Call-ID: ${o.callId ?? 'call-1@198.51.100.7'}`,
     `CSeq: ${o.cseq ?? 1} ${method}`,
@@ -117,6 +119,6 @@ export function callText(o: CallTextOptions): string {
   ].join('\n');
 }
 
-export function authorizeCallEvent(request: SipRequest, source: Source = UDP_SOURCE, edge: EdgeIdentity = EDGE): AuthorizeCallEvent {
-  return { type: 'authorize-call', edge, source, request };
+export function authorizeCallEvent(request: SipRequest, source: Source = UDP_SOURCE, edge: EdgeIdentity = EDGE, callRef?: string): AuthorizeCallEvent {
+  return { type: 'authorize-call', edge, source, request, ...(callRef !== undefined ? { callRef } : {}) };
 }

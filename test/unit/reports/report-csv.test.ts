@@ -30,13 +30,23 @@ describe('report CSV', () => {
 
   it('writes CDRs with caller and callee extensions', () => {
     const csv = cdrCsv([{ tenantId: 'acme', callId: 'c1', caller: { ext: '1001' }, callee: { ext: '1002' }, disposition: 'busy', status: 486 }]);
-    expect(csv.split('\r\n')[1]).toBe('c1,,1001,1002,,,,,busy,486,,,,,,');
+    expect(csv.split('\r\n')[1]).toBe('c1,,1001,1002,,,,,busy,486,,,,,,,,');
   });
 
-  it('names the trunk of a trunk call in the last column', () => {
+  it('names the trunk of a trunk call in its column', () => {
     const csv = cdrCsv([{ tenantId: 'acme', callId: 'c2', direction: 'outbound', caller: { ext: '1001' }, callee: { ext: '95550123' }, trunkId: 'carrier1', disposition: 'answered', status: 200 }]);
     const [header, row] = csv.split('\r\n');
-    expect(header!.split(',').at(-1)).toBe('trunkId');
-    expect(row!.split(',').at(-1)).toBe('carrier1');
+    const column = header!.split(',').indexOf('trunkId');
+    expect(row!.split(',')[column]).toBe('carrier1');
+  });
+
+  it('ends with the From tag and callRef that tell two calls with one Call-ID apart (issue 12)', () => {
+    const csv = cdrCsv([
+      { tenantId: 'acme', callId: 'shared', callRef: 'ref-1', fromTag: 'tag-a', disposition: 'answered', status: 200 },
+      { tenantId: 'acme', callId: 'shared', callRef: 'ref-2', fromTag: 'tag-b', disposition: 'rejected', status: 403 },
+    ]);
+    const [header, ...rows] = csv.split('\r\n');
+    expect(header!.split(',').slice(-3)).toEqual(['trunkId', 'fromTag', 'callRef']);
+    expect(rows.filter((r) => r !== '').map((r) => r.split(',').slice(-2))).toEqual([['tag-a', 'ref-1'], ['tag-b', 'ref-2']]);
   });
 });

@@ -1,13 +1,24 @@
+import { randomUUID } from 'node:crypto';
 import type { AuthorizeCallResult, RegisterResult } from '../../../../contracts/function-events.js';
 import type { Decision, RouteContext, RouteState, RouteStep } from '../route-state.js';
 import { respond } from './respond.js';
 
-/** The function that judges a new request: the registrar for REGISTER (§10.3), authorize-call for everything else. */
+/**
+ * The function that judges a new request: the registrar for REGISTER
+ * (§10.3), authorize-call for everything else. An INVITE is named with a
+ * fresh callRef, the key of its slots and CDR (contracts/call-ref.ts).
+ */
 function invokeFunction(ctx: RouteContext, { req, source }: RouteState): Promise<RegisterResult | AuthorizeCallResult> {
   const { invoker, identity } = ctx.proxy;
   return req.method === 'REGISTER'
     ? invoker.invoke('register', { type: 'register', edge: identity, source, request: req })
-    : invoker.invoke('authorize-call', { type: 'authorize-call', edge: identity, source, request: req });
+    : invoker.invoke('authorize-call', {
+        type: 'authorize-call',
+        edge: identity,
+        source,
+        request: req,
+        ...(req.method === 'INVITE' ? { callRef: randomUUID() } : {}),
+      });
 }
 
 /**

@@ -1,4 +1,4 @@
-import { getHeader, hasToTag } from '../../../../sip/index.js';
+import { getHeader, hasToTag, parseNameAddr } from '../../../../sip/index.js';
 import { branchTargetForHop } from '../../proxy/branch-target.js';
 import { InviteForkingProxy } from '../../proxy/forking-proxy.js';
 import { forwardStatefully, nextHop } from '../../proxy/in-dialog-forwarder.js';
@@ -16,7 +16,10 @@ export const inDialog: RouteStep = (ctx, { tx, req, source, tokens }) => {
   if (!hasToTag(req) || req.method === 'CANCEL') return 'next';
   const hop = nextHop(req, tokens);
   if (!hop) return respond(tx, req, 481, 'Call/Transaction Does Not Exist');
-  if (req.method === 'BYE') ctx.proxy.calls.forCallId(getHeader(req, 'Call-ID') ?? '')?.byeSeen(req);
+  if (req.method === 'BYE') {
+    const tag = (header: string) => parseNameAddr(getHeader(req, header) ?? '')?.params.tag ?? undefined;
+    for (const call of ctx.proxy.calls.forDialog(getHeader(req, 'Call-ID') ?? '', tag('From'), tag('To'))) call.byeSeen(req);
+  }
   forwardStatefully(ctx.proxy, tx, req, hop, source);
   return 'done';
 };
