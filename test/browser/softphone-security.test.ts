@@ -5,7 +5,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
 import { hasTool } from '../support/require-tool.js';
 import { startTestStack, type TestStack } from '../support/test-stack.js';
-import { buildSoftphone } from './build-softphone.js';
 import { launchChromium, newPhoneContext } from './chromium.js';
 import { openSoftphone, waitForText, type SoftphonePage } from './softphone-page.js';
 
@@ -60,7 +59,6 @@ describe.runIf(hasTool('chromium'))('web softphone: links and remembered sign-in
   };
 
   beforeAll(async () => {
-    buildSoftphone();
     other = new WebSocketServer({ port: 0, host: '127.0.0.1', handleProtocols: () => 'sip' });
     other.on('connection', (_socket, request) => connectionsToOther.push(request.url ?? ''));
     [stack, browser] = await Promise.all([startTestStack({ seed: SEED }), launchChromium()]);

@@ -4,7 +4,6 @@ import { hasTool } from '../support/require-tool.js';
 import { registerSippDevice, runUas } from '../support/sipp-devices.js';
 import { waitForCdr } from '../support/store-inspect.js';
 import { startTestStack, type TestStack } from '../support/test-stack.js';
-import { buildSoftphone } from './build-softphone.js';
 import { launchChromium, newPhoneContext } from './chromium.js';
 import { audioPacketsReceived, dtlsState, openSoftphone, textOf, waitForText } from './softphone-page.js';
 
@@ -42,7 +41,6 @@ describe.runIf(hasTool('chromium'))('web softphone in a real browser', () => {
   };
 
   beforeAll(async () => {
-    buildSoftphone();
     [stack, browser] = await Promise.all([startTestStack({ seed: SEED }), launchChromium()]);
   });
   afterAll(async () => {
