@@ -7,5 +7,7 @@ export default defineConfig({
     hookTimeout: 60_000,
     // Integration tests bind real sockets on loopback; keep files isolated in forks.
     pool: 'forks',
+    // The web apps are built once for the whole run (test/support/build-web-apps.ts).
+    globalSetup: ['test/support/build-web-apps.ts'],
   },
 });

@@ -7,7 +7,6 @@ import { registerSippDevice, runUas } from '../support/sipp-devices.js';
 import { startTestStack, TEST_SEED, type TestStack } from '../support/test-stack.js';
 import { waitUntilUdpBound } from '../trunks/udp-port-probe.js';
 import { rowControl, rowKeys, rowText, statusText, waitForRows } from './admin-console-page.js';
-import { buildAdminConsole } from './build-admin-console.js';
 import { launchChromium } from './chromium.js';
 
 const [acme] = TEST_SEED.tenants;
@@ -39,7 +38,6 @@ describe.runIf(hasTool('chromium') && hasTool('sipp'))('admin console in a real 
   };
 
   beforeAll(async () => {
-    buildAdminConsole();
     const carrierPort = await freePort();
     const registrarPort = await freePort();
     registrar = runSipp({

@@ -8,14 +8,33 @@ export interface SoftphonePage {
   page: Page;
   /** Uncaught errors of the page, for failure messages. */
   errors: string[];
+  /** Messages of the confirm()/alert() dialogs the page opened, in order. */
+  dialogs: string[];
+  /** WebSocket URLs the page opened. */
+  sockets: string[];
+  /** First lines of the SIP messages the page sent over its WebSockets ("INVITE sip:… SIP/2.0"). */
+  sent: string[];
 }
 
-export async function openSoftphone(context: BrowserContext, query: Record<string, string>): Promise<SoftphonePage> {
+export interface OpenOptions {
+  /** How to answer the page's confirm() dialogs; Playwright dismisses them when no one answers. */
+  dialogs?: 'accept' | 'dismiss';
+}
+
+export async function openSoftphone(context: BrowserContext, query: Record<string, string>, options: OpenOptions = {}): Promise<SoftphonePage> {
   const page = await context.newPage();
-  const errors: string[] = [];
-  page.on('pageerror', (err) => errors.push(err.message));
-  await page.goto(`/?${new URLSearchParams(query)}`);
-  return { page, errors };
+  const phone: SoftphonePage = { page, errors: [], dialogs: [], sockets: [], sent: [] };
+  page.on('pageerror', (err) => phone.errors.push(err.message));
+  page.on('dialog', (dialog) => {
+    phone.dialogs.push(dialog.message());
+    void (options.dialogs === 'accept' ? dialog.accept() : dialog.dismiss()).catch(() => undefined);
+  });
+  page.on('websocket', (ws) => {
+    phone.sockets.push(ws.url());
+    ws.on('framesent', (frame) => phone.sent.push(String(frame.payload).split('\r\n', 1)[0] ?? ''));
+  });
+  await page.goto(Object.keys(query).length ? `/?${new URLSearchParams(query)}` : '/');
+  return phone;
 }
 
 /** Waits until the element's whole text is exactly `text`. */

@@ -2,7 +2,7 @@ import { CallHistory, formatDuration, type CallRecord } from './call-history.js'
 import { audioConstraints, canChooseSpeaker, listAudioDevices, loadDeviceChoice, routeToSpeaker, saveDeviceChoice } from './media-devices.js';
 import { Phone, type CallInfo, type DtmfMode, type RegistrationState } from './phone.js';
 import { Ringer } from './ringer.js';
-import { forget, loadLaunchOptions, remember, type SignInSettings } from './settings.js';
+import { forget, loadLaunchOptions, remember, type LaunchOptions, type SignInSettings } from './settings.js';
 import { loadSiteConfig } from './site-config.js';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -55,6 +55,10 @@ let devices = loadDeviceChoice(localStorage);
 let current: CallInfo | undefined;
 let timer: ReturnType<typeof setInterval> | undefined;
 let pendingDial: string | undefined;
+/** The settings the phone signed in with (Remember me adds the HA1 to them once registered). */
+let signedIn: SignInSettings | undefined;
+/** Remembered HA1 + realm, for signing in again from the form without retyping the password. */
+let rememberedDigest: Pick<SignInSettings, 'extension' | 'domain' | 'ha1' | 'realm'> | undefined;
 
 const phone = new Phone({
   remoteAudio: el.remoteAudio,
@@ -74,6 +78,13 @@ const phone = new Phone({
       };
       history.add(record);
       renderHistory();
+    },
+    credentials: (ha1, realm) => {
+      // Remember me keeps the digest HA1 for this realm, never the password.
+      if (!signedIn?.remember) return;
+      signedIn = { ...signedIn, password: '', ha1, realm };
+      remember(localStorage, signedIn);
+      rememberedDigest = signedIn;
     },
   },
 });
@@ -203,7 +214,7 @@ async function fillDeviceLists(): Promise<void> {
 }
 
 function readForm(): SignInSettings {
-  return {
+  const settings: SignInSettings = {
     extension: el.extension.value.trim(),
     password: el.password.value,
     displayName: el.displayName.value.trim(),
@@ -211,9 +222,16 @@ function readForm(): SignInSettings {
     domain: el.domain.value.trim(),
     remember: el.remember.checked,
   };
+  // No password typed: the remembered HA1 of the same extension@domain signs in.
+  const digest = rememberedDigest;
+  if (!settings.password && digest && digest.extension === settings.extension && digest.domain === settings.domain) {
+    return { ...settings, ha1: digest.ha1, realm: digest.realm };
+  }
+  return settings;
 }
 
 function start(settings: SignInSettings): void {
+  signedIn = settings;
   remember(localStorage, settings);
   el.identity.textContent = `${settings.displayName ? `${settings.displayName} · ` : ''}${settings.extension}@${settings.domain}`;
   phone.signIn(settings);
@@ -232,6 +250,8 @@ el.signIn.addEventListener('submit', (e) => {
 el.signOut.addEventListener('click', () => {
   phone.signOut();
   forget(localStorage);
+  signedIn = undefined;
+  rememberedDigest = undefined;
   el.remember.checked = false;
   el.password.value = '';
 });
@@ -288,13 +308,14 @@ document.addEventListener('keydown', (e) => {
   else phone.hangUp();
 });
 
-const launch = loadLaunchOptions(location, localStorage, await loadSiteConfig());
+const launch = confirmLaunch(loadLaunchOptions(location, localStorage, await loadSiteConfig()));
 el.extension.value = launch.settings.extension;
 el.password.value = launch.settings.password;
 el.displayName.value = launch.settings.displayName;
 el.server.value = launch.settings.server;
 el.domain.value = launch.settings.domain;
 el.remember.checked = launch.settings.remember;
+if (launch.settings.ha1) rememberedDigest = launch.settings;
 pendingDial = launch.dial;
 void routeToSpeaker(el.remoteAudio, devices.speaker).catch(() => undefined);
 if (new URLSearchParams(location.search).has('password')) {
@@ -306,3 +327,24 @@ if (new URLSearchParams(location.search).has('password')) {
 if (launch.autoSignIn) start(launch.settings);
 else el.extension.focus();
 showCall(undefined);
+
+/**
+ * A link can carry ?server= and ?dial=: anyone can send one. Remembered
+ * credentials go to another server, and a call is placed, only when the user
+ * says yes; no keeps the remembered server, and no call.
+ */
+function confirmLaunch(options: LaunchOptions): LaunchOptions {
+  let result = options;
+  if (options.foreignServer) {
+    const { server, fallback } = options.foreignServer;
+    const ok = window.confirm(
+      `This link wants to sign you in at ${server}, not at your saved server ${fallback.server}. ` +
+        `Send your saved sign-in for ${fallback.extension} to ${server}?`,
+    );
+    if (!ok) result = { ...result, settings: { ...fallback, displayName: result.settings.displayName || fallback.displayName } };
+  }
+  if (result.dial !== undefined && result.dial.trim() !== '') {
+    if (!window.confirm(`This link wants to call ${result.dial.trim()}. Place the call?`)) result = { ...result, dial: undefined };
+  } else result = { ...result, dial: undefined };
+  return { ...result, foreignServer: undefined };
+}

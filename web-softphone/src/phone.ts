@@ -29,6 +29,8 @@ export interface PhoneListener {
   registration(state: RegistrationState, error?: string): void;
   call(info: CallInfo | undefined, message?: string): void;
   callEnded(info: CallInfo, outcome: string): void;
+  /** After a registration: the digest HA1 and realm the PBX accepted (what Remember me keeps instead of the password). */
+  credentials?(ha1: string, realm: string): void;
 }
 
 export interface PhoneOptions {
@@ -82,7 +84,8 @@ export class Phone {
       ua = new JsSIP.UA({
         sockets: [new JsSIP.WebSocketInterface(settings.server)],
         uri: `sip:${settings.extension}@${settings.domain}`,
-        password: settings.password,
+        // The password when typed; else the remembered HA1, usable only for the realm it was made for.
+        ...(settings.password ? { password: settings.password } : { ha1: settings.ha1, realm: settings.realm }),
         ...(settings.displayName ? { display_name: settings.displayName } : {}),
         register: true,
         register_expires: 300,
@@ -111,6 +114,9 @@ export class Phone {
     });
     ua.on('registered', () => {
       this.options.failureMemory.removeItem(WRONG_PASSWORDS_KEY);
+      const ha1 = ua.get('ha1');
+      const realm = ua.get('realm');
+      if (ha1 && realm) this.options.listener.credentials?.(ha1, realm);
       this.setRegistration('registered');
     });
     ua.on('unregistered', () => {

@@ -21,9 +21,12 @@ export function printBanner(config: EdgeSettings, stack: LocalStack): void {
     `  Admin console   ${http}://${host}:${stack.httpPort}/admin/   (sign in with the admin token)`,
     `  Admin API       ${http}://${host}:${stack.httpPort}/api/v1/…   or npx nimbus <resource> <verb>`,
     `  Metrics         ${http}://${host}:${stack.httpPort}/metrics   (Bearer: PBX_METRICS_TOKEN or the admin token)`,
+    // The token is shown only on the start that generated it: later starts (and their logs) name where it is kept.
     stack.adminToken.source === 'env'
       ? '  Admin token     from PBX_ADMIN_TOKEN'
-      : `  Admin token     ${stack.adminToken.token}   (kept in ${config.dataDir}/admin-token; set PBX_ADMIN_TOKEN to choose one)`,
+      : stack.adminToken.source === 'generated'
+        ? `  Admin token     ${stack.adminToken.token}   (generated now, kept in ${config.dataDir}/admin-token; set PBX_ADMIN_TOKEN to choose one)`
+        : `  Admin token     kept in ${config.dataDir}/admin-token (not shown; set PBX_ADMIN_TOKEN to choose one)`,
     `  Seed            ${config.seedFile ?? 'demo seed (functions/src/seed/demo-seed.json)'}`,
   ];
   if (tenant && user && domain) {

@@ -11,8 +11,9 @@ type Cell = string | number | undefined;
 
 function field(value: Cell): string {
   const text = value === undefined ? '' : String(value);
-  // A leading =, +, - or @ would be a formula in a spreadsheet (CSV injection); numbers are exempt.
-  const safe = typeof value === 'string' && /^[=+\-@]/.test(text) ? `'${text}` : text;
+  // A leading =, +, -, @, TAB or CR may be read as a formula by a spreadsheet (OWASP CSV
+  // injection): prefix a single quote, then still quote per RFC 4180. Numbers are exempt.
+  const safe = typeof value === 'string' && /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
   return /[",\r\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
 }
 
