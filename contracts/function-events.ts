@@ -151,8 +151,8 @@ export interface TrunkLeg {
   to: string;
   /** P-Asserted-Identity (RFC 3325) when the trunk presents the caller that way. */
   assertedIdentity?: string;
-  /** The trunk's digest credentials, to answer the carrier's 401/407. Never logged. */
-  credentials?: { username: string; password: string };
+  /** The trunk's digest credentials, to answer the carrier's 401/407 for `realm` only. Never logged. */
+  credentials?: { username: string; password: string; realm: string };
   /** true: authorize-call already took this leg's slot; false: the edge takes it (take-trunk-slot) before using the leg. */
   admitted: boolean;
 }
@@ -219,7 +219,7 @@ export type TakeTrunkSlotResult = { ok: true; slot: TrunkSlot } | { ok: false; r
 /** A registering trunk ("external line") as the edge needs it to keep it registered. */
 export type TrunkLine = Pick<
   Trunk,
-  'tenantId' | 'id' | 'host' | 'port' | 'transport' | 'username' | 'authUser' | 'password' | 'domain' | 'expires' | 'outboundProxy'
+  'tenantId' | 'id' | 'host' | 'port' | 'transport' | 'username' | 'authUser' | 'password' | 'domain' | 'realm' | 'expires' | 'outboundProxy'
 > & {
   kind: 'register';
   /** gVarSipRegSameDialog that applies to this line (trunk → tenant → system → 1). The password is never logged. */

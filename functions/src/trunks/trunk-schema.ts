@@ -12,7 +12,8 @@
  * | `username`         | —        | account at the carrier; required for "register" |
  * | `password`         | —        | required for "register"; kept to answer digest challenges |
  * | `authUser`         | username | digest user name when it differs from the account |
- * | `domain`           | host     | carrier's SIP domain / realm |
+ * | `domain`           | host     | carrier's SIP domain |
+ * | `realm`            | domain   | the only digest realm answered with the password |
  * | `expires`          | 3600     | registration expiry asked of the carrier, seconds |
  * | `outboundProxy`    | —        | { host, port = 5060 }: send through it instead of host:port |
  * | `callerId`         | "from"   | "from" or "pai" (P-Asserted-Identity, RFC 3325) |
@@ -59,6 +60,7 @@ export const trunkSchema = z.looseObject({
   // challenge (RFC 3261 §22.2), so the PBX as a UAC needs the password itself.
   password: z.string().min(1, { error: 'must not be empty' }).optional(),
   domain: z.string().min(1).optional(),
+  realm: z.string().min(1, { error: 'must not be empty' }).optional(),
   expires: z.number().int().min(1).default(3600),
   outboundProxy: z.object({ host, port: port.default(5060) }).optional(),
   callerId: z.enum(['from', 'pai']).default('from'),
@@ -135,6 +137,7 @@ export function toTrunk(tenantId: string, t: SeedTrunk): Trunk {
     ...(t.authUser !== undefined ? { authUser: t.authUser } : {}),
     ...(t.password !== undefined ? { password: t.password } : {}),
     ...(t.domain !== undefined ? { domain: t.domain } : {}),
+    ...(t.realm !== undefined ? { realm: t.realm } : {}),
     expires: t.expires,
     ...(t.outboundProxy !== undefined ? { outboundProxy: { host: t.outboundProxy.host, port: t.outboundProxy.port } } : {}),
     callerId: t.callerId,
