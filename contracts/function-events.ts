@@ -5,7 +5,7 @@
  */
 import type { SipHeader, SipRequest } from '../sip/message.js';
 import type { Source } from './transport.js';
-import type { Trunk } from './trunk.js';
+import type { Trunk, TrunkTransport } from './trunk.js';
 
 /** Identifies the edge instance that received a message. */
 export interface EdgeIdentity {
@@ -144,7 +144,7 @@ export interface TrunkLeg {
   /** The Request-URI the carrier gets: sip:<number after strip/prepend>@<carrier domain>. */
   requestUri: string;
   /** Where the INVITE goes: the carrier, or its outbound proxy. A host name is resolved by the edge. */
-  destination: { protocol: 'udp' | 'tcp'; host: string; port: number };
+  destination: { protocol: TrunkTransport; host: string; port: number };
   /** The From the carrier sees (name-addr without tag; the caller's tag is kept). */
   from: string;
   /** The To the carrier sees (the dialled number at the carrier). */

@@ -7,6 +7,13 @@
  */
 export type TrunkKind = 'ip' | 'register';
 
+export type TrunkTransport = 'udp' | 'tcp' | 'tls';
+
+/** The carrier's port when none is configured: 5061 for TLS, else 5060 (RFC 3261 §19.1.2). */
+export function defaultTrunkPort(transport: TrunkTransport): number {
+  return transport === 'tls' ? 5061 : 5060;
+}
+
 export interface TrunkRoute {
   /** Dialled-number prefix this trunk serves (longest match wins across trunks). */
   prefix: string;
@@ -22,7 +29,8 @@ export interface Trunk {
   kind: TrunkKind;
   host: string;
   port: number;
-  transport: 'udp' | 'tcp';
+  /** 'tls': the carrier's certificate must chain to a trusted CA and be for `host` (RFC 5922 §7). */
+  transport: TrunkTransport;
   /** Account at the carrier (register kind; also the digest user unless authUser is set). */
   username?: string;
   /** Digest user name when it differs from the account. */

@@ -155,7 +155,8 @@ export class TrunkRegistration {
 /** Where REGISTERs go: the outbound proxy when set, else the carrier (no RFC 3263 lookup yet). */
 function toDestination(trunk: RegisteringTrunk): Destination {
   const hop = trunk.outboundProxy ?? { host: trunk.host, port: trunk.port };
-  return { address: hop.host, port: hop.port, protocol: trunk.transport };
+  // serverName: the TLS certificate must be for the configured host name (RFC 5922 §7.2).
+  return { address: hop.host, port: hop.port, protocol: trunk.transport, serverName: hop.host };
 }
 
 /** "400 Bad Request (Invalid CSeq number)": status line plus the carrier's own explanation when it gives one. */

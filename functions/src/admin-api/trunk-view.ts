@@ -17,7 +17,7 @@ export const trunkView = z
     kind: z.enum(['ip', 'register']),
     host: z.string(),
     port: z.number().int(),
-    transport: z.enum(['udp', 'tcp']),
+    transport: z.enum(['udp', 'tcp', 'tls']),
     username: z.string().optional().meta({ description: 'The account at the carrier (not a secret).' }),
     hasCredentials: z.boolean().meta({ description: 'A password is stored (it is write-only and never shown).' }),
     domain: z.string().optional(),

@@ -7,8 +7,8 @@
  * |--------------------|----------|---------|
  * | `id`               | —        | unique in the tenant; part of keys (no '#' or '/') |
  * | `kind`             | —        | "ip" (carrier trusted by address:port) or "register" (we register to it) |
- * | `host`, `port`     | —, 5060  | the carrier's SIP address |
- * | `transport`        | "udp"    | "udp" or "tcp" |
+ * | `host`, `port`     | —, 5060 (5061 for tls) | the carrier's SIP address |
+ * | `transport`        | "udp"    | "udp", "tcp" or "tls" (certificate verified for `host`) |
  * | `username`         | —        | account at the carrier; required for "register" |
  * | `password`         | —        | required for "register"; kept to answer digest challenges |
  * | `authUser`         | username | digest user name when it differs from the account |
@@ -28,7 +28,7 @@
  */
 import { z } from 'zod';
 import { normalizeDomain } from '../store/keys.js';
-import type { Trunk } from '../../../contracts/trunk.js';
+import { defaultTrunkPort, type Trunk } from '../../../contracts/trunk.js';
 
 /** Trunk ids end up in keys (`TRUNK#<id>`, `<tenantId>#<id>`): no '#' or '/'. */
 const TRUNK_ID_RE = /^[A-Za-z0-9](?:[A-Za-z0-9._-]{0,62})$/;
@@ -52,8 +52,9 @@ export const trunkSchema = z.looseObject({
   id: z.string().regex(TRUNK_ID_RE, { error: 'must be 1-63 characters of A-Z a-z 0-9 . _ - starting with a letter or digit' }),
   kind: z.enum(['ip', 'register']),
   host,
-  port: port.default(5060),
-  transport: z.enum(['udp', 'tcp']).default('udp'),
+  // No default here: it depends on the transport (defaultTrunkPort, RFC 3261 §19.1.2).
+  port: port.optional(),
+  transport: z.enum(['udp', 'tcp', 'tls']).default('udp'),
   username: z.string().min(1, { error: 'must not be empty' }).optional(),
   authUser: z.string().min(1, { error: 'must not be empty' }).optional(),
   // Stored as given, not as an HA1: the carrier's realm is only known from its
@@ -109,7 +110,7 @@ export function checkTenantTrunks(trunks: readonly SeedTrunk[], extensions: Read
     }
     // Two IP trunks of one tenant at one address would make inbound recognition by source ambiguous.
     if (trunk.kind === 'ip') {
-      const source = `${trunk.host}:${trunk.port}`;
+      const source = `${trunk.host}:${trunk.port ?? defaultTrunkPort(trunk.transport)}`;
       const other = sources.get(source);
       if (other !== undefined) {
         issues.push({ path: ['trunks', i, 'host'], message: `${source} is already the source of trunks[${other}] (IP trunks are recognised by address and port)` });
@@ -131,7 +132,7 @@ export function toTrunk(tenantId: string, t: SeedTrunk): Trunk {
     id: t.id,
     kind: t.kind,
     host: t.host,
-    port: t.port,
+    port: t.port ?? defaultTrunkPort(t.transport),
     transport: t.transport,
     ...(t.username !== undefined ? { username: t.username } : {}),
     ...(t.authUser !== undefined ? { authUser: t.authUser } : {}),
