@@ -5,7 +5,7 @@
  */
 import type { SipHeader, SipRequest } from '../sip/message.js';
 import type { Source } from './transport.js';
-import type { Trunk } from './trunk.js';
+import type { Trunk, TrunkTransport } from './trunk.js';
 
 /** Identifies the edge instance that received a message. */
 export interface EdgeIdentity {
@@ -144,15 +144,15 @@ export interface TrunkLeg {
   /** The Request-URI the carrier gets: sip:<number after strip/prepend>@<carrier domain>. */
   requestUri: string;
   /** Where the INVITE goes: the carrier, or its outbound proxy. A host name is resolved by the edge. */
-  destination: { protocol: 'udp' | 'tcp'; host: string; port: number };
+  destination: { protocol: TrunkTransport; host: string; port: number };
   /** The From the carrier sees (name-addr without tag; the caller's tag is kept). */
   from: string;
   /** The To the carrier sees (the dialled number at the carrier). */
   to: string;
   /** P-Asserted-Identity (RFC 3325) when the trunk presents the caller that way. */
   assertedIdentity?: string;
-  /** The trunk's digest credentials, to answer the carrier's 401/407. Never logged. */
-  credentials?: { username: string; password: string };
+  /** The trunk's digest credentials, to answer the carrier's 401/407 for `realm` only. Never logged. */
+  credentials?: { username: string; password: string; realm: string };
   /** true: authorize-call already took this leg's slot; false: the edge takes it (take-trunk-slot) before using the leg. */
   admitted: boolean;
 }
@@ -219,7 +219,7 @@ export type TakeTrunkSlotResult = { ok: true; slot: TrunkSlot } | { ok: false; r
 /** A registering trunk ("external line") as the edge needs it to keep it registered. */
 export type TrunkLine = Pick<
   Trunk,
-  'tenantId' | 'id' | 'host' | 'port' | 'transport' | 'username' | 'authUser' | 'password' | 'domain' | 'expires' | 'outboundProxy'
+  'tenantId' | 'id' | 'host' | 'port' | 'transport' | 'username' | 'authUser' | 'password' | 'domain' | 'realm' | 'expires' | 'outboundProxy'
 > & {
   kind: 'register';
   /** gVarSipRegSameDialog that applies to this line (trunk → tenant → system → 1). The password is never logged. */

@@ -36,4 +36,10 @@ export interface Source extends HostPort {
 export interface Destination extends HostPort {
   protocol: TransportProtocol;
   flowId?: string;
+  /**
+   * TLS: the host name the peer's certificate must be for (and the SNI), when
+   * `address` is the resolved IP of a configured name (RFC 5922 §7.2,
+   * RFC 3261 §26.3.1). Unset: the certificate must be for `address` itself.
+   */
+  serverName?: string;
 }

@@ -7,6 +7,13 @@
  */
 export type TrunkKind = 'ip' | 'register';
 
+export type TrunkTransport = 'udp' | 'tcp' | 'tls';
+
+/** The carrier's port when none is configured: 5061 for TLS, else 5060 (RFC 3261 §19.1.2). */
+export function defaultTrunkPort(transport: TrunkTransport): number {
+  return transport === 'tls' ? 5061 : 5060;
+}
+
 export interface TrunkRoute {
   /** Dialled-number prefix this trunk serves (longest match wins across trunks). */
   prefix: string;
@@ -22,14 +29,21 @@ export interface Trunk {
   kind: TrunkKind;
   host: string;
   port: number;
-  transport: 'udp' | 'tcp';
+  /** 'tls': the carrier's certificate must chain to a trusted CA and be for `host` (RFC 5922 §7). */
+  transport: TrunkTransport;
   /** Account at the carrier (register kind; also the digest user unless authUser is set). */
   username?: string;
   /** Digest user name when it differs from the account. */
   authUser?: string;
   password?: string;
-  /** Carrier's realm / SIP domain (defaults to host). */
+  /** Carrier's SIP domain (defaults to host). */
   domain?: string;
+  /**
+   * The only digest realm whose challenges are answered with this trunk's
+   * password (defaults to domain, then host): a challenge for any other realm
+   * is refused, so no one on the path can get a response to crack offline.
+   */
+  realm?: string;
   /** Registration expiry asked of the carrier, seconds (register kind). */
   expires: number;
   /** Send through this proxy instead of host:port. */
@@ -48,6 +62,11 @@ export interface Trunk {
    * 1 = RFC 3261 (one Call-ID, CSeq + 1), 0 = a new Call-ID for every REGISTER.
    */
   regSameDialog?: 0 | 1;
+}
+
+/** The realm the trunk's credentials belong to: `realm`, else the domain (RFC 3261 §22.1: a realm names one protection space). */
+export function trunkRealmOf(trunk: Pick<Trunk, 'realm' | 'domain' | 'host'>): string {
+  return trunk.realm && trunk.realm !== '' ? trunk.realm : trunkDomainOf(trunk);
 }
 
 /** The carrier's SIP domain: `domain` when set, else the carrier's host (RFC 3261 §19.1.1 host part of the Request-URI). */

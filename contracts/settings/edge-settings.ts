@@ -62,6 +62,8 @@ export interface EdgeSettings {
   seedFile?: string;
   logLevel: string;
   tls?: { certFile: string; keyFile: string };
+  /** PBX_TRUNK_CA_FILE: PEM CAs trusted for TLS to carriers, besides the system's (edge/src/transport/trunk-trust.ts). */
+  trunkCaFile?: string;
   edgeId: string;
   storePort: number;
   invoker: 'in-process' | 'lambda';
@@ -102,6 +104,8 @@ const edgeSchema = z
     /** PEM files; when both are set the HTTP port serves HTTPS/WSS and SIP over TLS listens on PBX_TLS_PORT. */
     PBX_TLS_CERT: optionalString,
     PBX_TLS_KEY: optionalString,
+    /** PEM file of CAs trusted for TLS to carriers, added to the system's roots; read at start. */
+    PBX_TRUNK_CA_FILE: optionalString,
     /** Name of this edge; bindings remember it so other edges can reach the device through it. */
     PBX_EDGE_ID: z.preprocess((v) => (v === '' || v === undefined ? hostname() : v), z.string().min(1)),
     /** Port of the embedded store (0 = any free port). */
@@ -181,6 +185,7 @@ export function parseEdgeSettings(env: Env): Parsed<EdgeSettings> {
       ...(e.PBX_SEED !== undefined ? { seedFile: e.PBX_SEED } : {}),
       logLevel: e.PBX_LOG_LEVEL,
       ...(e.PBX_TLS_CERT && e.PBX_TLS_KEY ? { tls: { certFile: e.PBX_TLS_CERT, keyFile: e.PBX_TLS_KEY } } : {}),
+      ...(e.PBX_TRUNK_CA_FILE !== undefined ? { trunkCaFile: e.PBX_TRUNK_CA_FILE } : {}),
       edgeId: e.PBX_EDGE_ID,
       storePort: e.PBX_STORE_PORT,
       invoker: e.PBX_INVOKER,

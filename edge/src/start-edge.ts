@@ -28,6 +28,7 @@ import type { EdgeOps } from './ops/edge-ops.js';
 import { ShutdownSteps } from './process-lifecycle.js';
 import { startSecurity, type EdgeSecurity } from './security/start-security.js';
 import { startTrunkLines, type TrunkLines } from './trunks/line-keeper.js';
+import { loadTrunkCa } from './transport/trunk-trust.js';
 
 export interface EdgeParts {
   settings: EdgeSettings;
@@ -81,6 +82,8 @@ export async function startEdge(parts: EdgeParts, steps = new ShutdownSteps(part
       logger,
     });
     steps.push(() => security.stop());
+    // Read now, so a bad PBX_TRUNK_CA_FILE stops the start instead of the first TLS call.
+    const trunkCa = await loadTrunkCa(settings.trunkCaFile);
     const edge = new SipEdge({
       identity: newEdgeIdentity(settings.edgeId),
       invoker: ops ? ops.observeInvoker(parts.invoker) : parts.invoker,
@@ -101,6 +104,7 @@ export async function startEdge(parts: EdgeParts, steps = new ShutdownSteps(part
       sipPort: settings.sipPort,
       ...(parts.tls ? { tlsPort: settings.tlsPort, tls: parts.tls } : {}),
       wsSecure: Boolean(parts.tls),
+      clientCa: trunkCa,
       idleTimeoutMs: settings.idleTimeoutSeconds * 1000,
     });
     await edge.start();

@@ -38,8 +38,8 @@ describe.runIf(hasTool('sipp'))('outbound calls to a carrier that challenges (SI
     wrongPasswordPort = await freePort();
     stack = await startTestStack({
       seed: seedWithTrunks([
-        { id: 'carrierAuth', kind: 'ip', host: '127.0.0.1', port: carrierPort, transport: 'udp', routes: [{ prefix: '9', strip: 1 }], username: 'acct77', password: 'pw77' },
-        { id: 'carrierBadPw', kind: 'ip', host: '127.0.0.1', port: wrongPasswordPort, transport: 'udp', routes: [{ prefix: '8', strip: 1 }], username: 'acct77', password: 'not-pw77' },
+        { id: 'carrierAuth', kind: 'ip', host: '127.0.0.1', port: carrierPort, transport: 'udp', routes: [{ prefix: '9', strip: 1 }], username: 'acct77', password: 'pw77', realm: 'carrier.test' },
+        { id: 'carrierBadPw', kind: 'ip', host: '127.0.0.1', port: wrongPasswordPort, transport: 'udp', routes: [{ prefix: '8', strip: 1 }], username: 'acct77', password: 'not-pw77', realm: 'carrier.test' },
       ]),
     });
   });

@@ -45,6 +45,8 @@ export interface SipEdgeOptions {
   sipPort: number;
   tlsPort?: number;
   tls?: { cert: Buffer; key: Buffer };
+  /** CAs trusted for outbound TLS (to carriers) besides the system's: PBX_TRUNK_CA_FILE's. */
+  clientCa?: readonly string[];
   wsSecure: boolean;
   idleTimeoutMs: number;
   maxMessageBytes?: number;
@@ -82,6 +84,7 @@ export class SipEdge {
       sipPort: options.sipPort,
       tlsPort: options.tlsPort,
       tls: options.tls,
+      ...(options.clientCa ? { clientCa: options.clientCa } : {}),
       wsSecure: options.wsSecure,
       idleTimeoutMs: options.idleTimeoutMs,
       maxMessageBytes: options.maxMessageBytes ?? 65_535,

@@ -33,7 +33,8 @@ export async function resolveLegDestination(leg: Pick<TrunkLeg, 'destination'>):
   if (isIP(bare)) return { protocol, address: bare, port };
   try {
     const { address } = await lookup(bare);
-    return { protocol, address, port };
+    // TLS checks the certificate against the configured name, not the address it resolved to (RFC 5922 §7.2).
+    return { protocol, address, port, serverName: bare };
   } catch {
     return undefined;
   }

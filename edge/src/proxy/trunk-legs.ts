@@ -9,7 +9,7 @@
  */
 import type { TrunkLeg } from '../../../contracts/function-events.js';
 import type { SipRequest, SipResponse } from '../../../sip/message.js';
-import { answerDigestChallenge } from '../trunks/digest-answer.js';
+import { answerDigestChallenge, challengedRealms } from '../trunks/digest-answer.js';
 import type { CallAccounting } from './call-accounting.js';
 import type { BranchHooks, InviteForkingProxy } from './forking-proxy.js';
 import type { ProxyContext } from './proxy-context.js';
@@ -67,7 +67,14 @@ export class TrunkLegSequence {
       answerChallenge: (res: SipResponse, sent: SipRequest) => {
         if (authAnswered || !leg.credentials) return undefined;
         const credentials = answerDigestChallenge(res, leg.credentials, { method: 'INVITE', uri: sent.uri });
-        if (!credentials) return undefined;
+        if (!credentials) {
+          // Not the trunk's realm (or no digest we speak): refused like wrong credentials, never answered.
+          this.ctx.logger.warn(
+            { callId: this.proxy.callId, trunkId: leg.trunkId, challengedRealms: challengedRealms(res), trunkRealm: leg.credentials.realm },
+            'carrier challenge not answered: realm is not the trunk\'s',
+          );
+          return undefined;
+        }
         authAnswered = true;
         return trunkLegRequest(this.ctx, this.proxy.request, this.proxy.source, this.proxy.callerTag, { leg, destination, cseqOffset: 1, credentials });
       },

@@ -4,7 +4,8 @@ import type { Logger } from '../logger.js';
 import type { SecurityGate } from '../security/security-gate.js';
 import { StreamFlow, type StreamFlowEvents } from './stream-flow.js';
 import type { FlowRegistry } from './flow.js';
-import type { HostPort } from '../../../contracts/transport.js';
+import type { Destination, HostPort } from '../../../contracts/transport.js';
+import { clientTlsOptions } from './trunk-trust.js';
 
 export interface StreamTransportOptions {
   protocol: 'tcp' | 'tls';
@@ -13,6 +14,8 @@ export interface StreamTransportOptions {
   events: StreamFlowEvents;
   idleTimeoutMs: number;
   tls?: { cert: Buffer; key: Buffer };
+  /** CAs trusted for connections this side opens, besides the system's (PBX_TRUNK_CA_FILE, trunk-trust.ts). */
+  clientCa?: readonly string[];
   /** Bans, per-address connection cap and slow-sender timeouts (edge/src/security); none = accept everything. */
   security?: SecurityGate;
 }
@@ -52,9 +55,10 @@ export class StreamTransport {
   }
 
   /** Opens a connection to a peer (e.g. to answer over a new connection after the old one closed). */
-  async connect(to: HostPort): Promise<StreamFlow> {
+  async connect(to: HostPort & Pick<Destination, 'serverName'>): Promise<StreamFlow> {
+    // Verified chain and name (trunk-trust.ts): a refused certificate fails here, before a byte of SIP is sent.
     const socket = this.options.protocol === 'tls'
-      ? tls.connect({ host: to.address, port: to.port, rejectUnauthorized: false })
+      ? tls.connect(clientTlsOptions({ ...to, protocol: 'tls' }, this.options.clientCa ?? []))
       : net.connect({ host: to.address, port: to.port });
     await new Promise<void>((resolve, reject) => {
       socket.once('error', reject);

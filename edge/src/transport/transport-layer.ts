@@ -25,6 +25,8 @@ export interface TransportLayerOptions {
   sipPort: number;
   tlsPort?: number;
   tls?: { cert: Buffer; key: Buffer };
+  /** CAs trusted for outbound TLS besides the system's (PBX_TRUNK_CA_FILE). */
+  clientCa?: readonly string[];
   /** WebSocket flows are plain ws:// unless the HTTP server is HTTPS. */
   wsSecure: boolean;
   idleTimeoutMs: number;
@@ -51,7 +53,7 @@ export class TransportLayer {
   readonly flows = new FlowRegistry();
   private readonly udp: UdpTransport;
   private readonly tcp: StreamTransport;
-  private readonly tls?: StreamTransport;
+  private readonly tls: StreamTransport;
   readonly ws: WsTransport;
   private readonly bound = new Map<TransportProtocol, HostPort>();
 
@@ -62,9 +64,12 @@ export class TransportLayer {
     security?.attachFlows(this.flows);
     this.udp = new UdpTransport(logger, events.onMessage);
     this.tcp = new StreamTransport({ protocol: 'tcp', logger, flows: this.flows, events: streamEvents, idleTimeoutMs, security });
-    if (options.tls) {
-      this.tls = new StreamTransport({ protocol: 'tls', logger, flows: this.flows, events: streamEvents, idleTimeoutMs, tls: options.tls, security });
-    }
+    // Always there: a TLS trunk needs outbound TLS even when the edge has no certificate to listen with.
+    this.tls = new StreamTransport({
+      protocol: 'tls', logger, flows: this.flows, events: streamEvents, idleTimeoutMs, security,
+      ...(options.tls ? { tls: options.tls } : {}),
+      ...(options.clientCa ? { clientCa: options.clientCa } : {}),
+    });
     this.ws = new WsTransport({
       protocol: options.wsSecure ? 'wss' : 'ws',
       path: '/ws',
@@ -96,7 +101,7 @@ export class TransportLayer {
         if (this.options.sipPort !== 0 || !taken || attempt >= MAX_PORT_ATTEMPTS) throw err;
       }
     }
-    if (this.tls && this.options.tlsPort !== undefined) {
+    if (this.options.tls && this.options.tlsPort !== undefined) {
       this.bound.set('tls', await this.tls.listen(this.options.bind, this.options.tlsPort));
     }
   }
@@ -147,13 +152,14 @@ export class TransportLayer {
     }
     stream.connect(dest).then(
       (opened) => opened.send(data),
-      (err) => this.options.logger.debug({ err, dest }, 'connect failed'),
+      // A refused carrier certificate lands here: worth a warning, it is an attack or a misconfiguration.
+      (err) => this.options.logger[dest.protocol === 'tls' ? 'warn' : 'debug']({ err, dest }, 'connect failed'),
     );
   }
 
   async close(): Promise<void> {
     this.ws.close();
     this.flows.closeAll('shutdown');
-    await Promise.all([this.udp.close(), this.tcp.close(), this.tls?.close()]);
+    await Promise.all([this.udp.close(), this.tcp.close(), this.tls.close()]);
   }
 }

@@ -20,6 +20,7 @@ import { trunkLeaseKey, type TrunkLeaseStore } from './trunk-lease.js';
 import { TrunkRegistrar } from './trunk-registrar.js';
 import { TrunkRegistration, type TrunkStatusChange } from './trunk-registration.js';
 import { trunkStatusEvent } from '../../../contracts/bus/trunk-status-event.js';
+import { trunkRealmOf } from '../../../contracts/trunk.js';
 
 /** What the line keeper needs of an edge; a started SipEdge satisfies it. */
 export interface TrunkLinesEdge {
@@ -94,6 +95,8 @@ export async function startTrunkLines(options: StartTrunkLinesOptions): Promise<
         local: localContact(addresses, line.transport),
         regSameDialog: line.regSameDialog,
         onStatus,
+        onRefusedChallenge: (challengedRealms) =>
+          logger.warn({ tenantId: line.tenantId, trunkId: line.id, challengedRealms, trunkRealm: trunkRealmOf(line) }, 'carrier challenge not answered: realm is not the trunk\'s'),
       });
       running.set(key, registration);
       return {

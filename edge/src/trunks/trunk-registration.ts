@@ -9,12 +9,12 @@
  * real carrier (SIPp) and under fake timers.
  */
 import { getHeader } from '../../../sip/index.js';
-import type { Trunk } from '../../../contracts/trunk.js';
+import { trunkRealmOf, type Trunk } from '../../../contracts/trunk.js';
 import type { TrunkStatusChange } from '../../../contracts/bus/trunk-status-event.js';
 import type { Clock } from '../transaction/index.js';
 import { systemClock } from '../transaction/index.js';
 import type { Destination } from '../../../contracts/transport.js';
-import { answerDigestChallenge } from './digest-answer.js';
+import { answerDigestChallenge, challengedRealms } from './digest-answer.js';
 import {
   buildRegister,
   nextRegistrationDialog,
@@ -41,7 +41,7 @@ export const systemRegistrationClock: RegistrationClock = { ...systemClock, now:
 
 export type RegisteringTrunk = Pick<
   Trunk,
-  'tenantId' | 'id' | 'host' | 'port' | 'transport' | 'username' | 'authUser' | 'password' | 'domain' | 'expires' | 'outboundProxy'
+  'tenantId' | 'id' | 'host' | 'port' | 'transport' | 'username' | 'authUser' | 'password' | 'domain' | 'realm' | 'expires' | 'outboundProxy'
 >;
 
 export interface TrunkRegistrationOptions {
@@ -55,6 +55,8 @@ export interface TrunkRegistrationOptions {
   random?: () => number;
   ids?: IdSource;
   cnonce?: () => string;
+  /** A 401/407 was left unanswered; `realms` are what it asked for (for the log, never the password). */
+  onRefusedChallenge?(realms: string[]): void;
 }
 
 export class TrunkRegistration {
@@ -129,8 +131,12 @@ export class TrunkRegistration {
     const first = buildRegister({ trunk, dialog: this.dialog, local, expires, ids });
     const outcome = await this.options.send(first, toDestination(trunk));
     if (typeof outcome === 'string' || (outcome.status !== 401 && outcome.status !== 407)) return outcome;
-    const credentials = answerDigestChallenge(outcome, trunk, { method: 'REGISTER', uri: first.uri }, this.options.cnonce);
-    if (!credentials) return outcome;
+    const credentials = answerDigestChallenge(outcome, { ...trunk, realm: trunkRealmOf(trunk) }, { method: 'REGISTER', uri: first.uri }, this.options.cnonce);
+    // Unanswerable (e.g. a realm other than the trunk's): the line fails as for refused credentials.
+    if (!credentials) {
+      this.options.onRefusedChallenge?.(challengedRealms(outcome));
+      return outcome;
+    }
     // gVarSipRegSameDialog applies to the authenticated retry too (MSS "Invalid CSeq number").
     this.dialog = nextRegistrationDialog(this.dialog, regSameDialog, ids);
     const retry = buildRegister({ trunk, dialog: this.dialog, local, expires, credentials, ids });
@@ -149,7 +155,8 @@ export class TrunkRegistration {
 /** Where REGISTERs go: the outbound proxy when set, else the carrier (no RFC 3263 lookup yet). */
 function toDestination(trunk: RegisteringTrunk): Destination {
   const hop = trunk.outboundProxy ?? { host: trunk.host, port: trunk.port };
-  return { address: hop.host, port: hop.port, protocol: trunk.transport };
+  // serverName: the TLS certificate must be for the configured host name (RFC 5922 §7.2).
+  return { address: hop.host, port: hop.port, protocol: trunk.transport, serverName: hop.host };
 }
 
 /** "400 Bad Request (Invalid CSeq number)": status line plus the carrier's own explanation when it gives one. */

@@ -24,6 +24,7 @@ export const trunkPatchBody = z
     authUser: t.authUser.unwrap().nullable().optional(),
     password: t.password.unwrap().nullable().optional(),
     domain: t.domain.unwrap().nullable().optional(),
+    realm: t.realm.unwrap().nullable().optional(),
     expires: t.expires.unwrap().optional(),
     outboundProxy: t.outboundProxy.unwrap().nullable().optional(),
     callerId: t.callerId.unwrap().optional(),

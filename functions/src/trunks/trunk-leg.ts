@@ -15,7 +15,7 @@
  */
 import type { CallParty, TrunkLeg } from '../../../contracts/function-events.js';
 import type { TrunkChoice } from '../calls/dial-plan.js';
-import { trunkDomainOf, type Trunk } from '../../../contracts/trunk.js';
+import { trunkDomainOf, trunkRealmOf, type Trunk } from '../../../contracts/trunk.js';
 
 const DEFAULT_SIP_PORT = 5060;
 
@@ -52,6 +52,6 @@ export function buildTrunkLeg(trunk: Trunk, choice: TrunkChoice, caller: CallPar
     admitted,
   };
   if (trunk.callerId === 'pai') leg.assertedIdentity = nameAddr(caller, callerUri);
-  if (trunk.password !== undefined) leg.credentials = { username: trunk.authUser ?? trunk.username ?? '', password: trunk.password };
+  if (trunk.password !== undefined) leg.credentials = { username: trunk.authUser ?? trunk.username ?? '', password: trunk.password, realm: trunkRealmOf(trunk) };
   return leg;
 }

@@ -27,6 +27,7 @@ export function toTrunkLine(trunk: Trunk, regSameDialog: RegSameDialog): TrunkLi
     ...(trunk.authUser !== undefined ? { authUser: trunk.authUser } : {}),
     ...(trunk.password !== undefined ? { password: trunk.password } : {}),
     ...(trunk.domain !== undefined ? { domain: trunk.domain } : {}),
+    ...(trunk.realm !== undefined ? { realm: trunk.realm } : {}),
     expires: trunk.expires,
     ...(trunk.outboundProxy !== undefined ? { outboundProxy: { host: trunk.outboundProxy.host, port: trunk.outboundProxy.port } } : {}),
     regSameDialog,

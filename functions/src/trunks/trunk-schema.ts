@@ -7,12 +7,13 @@
  * |--------------------|----------|---------|
  * | `id`               | —        | unique in the tenant; part of keys (no '#' or '/') |
  * | `kind`             | —        | "ip" (carrier trusted by address:port) or "register" (we register to it) |
- * | `host`, `port`     | —, 5060  | the carrier's SIP address |
- * | `transport`        | "udp"    | "udp" or "tcp" |
+ * | `host`, `port`     | —, 5060 (5061 for tls) | the carrier's SIP address |
+ * | `transport`        | "udp"    | "udp", "tcp" or "tls" (certificate verified for `host`) |
  * | `username`         | —        | account at the carrier; required for "register" |
  * | `password`         | —        | required for "register"; kept to answer digest challenges |
  * | `authUser`         | username | digest user name when it differs from the account |
- * | `domain`           | host     | carrier's SIP domain / realm |
+ * | `domain`           | host     | carrier's SIP domain |
+ * | `realm`            | domain   | the only digest realm answered with the password |
  * | `expires`          | 3600     | registration expiry asked of the carrier, seconds |
  * | `outboundProxy`    | —        | { host, port = 5060 }: send through it instead of host:port |
  * | `callerId`         | "from"   | "from" or "pai" (P-Asserted-Identity, RFC 3325) |
@@ -27,7 +28,7 @@
  */
 import { z } from 'zod';
 import { normalizeDomain } from '../store/keys.js';
-import type { Trunk } from '../../../contracts/trunk.js';
+import { defaultTrunkPort, type Trunk } from '../../../contracts/trunk.js';
 
 /** Trunk ids end up in keys (`TRUNK#<id>`, `<tenantId>#<id>`): no '#' or '/'. */
 const TRUNK_ID_RE = /^[A-Za-z0-9](?:[A-Za-z0-9._-]{0,62})$/;
@@ -51,14 +52,16 @@ export const trunkSchema = z.looseObject({
   id: z.string().regex(TRUNK_ID_RE, { error: 'must be 1-63 characters of A-Z a-z 0-9 . _ - starting with a letter or digit' }),
   kind: z.enum(['ip', 'register']),
   host,
-  port: port.default(5060),
-  transport: z.enum(['udp', 'tcp']).default('udp'),
+  // No default here: it depends on the transport (defaultTrunkPort, RFC 3261 §19.1.2).
+  port: port.optional(),
+  transport: z.enum(['udp', 'tcp', 'tls']).default('udp'),
   username: z.string().min(1, { error: 'must not be empty' }).optional(),
   authUser: z.string().min(1, { error: 'must not be empty' }).optional(),
   // Stored as given, not as an HA1: the carrier's realm is only known from its
   // challenge (RFC 3261 §22.2), so the PBX as a UAC needs the password itself.
   password: z.string().min(1, { error: 'must not be empty' }).optional(),
   domain: z.string().min(1).optional(),
+  realm: z.string().min(1, { error: 'must not be empty' }).optional(),
   expires: z.number().int().min(1).default(3600),
   outboundProxy: z.object({ host, port: port.default(5060) }).optional(),
   callerId: z.enum(['from', 'pai']).default('from'),
@@ -107,7 +110,7 @@ export function checkTenantTrunks(trunks: readonly SeedTrunk[], extensions: Read
     }
     // Two IP trunks of one tenant at one address would make inbound recognition by source ambiguous.
     if (trunk.kind === 'ip') {
-      const source = `${trunk.host}:${trunk.port}`;
+      const source = `${trunk.host}:${trunk.port ?? defaultTrunkPort(trunk.transport)}`;
       const other = sources.get(source);
       if (other !== undefined) {
         issues.push({ path: ['trunks', i, 'host'], message: `${source} is already the source of trunks[${other}] (IP trunks are recognised by address and port)` });
@@ -129,12 +132,13 @@ export function toTrunk(tenantId: string, t: SeedTrunk): Trunk {
     id: t.id,
     kind: t.kind,
     host: t.host,
-    port: t.port,
+    port: t.port ?? defaultTrunkPort(t.transport),
     transport: t.transport,
     ...(t.username !== undefined ? { username: t.username } : {}),
     ...(t.authUser !== undefined ? { authUser: t.authUser } : {}),
     ...(t.password !== undefined ? { password: t.password } : {}),
     ...(t.domain !== undefined ? { domain: t.domain } : {}),
+    ...(t.realm !== undefined ? { realm: t.realm } : {}),
     expires: t.expires,
     ...(t.outboundProxy !== undefined ? { outboundProxy: { host: t.outboundProxy.host, port: t.outboundProxy.port } } : {}),
     callerId: t.callerId,

@@ -3,6 +3,7 @@ import { applySeed } from '../../../functions/src/seed/apply-seed.js';
 import { parseSeed, SeedError } from '../../../functions/src/seed/seed-schema.js';
 import type { TrunkWriter } from '../../../functions/src/trunks/trunk-repository.js';
 import { effectiveRegSameDialog } from '../../../functions/src/trunks/reg-same-dialog.js';
+import { toTrunk } from '../../../functions/src/trunks/trunk-schema.js';
 
 /** The trunk section of issue 3, verbatim. */
 const issueSeed = () => ({
@@ -48,7 +49,15 @@ describe('seed: trunks and gVarSipRegSameDialog', () => {
   it('defaults transport to udp, port to 5060, routes and dids to empty', () => {
     const json = issueSeed();
     json.tenants[0]!.trunks = [{ id: 'min', kind: 'ip', host: 'SIP.Carrier.test' }];
-    expect(parseSeed(json).tenants[0]!.trunks[0]).toMatchObject({ host: 'sip.carrier.test', port: 5060, transport: 'udp', routes: [], dids: {}, expires: 3600 });
+    const seeded = parseSeed(json).tenants[0]!.trunks[0]!;
+    expect(seeded).toMatchObject({ host: 'sip.carrier.test', transport: 'udp', routes: [], dids: {}, expires: 3600 });
+    expect(toTrunk('acme', seeded).port).toBe(5060);
+  });
+
+  it('transport tls: the port defaults to 5061 (RFC 3261 §19.1.2); realm is kept', () => {
+    const json = issueSeed();
+    json.tenants[0]!.trunks = [{ id: 'tls', kind: 'ip', host: 'sip.carrier.test', transport: 'tls', realm: 'voice.carrier.test' }];
+    expect(toTrunk('acme', parseSeed(json).tenants[0]!.trunks[0]!)).toMatchObject({ port: 5061, transport: 'tls', realm: 'voice.carrier.test' });
   });
 
   it('accepts system.gVarSipRegSameDialog and leaves it unset when absent (readers default to 1)', () => {

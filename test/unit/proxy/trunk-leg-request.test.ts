@@ -45,7 +45,7 @@ const LEG: TrunkLeg = {
   from: '<sip:acct77@203.0.113.10>',
   to: '<sip:5550123@203.0.113.10>',
   assertedIdentity: '"Alice" <sip:1001@203.0.113.10>',
-  credentials: { username: 'acct77', password: 'pw77' },
+  credentials: { username: 'acct77', password: 'pw77', realm: 'carrier.test' },
   admitted: true,
 };
 const CALLER = { protocol: 'udp' as const, address: '10.0.0.5', port: 5070 };
