@@ -43,3 +43,8 @@ export interface Destination extends HostPort {
    */
   serverName?: string;
 }
+
+/** The port of a SIP URI or Via without one: 5061 for TLS, else 5060 (RFC 3261 §19.1.2, §18.2.2). */
+export function defaultSipPort(protocol: TransportProtocol): number {
+  return protocol === 'tls' ? 5061 : 5060;
+}

@@ -9,10 +9,6 @@ export type TrunkKind = 'ip' | 'register';
 
 export type TrunkTransport = 'udp' | 'tcp' | 'tls';
 
-/** The carrier's port when none is configured: 5061 for TLS, else 5060 (RFC 3261 §19.1.2). */
-export function defaultTrunkPort(transport: TrunkTransport): number {
-  return transport === 'tls' ? 5061 : 5060;
-}
 
 export interface TrunkRoute {
   /** Dialled-number prefix this trunk serves (longest match wins across trunks). */
@@ -66,7 +62,7 @@ export interface Trunk {
 
 /** The realm the trunk's credentials belong to: `realm`, else the domain (RFC 3261 §22.1: a realm names one protection space). */
 export function trunkRealmOf(trunk: Pick<Trunk, 'realm' | 'domain' | 'host'>): string {
-  return trunk.realm && trunk.realm !== '' ? trunk.realm : trunkDomainOf(trunk);
+  return trunk.realm || trunkDomainOf(trunk);
 }
 
 /** The carrier's SIP domain: `domain` when set, else the carrier's host (RFC 3261 §19.1.1 host part of the Request-URI). */

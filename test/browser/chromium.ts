@@ -30,3 +30,19 @@ export function launchChromium(): Promise<Browser> {
 export function newPhoneContext(browser: Browser, origin: string): Promise<BrowserContext> {
   return browser.newContext({ permissions: ['microphone'], baseURL: origin, viewport: { width: 420, height: 860 } });
 }
+
+/** Phone profiles of one test file: each opened with newPhoneContext (10 s default timeout), all closed by closeAll. */
+export function phoneProfiles(browser: () => Browser, origin: () => string) {
+  const contexts: BrowserContext[] = [];
+  return {
+    async open(): Promise<BrowserContext> {
+      const context = await newPhoneContext(browser(), origin());
+      context.setDefaultTimeout(10_000);
+      contexts.push(context);
+      return context;
+    },
+    async closeAll(): Promise<void> {
+      for (const context of contexts.splice(0)) await context.close().catch(() => undefined);
+    },
+  };
+}

@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import type { Browser, BrowserContext } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
 import { hasTool } from '../support/require-tool.js';
 import { startTestStack, type TestStack } from '../support/test-stack.js';
-import { launchChromium, newPhoneContext } from './chromium.js';
+import { launchChromium, phoneProfiles } from './chromium.js';
 import { openSoftphone, waitForText, type SoftphonePage } from './softphone-page.js';
 
 // The tenant's realm is its first domain (acme.test), not the page's SIP domain (127.0.0.1):
@@ -37,13 +37,8 @@ describe.runIf(hasTool('chromium'))('web softphone: links and remembered sign-in
   /** Another SIP-over-WebSocket server, as a link could name: it only counts who connects. */
   let other: WebSocketServer;
   const connectionsToOther: string[] = [];
-  const contexts: BrowserContext[] = [];
-  const phoneContext = async () => {
-    const context = await newPhoneContext(browser, `http://127.0.0.1:${stack.httpPort}`);
-    context.setDefaultTimeout(10_000);
-    contexts.push(context);
-    return context;
-  };
+  const profiles = phoneProfiles(() => browser, () => `http://127.0.0.1:${stack.httpPort}`);
+  const phoneContext = profiles.open;
   const otherServer = () => `ws://127.0.0.1:${(other.address() as AddressInfo).port}/ws`;
   const stored = (phone: SoftphonePage) => phone.page.evaluate(`localStorage.getItem(${JSON.stringify(STORAGE_KEY)})`) as Promise<string | null>;
   /** Signs 4101 in through the form with Remember me ticked, in a fresh profile. */
@@ -64,7 +59,7 @@ describe.runIf(hasTool('chromium'))('web softphone: links and remembered sign-in
     [stack, browser] = await Promise.all([startTestStack({ seed: SEED }), launchChromium()]);
   });
   afterAll(async () => {
-    for (const context of contexts) await context.close().catch(() => undefined);
+    await profiles.closeAll();
     await browser?.close();
     await stack?.dispose();
     await new Promise((r) => other?.close(r));

@@ -1,10 +1,10 @@
-import type { Browser, BrowserContext } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasTool } from '../support/require-tool.js';
 import { registerSippDevice, runUas } from '../support/sipp-devices.js';
 import { waitForCdr } from '../support/store-inspect.js';
 import { startTestStack, type TestStack } from '../support/test-stack.js';
-import { launchChromium, newPhoneContext } from './chromium.js';
+import { launchChromium, phoneProfiles } from './chromium.js';
 import { audioPacketsReceived, dtlsState, openSoftphone, textOf, waitForText } from './softphone-page.js';
 
 const SEED = {
@@ -32,19 +32,14 @@ const PASSWORD = Object.fromEntries(SEED.tenants[0].users.map((u) => [u.ext, u.p
 describe.runIf(hasTool('chromium'))('web softphone in a real browser', () => {
   let stack: TestStack;
   let browser: Browser;
-  const contexts: BrowserContext[] = [];
-  const phoneContext = async () => {
-    const context = await newPhoneContext(browser, `http://127.0.0.1:${stack.httpPort}`);
-    context.setDefaultTimeout(10_000);
-    contexts.push(context);
-    return context;
-  };
+  const profiles = phoneProfiles(() => browser, () => `http://127.0.0.1:${stack.httpPort}`);
+  const phoneContext = profiles.open;
 
   beforeAll(async () => {
     [stack, browser] = await Promise.all([startTestStack({ seed: SEED }), launchChromium()]);
   });
   afterAll(async () => {
-    for (const context of contexts) await context.close().catch(() => undefined);
+    await profiles.closeAll();
     await browser?.close();
     await stack?.dispose();
   });

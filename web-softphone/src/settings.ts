@@ -79,7 +79,7 @@ export function loadLaunchOptions(location: Location, storage: Storage, site: Si
     displayName,
     remember: Boolean(remembered),
   };
-  const foreignServer = usesStored && remembered && urlServer && urlServer !== remembered.server && urlPassword === null ? { server: urlServer, fallback: remembered } : undefined;
+  const foreignServer = usesStored && urlServer && urlServer !== remembered.server ? { server: urlServer, fallback: remembered } : undefined;
   return {
     settings,
     autoSignIn: hasCredentials(settings),

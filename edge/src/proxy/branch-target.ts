@@ -1,6 +1,6 @@
 import type { CallTarget } from '../../../contracts/function-events.js';
 import { parseUri } from '../../../sip/index.js';
-import type { Destination } from '../../../contracts/transport.js';
+import { defaultSipPort, type Destination } from '../../../contracts/transport.js';
 import { destinationToHop, type Hop } from './hop-token.js';
 import type { ProxyContext } from './proxy-context.js';
 
@@ -49,7 +49,7 @@ function dialContact(target: CallTarget): Destination | undefined {
   const uri = parseUri(target.contact);
   const host = uri?.host.replace(/^\[|\]$/g, '').toLowerCase();
   if (!uri || host !== target.address.toLowerCase()) return undefined;
-  return { protocol: target.protocol, address: target.address, port: uri.port ?? (target.protocol === 'tls' ? 5061 : 5060) };
+  return { protocol: target.protocol, address: target.address, port: uri.port ?? defaultSipPort(target.protocol) };
 }
 
 /** A hop delivered by another edge's `fwd` token: this edge sends straight to the device. */

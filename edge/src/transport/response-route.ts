@@ -1,6 +1,6 @@
 import { getHeaders, parseVia } from '../../../sip/index.js';
 import type { SipResponse } from '../../../sip/message.js';
-import type { Destination, Source } from '../../../contracts/transport.js';
+import { defaultSipPort, type Destination, type Source } from '../../../contracts/transport.js';
 
 /**
  * Where a response goes (RFC 3261 §18.2.2 with RFC 3581 §4):
@@ -23,5 +23,5 @@ export function responseDestination(res: SipResponse, source: Source, flowOpen: 
     const port = Number.isInteger(rport) && rport > 0 ? rport : via.port ?? 5060;
     return { protocol: 'udp', address, port };
   }
-  return { protocol: source.protocol, address, port: via.port ?? (source.protocol === 'tls' ? 5061 : 5060) };
+  return { protocol: source.protocol, address, port: via.port ?? defaultSipPort(source.protocol) };
 }

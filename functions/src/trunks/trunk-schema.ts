@@ -28,7 +28,8 @@
  */
 import { z } from 'zod';
 import { normalizeDomain } from '../store/keys.js';
-import { defaultTrunkPort, type Trunk } from '../../../contracts/trunk.js';
+import type { Trunk } from '../../../contracts/trunk.js';
+import { defaultSipPort } from '../../../contracts/transport.js';
 
 /** Trunk ids end up in keys (`TRUNK#<id>`, `<tenantId>#<id>`): no '#' or '/'. */
 const TRUNK_ID_RE = /^[A-Za-z0-9](?:[A-Za-z0-9._-]{0,62})$/;
@@ -52,7 +53,7 @@ export const trunkSchema = z.looseObject({
   id: z.string().regex(TRUNK_ID_RE, { error: 'must be 1-63 characters of A-Z a-z 0-9 . _ - starting with a letter or digit' }),
   kind: z.enum(['ip', 'register']),
   host,
-  // No default here: it depends on the transport (defaultTrunkPort, RFC 3261 §19.1.2).
+  // No default here: it depends on the transport (defaultSipPort, RFC 3261 §19.1.2).
   port: port.optional(),
   transport: z.enum(['udp', 'tcp', 'tls']).default('udp'),
   username: z.string().min(1, { error: 'must not be empty' }).optional(),
@@ -110,7 +111,7 @@ export function checkTenantTrunks(trunks: readonly SeedTrunk[], extensions: Read
     }
     // Two IP trunks of one tenant at one address would make inbound recognition by source ambiguous.
     if (trunk.kind === 'ip') {
-      const source = `${trunk.host}:${trunk.port ?? defaultTrunkPort(trunk.transport)}`;
+      const source = `${trunk.host}:${trunk.port ?? defaultSipPort(trunk.transport)}`;
       const other = sources.get(source);
       if (other !== undefined) {
         issues.push({ path: ['trunks', i, 'host'], message: `${source} is already the source of trunks[${other}] (IP trunks are recognised by address and port)` });
@@ -132,7 +133,7 @@ export function toTrunk(tenantId: string, t: SeedTrunk): Trunk {
     id: t.id,
     kind: t.kind,
     host: t.host,
-    port: t.port ?? defaultTrunkPort(t.transport),
+    port: t.port ?? defaultSipPort(t.transport),
     transport: t.transport,
     ...(t.username !== undefined ? { username: t.username } : {}),
     ...(t.authUser !== undefined ? { authUser: t.authUser } : {}),
