@@ -14,6 +14,7 @@ import { optionalString, parseEnv, valuesOrThrow, type Env, type Parsed } from '
 import { parseRegistrarOptions, type RegistrarOptions } from './registrar-settings.js';
 import { parseStoreSettings, type StoreSettings } from './store-settings.js';
 import { parseOpsSettings, type OpsSettings } from './ops-settings.js';
+import { parseMediaSettings, type MediaSettings } from './media-settings.js';
 
 export interface PbxSettings {
   edge: EdgeSettings;
@@ -23,6 +24,8 @@ export interface PbxSettings {
   bus: BusSettings;
   /** Metrics access and SIP capture (ops-settings.ts). */
   ops: OpsSettings;
+  /** The media bridge (media-settings.ts, docs/media.md). */
+  media: MediaSettings;
   /** PBX_ADMIN_TOKEN: the system token of the admin API (the local stack generates one when unset). */
   adminToken?: string;
 }
@@ -33,13 +36,14 @@ function parseAdminToken(env: Env): Parsed<string | undefined> {
 }
 
 export function loadSettings(env: Env = process.env): PbxSettings {
-  const [edge, store, registrar, bus, ops, adminToken] = valuesOrThrow(
+  const [edge, store, registrar, bus, ops, media, adminToken] = valuesOrThrow(
     parseEdgeSettings(env),
     parseStoreSettings(env),
     parseRegistrarOptions(env),
     parseBusSettings(env),
     parseOpsSettings(env),
+    parseMediaSettings(env, env.PBX_BIND || '127.0.0.1'),
     parseAdminToken(env),
   );
-  return { edge, store, registrar, bus, ops, ...(adminToken !== undefined ? { adminToken } : {}) };
+  return { edge, store, registrar, bus, ops, media, ...(adminToken !== undefined ? { adminToken } : {}) };
 }
