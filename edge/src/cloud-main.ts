@@ -105,10 +105,13 @@ export async function startCloudEdge(settings: PbxSettings, logger: Logger): Pro
       // CloudFront serves the softphone in the cloud; a local `docker run` still finds it here.
       staticRoot: resolve('web-softphone'),
       ops,
+      // The task's rtpengine sidecar (infra); without it mixed calls get 488.
+      media: { ...(settings.media.ng ? { ng: settings.media.ng } : {}), anchorAll: settings.media.anchorAll },
       logger,
     },
     steps,
   );
+  if (!settings.media.ng) logger.warn('PBX_RTPENGINE_NG is not set: calls between a browser and a desk phone or carrier will be refused with 488');
   logger.info(
     {
       invoker: settings.edge.invoker,

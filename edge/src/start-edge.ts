@@ -29,6 +29,8 @@ import { ShutdownSteps } from './process-lifecycle.js';
 import { startSecurity, type EdgeSecurity } from './security/start-security.js';
 import { startTrunkLines, type TrunkLines } from './trunks/line-keeper.js';
 import { loadTrunkCa } from './transport/trunk-trust.js';
+import { MediaAnchors } from './media/media-anchors.js';
+import { RtpengineNg } from './media/rtpengine-ng.js';
 
 export interface EdgeParts {
   settings: EdgeSettings;
@@ -55,6 +57,8 @@ export interface EdgeParts {
   adminConsoleRoot?: string;
   /** Metrics and SIP capture (edge/src/ops/edge-ops.ts); absent = neither. The entry point stops it. */
   ops?: EdgeOps;
+  /** The media bridge: rtpengine's ng address (the local stack's child, the cloud task's sidecar); no address = mixed calls get 488. */
+  media?: { ng?: { host: string; port: number }; anchorAll: boolean };
   logger: Logger;
 }
 
@@ -67,6 +71,8 @@ export interface RunningEdge {
   security: EdgeSecurity;
   /** The external lines (registering trunks) this edge keeps registered while it holds their leases. */
   trunkLines: TrunkLines;
+  /** Calls anchored in rtpengine, and its reaper. */
+  media: MediaAnchors;
   stop(): Promise<void>;
 }
 
@@ -84,6 +90,11 @@ export async function startEdge(parts: EdgeParts, steps = new ShutdownSteps(part
     steps.push(() => security.stop());
     // Read now, so a bad PBX_TRUNK_CA_FILE stops the start instead of the first TLS call.
     const trunkCa = await loadTrunkCa(settings.trunkCaFile);
+    const ng = parts.media?.ng;
+    const media = new MediaAnchors(ng ? new RtpengineNg(ng.host, ng.port) : undefined, parts.media?.anchorAll ?? false, logger);
+    // Orphaned sessions are looked for as often as the store's reaper looks for dead edges.
+    media.startReaper(settings.reaperIntervalSeconds * 1000);
+    steps.push(() => media.stop());
     const edge = new SipEdge({
       identity: newEdgeIdentity(settings.edgeId),
       invoker: ops ? ops.observeInvoker(parts.invoker) : parts.invoker,
@@ -106,6 +117,7 @@ export async function startEdge(parts: EdgeParts, steps = new ShutdownSteps(part
       wsSecure: Boolean(parts.tls),
       clientCa: trunkCa,
       idleTimeoutMs: settings.idleTimeoutSeconds * 1000,
+      media,
     });
     await edge.start();
     steps.push(() => edge.stop());
@@ -136,6 +148,7 @@ export async function startEdge(parts: EdgeParts, steps = new ShutdownSteps(part
       ...(tlsPort !== undefined ? { tlsPort } : {}),
       security,
       trunkLines,
+      media,
       stop: () => steps.run(),
     };
   } catch (err) {

@@ -74,3 +74,27 @@ export function dtlsState(page: Page): Promise<string | undefined> {
     return state;
   })()`) as Promise<string | undefined>;
 }
+
+/** Audio energy this page's RTCPeerConnection decoded (inbound-rtp totalAudioEnergy, W3C webrtc-stats): > 0 only when sound arrived, not silence. */
+export function audioEnergyReceived(page: Page): Promise<number> {
+  return page.evaluate(`(async () => {
+    const pc = window.__nimbus && window.__nimbus.pc;
+    if (!pc) return 0;
+    let energy = 0;
+    (await pc.getStats()).forEach((s) => {
+      if (s.type === 'inbound-rtp' && s.kind === 'audio') energy += s.totalAudioEnergy || 0;
+    });
+    return energy;
+  })()`) as Promise<number>;
+}
+
+/** The remote description's audio proto and connection address as the page got it (what the edge's bridge presented). */
+export function remoteMedia(page: Page): Promise<{ proto?: string; address?: string }> {
+  return page.evaluate(`(() => {
+    const sdp = window.__nimbus && window.__nimbus.pc && window.__nimbus.pc.remoteDescription && window.__nimbus.pc.remoteDescription.sdp;
+    if (!sdp) return {};
+    const m = /^m=audio \\d+ (\\S+)/m.exec(sdp);
+    const c = /^c=IN IP4 (\\S+)/m.exec(sdp);
+    return { proto: m ? m[1] : undefined, address: c ? c[1] : undefined };
+  })()`) as Promise<{ proto?: string; address?: string }>;
+}

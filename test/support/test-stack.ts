@@ -28,6 +28,11 @@ export interface TestStack extends LocalStack {
   dispose(): Promise<void>;
 }
 
+function rtpPortBlock(): Record<string, string> {
+  const min = 20_000 + Math.floor(Math.random() * 399) * 100;
+  return { PBX_RTP_PORT_MIN: String(min), PBX_RTP_PORT_MAX: String(min + 99) };
+}
+
 /** The real local stack, in this process, on random ports of 127.0.0.1 with a fresh data folder. */
 export async function startTestStack(
   options: { seed?: unknown; env?: Record<string, string>; dataDir?: string; bus?: InProcessBus; logger?: Logger } = {},
@@ -43,6 +48,8 @@ export async function startTestStack(
     PBX_DATA_DIR: dataDir,
     PBX_SEED: seedFile,
     PBX_EDGE_ID: 'edge-test',
+    // Each stack's rtpengine (when installed) gets its own block of RTP ports: test files run side by side.
+    ...rtpPortBlock(),
     ...options.env,
   });
   const logger = options.logger ?? createLogger(process.env.PBX_TEST_LOG_LEVEL ?? 'silent');

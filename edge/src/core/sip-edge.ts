@@ -14,6 +14,7 @@ import type { SipMessage, SipRequest } from '../../../sip/message.js';
 import { stampReceived } from '../transport/via-received.js';
 import { CallRegistry } from '../proxy/call-registry.js';
 import { forwardAck, nextHop } from '../proxy/in-dialog-forwarder.js';
+import type { MediaAnchors } from '../media/media-anchors.js';
 import { LocalAddresses } from '../proxy/local-addresses.js';
 import { OwnCredentials } from '../proxy/own-credentials.js';
 import { HopTokens } from '../proxy/hop-token.js';
@@ -62,6 +63,8 @@ export interface SipEdgeOptions {
   nonceTtlMs?: number;
   /** Copies of every message admitted and sent (HEP capture, edge/src/ops/hep-capture.ts); none = no copies. */
   capture?: SipCapture;
+  /** The media bridge (edge/src/media); none = calls that need one get 488. */
+  media?: MediaAnchors;
 }
 
 /**
@@ -115,6 +118,7 @@ export class SipEdge {
       credentials: new OwnCredentials(options.secret),
       hops: new HopTokens(options.secret, (options.dialogMaxSeconds ?? 86_400) * 1000),
       timerCMs: options.timerCMs ?? 181_000,
+      ...(options.media ? { media: options.media } : {}),
     };
     this.router = {
       proxy: this.proxy,

@@ -27,6 +27,7 @@ export function printBanner(config: EdgeSettings, stack: LocalStack): void {
       : stack.adminToken.source === 'generated'
         ? `  Admin token     ${stack.adminToken.token}   (generated now, kept in ${config.dataDir}/admin-token; set PBX_ADMIN_TOKEN to choose one)`
         : `  Admin token     kept in ${config.dataDir}/admin-token (not shown; set PBX_ADMIN_TOKEN to choose one)`,
+    `  Media bridge    ${stack.mediaNg ? `rtpengine (ng ${stack.mediaNg.host}:${stack.mediaNg.port})` : 'none: browser ↔ desk phone calls get 488 (install rtpengine-daemon)'}`,
     `  Seed            ${config.seedFile ?? 'demo seed (functions/src/seed/demo-seed.json)'}`,
   ];
   if (tenant && user && domain) {

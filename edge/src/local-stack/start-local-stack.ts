@@ -11,6 +11,7 @@ import { ShutdownSteps } from '../process-lifecycle.js';
 import { startEdge, type RunningEdge } from '../start-edge.js';
 import { loadAdminToken, type AdminToken } from './admin-token.js';
 import { startEmbeddedStore } from './embedded-store.js';
+import { startRtpengine } from '../media/rtpengine-process.js';
 import { hostFunctions } from './function-host.js';
 import { startLocalBackground } from './local-background.js';
 import { loadNonceSecret } from './nonce-secret.js';
@@ -32,6 +33,8 @@ export interface LocalStack extends RunningEdge {
   adminToken: AdminToken;
   /** Metrics (/metrics) and SIP capture (PBX_HEP_ADDRESS). */
   ops: EdgeOps;
+  /** Where the media bridge's ng socket is (the rtpengine started here, or PBX_RTPENGINE_NG); absent = no bridge. */
+  mediaNg?: { host: string; port: number };
 }
 
 export class SeedFileError extends Error {
@@ -81,6 +84,7 @@ export async function startLocalStack(settings: PbxSettings, logger: Logger, par
       stopBackground();
       await bus.drain();
     });
+    const mediaNg = await mediaBridge(settings, logger, steps);
     const tls = edgeSettings.tls ? { cert: await readFile(edgeSettings.tls.certFile), key: await readFile(edgeSettings.tls.keyFile) } : undefined;
     const running = await startEdge(
       {
@@ -97,15 +101,29 @@ export async function startLocalStack(settings: PbxSettings, logger: Logger, par
         adminApi: functions.adminApi,
         adminConsoleRoot: ADMIN_CONSOLE,
         ops,
+        media: { ...(mediaNg ? { ng: mediaNg } : {}), anchorAll: settings.media.anchorAll },
         logger,
       },
       steps,
     );
-    return { ...running, storeEndpoint, seed, bus, adminToken, ops };
+    return { ...running, storeEndpoint, seed, bus, adminToken, ops, ...(mediaNg ? { mediaNg } : {}) };
   } catch (err) {
     await steps.run();
     throw err;
   }
+}
+
+/** rtpengine: the one PBX_RTPENGINE_NG names, else a child process when installed (PBX_RTPENGINE=auto), else none. */
+async function mediaBridge(settings: PbxSettings, logger: Logger, steps: ShutdownSteps) {
+  const { media } = settings;
+  if (media.ng) return media.ng;
+  if (media.rtpengine === 'off') {
+    logger.warn('media bridge off (PBX_RTPENGINE=off): calls between a browser and a desk phone or carrier will be refused with 488');
+    return undefined;
+  }
+  const child = await startRtpengine(media, settings.edge.dataDir, settings.edge.dialogMaxSeconds, logger);
+  if (child) steps.push(() => child.stop());
+  return child?.ng;
 }
 
 /** The seed must be valid before anything starts: a bad one stops the start naming the field. */

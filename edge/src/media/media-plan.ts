@@ -1,7 +1,7 @@
 /**
  * Whether a call's media must be anchored in rtpengine, and the ng flags for
  * each leg. Pure: it reads SDP text and returns a plan; the rtpengine adapter
- * (not yet written, issue #16) sends it.
+ * (rtpengine-ng.ts) sends it.
  *
  * A browser leg speaks ICE + DTLS-SRTP over UDP/TLS/RTP/SAVPF (RFC 8827,
  * RFC 5764, RFC 8445); a desk phone or carrier speaks plain RTP/AVP
@@ -33,8 +33,11 @@ export type AnchorDecision =
 export interface NgLegFlags {
   readonly 'transport-protocol': string;
   readonly ICE: 'force' | 'remove';
-  readonly DTLS?: 'passive' | 'active' | 'off';
   readonly 'rtcp-mux': readonly string[];
+  /** Browsers do DTLS-SRTP only (RFC 8827 §6.5): no SDES a=crypto lines towards them. */
+  readonly SDES?: readonly string[];
+  /** `generate-mid`: a=mid for the browser's BUNDLE machinery (RFC 8843). */
+  readonly flags?: readonly string[];
   // G.711 passes through untranscoded when both sides offer it; RFC 4733
   // telephone-event is kept because rtpengine forwards it unchanged.
   readonly codec?: { readonly strip?: readonly string[] };
@@ -43,8 +46,9 @@ export interface NgLegFlags {
 /** ng flags that make rtpengine present the leg towards a party of this profile. */
 export function flagsToward(profile: MediaProfile): NgLegFlags {
   return profile === 'webrtc'
-    ? { 'transport-protocol': 'UDP/TLS/RTP/SAVPF', ICE: 'force', DTLS: 'passive', 'rtcp-mux': ['offer', 'require'] }
-    : { 'transport-protocol': 'RTP/AVP', ICE: 'remove', DTLS: 'off', 'rtcp-mux': ['demux'] };
+    ? { 'transport-protocol': 'UDP/TLS/RTP/SAVPF', ICE: 'force', SDES: ['off'], 'rtcp-mux': ['offer', 'require'], flags: ['generate-mid'] }
+    : // No DTLS key: it would apply to the whole call, and the browser's side of it needs DTLS.
+      { 'transport-protocol': 'RTP/AVP', ICE: 'remove', 'rtcp-mux': ['demux'] };
 }
 
 /**

@@ -3,6 +3,7 @@ import { parseUri } from '../../../sip/index.js';
 import { defaultSipPort, type Destination } from '../../../contracts/transport.js';
 import { destinationToHop, type Hop } from './hop-token.js';
 import type { ProxyContext } from './proxy-context.js';
+import { profileOfTarget, type MediaProfile } from '../media/media-plan.js';
 
 /** Where one branch goes, and the Route to push when another edge must deliver it. */
 export interface BranchTarget {
@@ -11,6 +12,8 @@ export interface BranchTarget {
   /** Set for targets held by another edge (§16.6 step 6: a pre-loaded route to that edge). */
   route?: string;
   bindingKey?: string;
+  /** What the device behind it speaks (a WebSocket contact is a browser); absent for a hop relayed for another edge, which the owner anchors. */
+  profile?: MediaProfile;
 }
 
 /**
@@ -20,6 +23,7 @@ export interface BranchTarget {
  * Returns undefined when this edge's flow to the device is already gone.
  */
 export function branchTargetFor(ctx: Pick<ProxyContext, 'identity' | 'hops' | 'transport'>, target: CallTarget, callId: string): BranchTarget | undefined {
+  const profile = profileOfTarget(target.protocol);
   const device: Hop = { p: target.protocol, a: target.address, o: target.port, ...(target.flowId ? { f: target.flowId } : {}) };
   if (target.viaEdge && target.viaEdge.edgeId !== ctx.identity.id) {
     const token = ctx.hops.seal({ k: 'fwd', e: target.viaEdge.edgeId, d: device }, callId);
@@ -28,13 +32,14 @@ export function branchTargetFor(ctx: Pick<ProxyContext, 'identity' | 'hops' | 't
       destination: { protocol: 'udp', address: target.viaEdge.host, port: target.viaEdge.port },
       route: `sip:${target.viaEdge.host}:${target.viaEdge.port};lr;nt=${token}`,
       bindingKey: target.bindingKey,
+      profile,
     };
   }
   if (target.flowId && !ctx.transport.flows.get(target.flowId)) {
     const direct = dialContact(target);
-    return direct ? { requestUri: target.contact, destination: direct, bindingKey: target.bindingKey } : undefined;
+    return direct ? { requestUri: target.contact, destination: direct, bindingKey: target.bindingKey, profile } : undefined;
   }
-  return { requestUri: target.contact, destination: { protocol: target.protocol, address: target.address, port: target.port, ...(target.flowId ? { flowId: target.flowId } : {}) }, bindingKey: target.bindingKey };
+  return { requestUri: target.contact, destination: { protocol: target.protocol, address: target.address, port: target.port, ...(target.flowId ? { flowId: target.flowId } : {}) }, bindingKey: target.bindingKey, profile };
 }
 
 /**

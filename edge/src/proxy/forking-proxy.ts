@@ -2,6 +2,8 @@ import { createResponse, getHeader, newTag, parseNameAddr } from '../../../sip/i
 import type { SipRequest, SipResponse } from '../../../sip/message.js';
 import type { AnsweredBy, CallDisposition, HangupBy } from '../../../contracts/bus/call-events.js';
 import type { Source } from '../../../contracts/transport.js';
+import type { CallMedia } from '../media/call-media.js';
+import { NO_BRIDGE } from '../media/media-plan.js';
 import type { ClientTransaction, InviteServerTransaction } from '../transaction/index.js';
 import type { BranchTarget } from './branch-target.js';
 import type { ProxiedCall } from './call-registry.js';
@@ -38,6 +40,8 @@ export interface BranchHooks {
 }
 
 interface Branch {
+  /** Names the fork in rtpengine (its via-branch); stable across a re-sent, authenticated request. */
+  key: string;
   target: BranchTarget;
   request: SipRequest;
   hooks: BranchHooks;
@@ -50,6 +54,8 @@ interface Branch {
   pendingCancel?: string | null;
   /** Timer C fired: whatever final comes back, this branch went unanswered. */
   timedOut: boolean;
+  /** An anchored branch's responses, in arrival order, each after its SDP is rewritten (call-media.ts). */
+  relayed?: Promise<void>;
 }
 
 /** After a CANCEL, a branch that never answers is given up after this (64·T1, §16.10 / §9.1). */
@@ -75,9 +81,11 @@ export class InviteForkingProxy implements ProxiedCall {
   private alerted = false;
   readonly callerTag: string;
   readonly identity: InviteIdentity;
+  /** The call's media in rtpengine; only the edge that owns the call anchors it (a relaying edge passes SDP on). */
+  private readonly media?: CallMedia;
 
   constructor(
-    private readonly ctx: Pick<ProxyContext, 'identity' | 'hops' | 'addresses' | 'transactions' | 'calls' | 'logger' | 'timerCMs' | 'credentials'>,
+    private readonly ctx: Pick<ProxyContext, 'identity' | 'hops' | 'addresses' | 'transactions' | 'calls' | 'logger' | 'timerCMs' | 'credentials' | 'media'>,
     private readonly serverTx: InviteServerTransaction,
     readonly request: SipRequest,
     readonly source: Source,
@@ -87,6 +95,7 @@ export class InviteForkingProxy implements ProxiedCall {
   ) {
     this.identity = inviteIdentity(request);
     this.callerTag = this.identity.fromTag;
+    if (owned && ctx.media) this.media = ctx.media.forInvite(request, this.callerTag, source);
     this.ctx.calls.add(this.serverTx.id, this);
     this.serverTx.on('terminated', () => this.ctx.calls.removeTransaction(this.serverTx.id));
   }
@@ -113,9 +122,18 @@ export class InviteForkingProxy implements ProxiedCall {
 
   /** One more branch; `request` replaces the plain forwarded copy (trunk legs build their own). */
   fork(target: BranchTarget, hooks: BranchHooks = {}, request?: SipRequest): void {
-    const branch: Branch = { target, request: request ?? this.forwardedTo(target), hooks, provisional: false, timedOut: false };
+    const branch: Branch = { key: `b${this.branches.length}`, target, request: request ?? this.forwardedTo(target), hooks, provisional: false, timedOut: false };
     this.branches.push(branch);
-    this.send(branch);
+    const media = this.media?.prepareBranch(branch.key, branch.request, target.profile);
+    if (!media) return this.send(branch);
+    branch.relayed = Promise.resolve();
+    void media.then((outcome) => {
+      // A call that needs the bridge and cannot get it fails with a reason, never with one-way audio.
+      if (outcome === 'no-bridge') this.onBranchFinal(branch, noBridge(branch.request));
+      // Answered elsewhere or cancelled while rtpengine was asked: this branch never starts.
+      else if (this.state !== 'proceeding' || this.cancelled) this.onBranchFinal(branch, createResponse(branch.request, 487, 'Request Terminated'));
+      else this.send(branch);
+    });
   }
 
   /** The caller gets this final answer now (e.g. 503 when no trunk is left, 487 after a CANCEL between legs). */
@@ -170,6 +188,16 @@ export class InviteForkingProxy implements ProxiedCall {
   }
 
   private onBranchResponse(branch: Branch, res: SipResponse): void {
+    if (branch.relayed && this.media?.isAnchored(branch.key)) {
+      // In order: a 180 with SDP must not overtake nor be overtaken by the 200 behind it.
+      const media = this.media;
+      branch.relayed = branch.relayed.then(async () => this.handleBranchResponse(branch, await media.branchResponse(branch.key, res)));
+      return;
+    }
+    this.handleBranchResponse(branch, res);
+  }
+
+  private handleBranchResponse(branch: Branch, res: SipResponse): void {
     if ((res.status === 401 || res.status === 407) && this.answerChallenge(branch, res)) return;
     if (res.status < 200) {
       if (res.status === 100) return; // §16.7 step 5: 100 is hop-by-hop
@@ -206,6 +234,8 @@ export class InviteForkingProxy implements ProxiedCall {
     const retry = branch.hooks.answerChallenge(res, branch.request);
     if (!retry) return false;
     this.clearTimers(branch);
+    // The retry is built from the caller's INVITE: it carries the offer as this branch sent it (rewritten when anchored).
+    retry.body = branch.request.body;
     branch.request = retry;
     this.send(branch);
     return true;
@@ -213,6 +243,7 @@ export class InviteForkingProxy implements ProxiedCall {
 
   private answered(winner: Branch): void {
     this.state = 'answered';
+    this.media?.answeredBy(winner.key);
     for (const branch of this.branches) {
       if (branch !== winner && !branch.final) this.cancelBranch(branch, CALL_COMPLETED_ELSEWHERE);
     }
@@ -248,6 +279,7 @@ export class InviteForkingProxy implements ProxiedCall {
   private finish(status: number, disposition: CallDisposition, hangupBy: HangupBy): void {
     if (this.finished) return;
     this.finished = true;
+    this.media?.release();
     this.ctx.calls.remove(this);
     this.observer.ended(status, disposition, hangupBy);
   }
@@ -292,6 +324,11 @@ export class InviteForkingProxy implements ProxiedCall {
     if (branch.timerC) clearTimeout(branch.timerC);
     if (branch.cancelGuard) clearTimeout(branch.cancelGuard);
   }
+}
+
+/** 488 with the Warning that names the missing bridge (media-plan.ts NO_BRIDGE). */
+function noBridge(request: SipRequest): SipResponse {
+  return createResponse(request, NO_BRIDGE.status, NO_BRIDGE.reason, { headers: [{ name: 'Warning', value: NO_BRIDGE.warning }] });
 }
 
 /** §16.7 step 6 over branches: the branch whose final response is the best (its response may need the caller's terms). */

@@ -1,5 +1,6 @@
 import { createResponse, getHeader, parseNameAddr } from '../../../sip/index.js';
 import type { SipRequest } from '../../../sip/message.js';
+import type { CallMedia } from '../media/call-media.js';
 import type { ServerTransaction } from '../transaction/index.js';
 import type { Destination, Source } from '../../../contracts/transport.js';
 import { forwardedCopy } from './forward-request.js';
@@ -42,13 +43,30 @@ export function forwardAck(ctx: Pick<ProxyContext, 'addresses' | 'transport' | '
   ctx.transport.sendRequest(request, hop.dest);
 }
 
-/** Any other in-dialog request: a client transaction of its own, responses relayed back (§16.7). */
-export function forwardStatefully(ctx: Forwarding, serverTx: ServerTransaction, req: SipRequest, hop: InDialogHop, source: Source): void {
+/**
+ * Any other in-dialog request: a client transaction of its own, responses
+ * relayed back (§16.7). In a call anchored in rtpengine, an offer in the
+ * request (re-INVITE, UPDATE: hold and resume, RFC 3264 §8.4) and the
+ * answer in its 2xx are rewritten on the way, in order.
+ */
+export function forwardStatefully(ctx: Forwarding, serverTx: ServerTransaction, req: SipRequest, hop: InDialogHop, source: Source, media?: CallMedia): void {
   const { dest, cseqOffset } = hop;
   const { request } = forwardedCopy(req, { viaSentBy: ctx.addresses.viaSentBy(dest.protocol) });
   ctx.credentials.strip(request, source.address);
   shiftCSeq(request, cseqOffset);
+  if (!media?.anchored) return sendAndRelay(ctx, serverTx, req, request, dest, cseqOffset);
+  media.dialogOffer(request).then(
+    () => sendAndRelay(ctx, serverTx, req, request, dest, cseqOffset, media),
+    (err: Error) => {
+      ctx.logger.warn({ err: err.message }, 'media bridge refused an in-dialog offer');
+      serverTx.respond(createResponse(req, 488, 'Not Acceptable Here'));
+    },
+  );
+}
+
+function sendAndRelay(ctx: Forwarding, serverTx: ServerTransaction, req: SipRequest, request: SipRequest, dest: Destination, cseqOffset: number, media?: CallMedia): void {
   let finalSent = false;
+  let relayed = Promise.resolve();
   const relay = (status: number, reason: string) => {
     if (finalSent) return;
     finalSent = true;
@@ -61,7 +79,16 @@ export function forwardStatefully(ctx: Forwarding, serverTx: ServerTransaction, 
         if (res.status >= 200) finalSent = true;
         const back = withoutTopVia(res);
         shiftCSeq(back, -cseqOffset);
-        serverTx.respond(back);
+        if (!media) return void serverTx.respond(back);
+        relayed = relayed.then(() =>
+          media.dialogAnswer(request, back).then(
+            () => void serverTx.respond(back),
+            (err: Error) => {
+              ctx.logger.warn({ err: err.message }, 'media bridge refused an in-dialog answer');
+              serverTx.respond(back);
+            },
+          ),
+        );
       },
       onTimeout: () => relay(408, 'Request Timeout'),
       onTransportError: () => relay(503, 'Service Unavailable'),

@@ -2,6 +2,7 @@ import type { EdgeIdentity } from '../../../contracts/function-events.js';
 import type { EventBus } from '../../../contracts/bus/event-bus.js';
 import type { Invoker } from '../invoker/invoker.js';
 import type { Logger } from '../logger.js';
+import type { MediaAnchors } from '../media/media-anchors.js';
 import type { TransactionLayer } from '../transaction/index.js';
 import type { TransportLayer } from '../transport/transport-layer.js';
 import type { CallRegistry } from './call-registry.js';
@@ -25,6 +26,8 @@ export interface ProxyContext {
   calls: CallRegistry;
   /** Our realms' credentials, consumed here and never forwarded (RFC 3261 §22.3). */
   credentials: OwnCredentials;
+  /** The media bridge (rtpengine) for calls whose legs differ in media profile; absent = none is configured, such calls get 488. */
+  media?: MediaAnchors;
   /** RFC 3261 §16.8 Timer C: a branch with no final response after this is cancelled (> 3 min by the RFC). */
   timerCMs: number;
 }

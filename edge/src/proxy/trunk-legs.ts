@@ -48,7 +48,8 @@ export class TrunkLegSequence {
         continue;
       }
       const request = trunkLegRequest(this.ctx, proxy.request, proxy.source, proxy.callerTag, { leg, destination, cseqOffset: 0 });
-      proxy.fork({ requestUri: leg.requestUri, destination }, this.hooksFor(leg, destination), request);
+      // Carriers speak plain RTP (RFC 3551): a browser's call out is anchored.
+      proxy.fork({ requestUri: leg.requestUri, destination, profile: 'plain' }, this.hooksFor(leg, destination), request);
       return;
     }
     if (!proxy.proceeding) return;

@@ -16,11 +16,12 @@ export const inDialog: RouteStep = (ctx, { tx, req, source, tokens }) => {
   if (!hasToTag(req) || req.method === 'CANCEL') return 'next';
   const hop = nextHop(req, tokens);
   if (!hop) return respond(tx, req, 481, 'Call/Transaction Does Not Exist');
-  if (req.method === 'BYE') {
-    const tag = (header: string) => parseNameAddr(getHeader(req, header) ?? '')?.params.tag ?? undefined;
-    for (const call of ctx.proxy.calls.forDialog(getHeader(req, 'Call-ID') ?? '', tag('From'), tag('To'))) call.byeSeen(req);
-  }
-  forwardStatefully(ctx.proxy, tx, req, hop, source);
+  const tag = (header: string) => parseNameAddr(getHeader(req, header) ?? '')?.params.tag ?? undefined;
+  const callId = getHeader(req, 'Call-ID') ?? '';
+  // Looked up before the BYE ends the call: a BYE's (rare) SDP needs no bridge, a re-INVITE's does.
+  const media = req.method === 'BYE' ? undefined : ctx.proxy.media?.forDialog(callId, tag('From'), tag('To'));
+  if (req.method === 'BYE') for (const call of ctx.proxy.calls.forDialog(callId, tag('From'), tag('To'))) call.byeSeen(req);
+  forwardStatefully(ctx.proxy, tx, req, hop, source, media);
   return 'done';
 };
 
