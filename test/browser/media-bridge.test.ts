@@ -53,7 +53,7 @@ describe.runIf(hasTool('chromium') && hasTool('rtpengine') && hasTool('sipp'))('
     const mediaPort = await freePort();
     // -rtp_echo: the desk phone sends back what it hears, so the page's received energy proves both directions.
     const uas = runSipp({
-      scenario: '../browser/sipp/uas-answer-plain-echo.xml',
+      scenario: 'uas-answer-plain-echo.xml',
       transport: 'udp',
       target,
       service: '5003',
