@@ -6,23 +6,40 @@ import { hasTool } from '../support/require-tool.js';
 import { registerSippDevice } from '../support/sipp-devices.js';
 import { runSipp } from '../support/sipp.js';
 import { startTestStack, type TestStack } from '../support/test-stack.js';
+import { waitUntilUdpBound } from '../trunks/udp-port-probe.js';
 import { launchChromium, phoneProfiles } from './chromium.js';
 import { audioEnergyReceived, audioPacketsReceived, dtlsState, openSoftphone, remoteMedia, waitForText } from './softphone-page.js';
 
-const SEED = {
+const USERS = [
+  { ext: '5001', password: 'pw-5001-browser-alice' },
+  { ext: '5002', password: 'pw-5002-browser-bob' },
+  { ext: '5003', password: 'pw-5003-desk-phone' },
+];
+const PASSWORD = Object.fromEntries(USERS.map((u) => [u.ext, u.password]));
+/** Dialling 9… leaves through the carrier (SIPp, plain RTP) on `carrierPort`. */
+const seedWithCarrier = (carrierPort: number) => ({
   tenants: [
     {
       id: 'acme',
       domains: ['acme.test', '127.0.0.1'],
-      users: [
-        { ext: '5001', password: 'pw-5001-browser-alice' },
-        { ext: '5002', password: 'pw-5002-browser-bob' },
-        { ext: '5003', password: 'pw-5003-desk-phone' },
-      ],
+      users: USERS,
+      trunks: [{ id: 'carrier', kind: 'ip', host: '127.0.0.1', port: carrierPort, transport: 'udp', routes: [{ prefix: '9', strip: 1 }] }],
     },
   ],
-};
-const PASSWORD = Object.fromEntries(SEED.tenants[0].users.map((u) => [u.ext, u.password]));
+});
+
+/** A plain-RTP party played by SIPp that echoes the RTP it receives (-rtp_echo): the caller hears itself only if media flows both ways. */
+function echoingPhone(target: string, service: string, localPort: number, mediaPort: number) {
+  return runSipp({
+    scenario: 'uas-answer-plain-echo.xml',
+    transport: 'udp',
+    target,
+    service,
+    localPort,
+    timeoutSeconds: 40,
+    extraArgs: ['-rtp_echo', '-mi', '127.0.0.1', '-mp', String(mediaPort)],
+  });
+}
 
 /**
  * The media bridge (issue #16, docs/media.md): a browser (ICE, DTLS-SRTP)
@@ -33,10 +50,12 @@ describe.runIf(hasTool('chromium') && hasTool('rtpengine') && hasTool('sipp'))('
   let stack: TestStack;
   let browser: Browser;
   let ng: RtpengineNg;
+  let carrierPort: number;
   const profiles = phoneProfiles(() => browser, () => `http://127.0.0.1:${stack.httpPort}`);
 
   beforeAll(async () => {
-    [stack, browser] = await Promise.all([startTestStack({ seed: SEED }), launchChromium()]);
+    carrierPort = await freePort();
+    [stack, browser] = await Promise.all([startTestStack({ seed: seedWithCarrier(carrierPort) }), launchChromium()]);
     if (!stack.mediaNg) throw new Error('the local stack started no rtpengine');
     ng = new RtpengineNg(stack.mediaNg.host, stack.mediaNg.port);
   });
@@ -50,17 +69,8 @@ describe.runIf(hasTool('chromium') && hasTool('rtpengine') && hasTool('sipp'))('
   it('the softphone calls a plain-RTP desk phone: the phone gets RTP/AVP without ICE, the page gets DTLS-SRTP, and audio comes back; hang-up frees the session', async () => {
     const target = `127.0.0.1:${stack.sipPort}`;
     const desk = await registerSippDevice(target, { ext: '5003', password: PASSWORD['5003'], domain: '127.0.0.1' });
-    const mediaPort = await freePort();
-    // -rtp_echo: the desk phone sends back what it hears, so the page's received energy proves both directions.
-    const uas = runSipp({
-      scenario: 'uas-answer-plain-echo.xml',
-      transport: 'udp',
-      target,
-      service: '5003',
-      localPort: desk.port,
-      timeoutSeconds: 40,
-      extraArgs: ['-rtp_echo', '-mi', '127.0.0.1', '-mp', String(mediaPort)],
-    });
+    // The desk phone sends back what it hears, so the page's received energy proves both directions.
+    const uas = echoingPhone(target, '5003', desk.port, await freePort());
     await new Promise((r) => setTimeout(r, 300));
     const alice = await openSoftphone(await profiles.open(), { user: '5001', password: PASSWORD['5001'], dial: '5003' }, { dialogs: 'accept' });
     await waitForText(alice.page, 'call-state', 'connected', 15_000);
@@ -80,6 +90,21 @@ describe.runIf(hasTool('chromium') && hasTool('rtpengine') && hasTool('sipp'))('
     expect(device.log).toContain('OFFER-ADDRESS: 127.0.0.1');
     await expect.poll(() => ng.list(), { timeout: 5_000, interval: 100 }).toEqual([]);
   }, 60_000);
+
+  it('the softphone calls out through a trunk: the SIPp carrier gets plain RTP from rtpengine and its audio reaches the page', async () => {
+    const carrier = echoingPhone(`127.0.0.1:${stack.sipPort}`, 'carrier', carrierPort, await freePort());
+    await waitUntilUdpBound(carrierPort);
+    const alice = await openSoftphone(await profiles.open(), { user: '5001', password: PASSWORD['5001'], dial: '95550123' }, { dialogs: 'accept' });
+    await waitForText(alice.page, 'call-state', 'connected', 15_000);
+    await expect.poll(() => audioEnergyReceived(alice.page), { timeout: 10_000, interval: 200 }).toBeGreaterThan(0);
+    expect(await ng.list()).toHaveLength(1);
+    await alice.page.getByTestId('hangup').click();
+    await waitForText(alice.page, 'call-state', 'idle');
+    const answered = await carrier;
+    expect(answered.code, answered.stderr).toBe(0);
+    expect(answered.log).toContain('OFFER-PROTO: RTP/AVP');
+    await expect.poll(() => ng.list(), { timeout: 5_000, interval: 100 }).toEqual([]);
+  }, 45_000);
 
   it('two browsers stay peer to peer: no session in rtpengine', async () => {
     const alice = await openSoftphone(await profiles.open(), { user: '5001', password: PASSWORD['5001'] });

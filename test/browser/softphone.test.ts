@@ -27,7 +27,8 @@ const PASSWORD = Object.fromEntries(SEED.tenants[0].users.map((u) => [u.ext, u.p
 /**
  * The web softphone (web-softphone/, built by Vite, served by the edge) in
  * headless Chromium: real JsSIP over the edge's WebSocket, real WebRTC audio
- * (DTLS-SRTP over ICE) between two pages, and a SIPp desk phone over UDP.
+ * (DTLS-SRTP over ICE) between two pages, and a SIPp desk phone over UDP
+ * (plain RTP, through the media bridge).
  */
 describe.runIf(hasTool('chromium'))('web softphone in a real browser', () => {
   let stack: TestStack;
@@ -125,10 +126,11 @@ describe.runIf(hasTool('chromium'))('web softphone in a real browser', () => {
     for (const phone of [alice, bob, carol]) await phone.page.close();
   }, 45_000);
 
-  it.runIf(hasTool('sipp'))('?user=&password=&dial= registers and calls a SIPp desk phone over UDP; the signalling completes and hang-up sends BYE', async () => {
+  it.runIf(hasTool('sipp') && hasTool('rtpengine'))('?user=&password=&dial= registers and calls a SIPp desk phone over UDP; the signalling completes and hang-up sends BYE', async () => {
     const target = `127.0.0.1:${stack.sipPort}`;
     const desk = await registerSippDevice(target, { ext: '4003', password: PASSWORD['4003'], domain: '127.0.0.1' });
-    const uas = runUas(target, desk, '../browser/sipp/uas-answer-webrtc.xml');
+    // A plain-RTP desk phone (RTP/AVP): the edge's media bridge (media-bridge.test.ts) presents it to the browser.
+    const uas = runUas(target, desk, 'uas-answer-plain-echo.xml');
     await new Promise((r) => setTimeout(r, 300));
     // The page asks before calling a number from its URL (softphone-security.test.ts declines); yes here.
     const alice = await openSoftphone(await phoneContext(), { user: '4001', password: PASSWORD['4001'], dial: '4003' }, { dialogs: 'accept' });

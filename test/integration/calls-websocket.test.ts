@@ -29,7 +29,7 @@ const SEED = {
  * call each other; the edge bridges the transports with a double
  * Record-Route (RFC 5658) and reaches the browser over its WebSocket flow.
  */
-describe.runIf(hasTool('sipp'))('calls between a WebSocket user and a UDP user', () => {
+describe.runIf(hasTool('sipp') && hasTool('rtpengine'))('calls between a WebSocket user and a UDP user', () => {
   let stack: TestStack;
   let browser: JsSipUser;
   const target = () => `127.0.0.1:${stack.sipPort}`;
