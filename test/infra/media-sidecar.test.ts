@@ -14,6 +14,7 @@ import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseMediaSettings } from '../../contracts/settings/media-settings.js';
 import { SIP_PORT, EDGE_HTTP_PORT } from '../../infra/sip-edge-service.js';
 import { NG_ADDRESS, PUBLIC_IP_URL, RTPENGINE_HTTP_PORT } from '../../infra/media-sidecar.js';
 import { RTP_PORT_FLOOR, StageConfigError, stageConfigFromContext } from '../../infra/stage-config.js';
@@ -103,6 +104,14 @@ describe('rtpengine sidecar (default stage)', () => {
     expect(NG_ADDRESS).toBe('127.0.0.1:22222');
   });
 
+  it('gives the edge an environment its media settings (contracts/settings/media-settings.ts) read as the sidecar\'s ng address and range', () => {
+    const env = Object.fromEntries(Object.entries(envOf(named(bridged, 'edge'))).filter((e): e is [string, string] => typeof e[1] === 'string'));
+    expect(parseMediaSettings(env, env.PBX_BIND!)).toEqual({
+      ok: true,
+      value: expect.objectContaining({ ng: { host: '127.0.0.1', port: 22222 }, portMin: 30000, portMax: 30999, anchorAll: false }),
+    });
+  });
+
   it('opens UDP 30000-30999 from any IPv4 address on the task\'s security group (media does not pass the NLB)', () => {
     const [, service] = resourcesOf(bridged, 'AWS::ECS::Service')[0]!;
     const groups = (service.NetworkConfiguration as { AwsvpcConfiguration: { SecurityGroups: { 'Fn::GetAtt': [string, string] }[] } }).AwsvpcConfiguration.SecurityGroups;
@@ -141,6 +150,10 @@ describe('rtpengine sidecar (stage overrides)', () => {
     expect(envOf(edge)).not.toHaveProperty('PBX_RTPENGINE_NG');
     expect(envOf(edge)).not.toHaveProperty('PBX_RTP_PORT_MIN');
     expect(envOf(edge)).toMatchObject({ PBX_RTPENGINE: 'off' });
+    const env = Object.fromEntries(Object.entries(envOf(edge)).filter((e): e is [string, string] => typeof e[1] === 'string'));
+    const media = parseMediaSettings(env, env.PBX_BIND!);
+    expect(media.ok && media.value.rtpengine).toBe('off');
+    expect(media.ok && media.value.ng).toBeUndefined();
     expect(edge.DependsOn).toBeUndefined();
     expect(udpIngress(off)).toEqual([expect.objectContaining({ FromPort: SIP_PORT, ToPort: SIP_PORT })]);
   });
