@@ -11,7 +11,8 @@
  *
  * The VPC has public subnets only and no NAT gateway (tasks get public IPs
  * to reach AWS APIs; a DynamoDB gateway endpoint is free): a NAT gateway
- * would be the largest idle cost of the stack.
+ * would be the largest idle cost of the stack. The same public IP is where
+ * the media bridge (infra/media-sidecar.ts) receives RTP.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -29,6 +30,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { EDGE_READABLE_PARTITIONS } from './function-catalog.js';
+import { MediaSidecar } from './media-sidecar.js';
 import type { PbxData } from './pbx-data.js';
 import { functionPrefix, type StageConfig } from './stage-config.js';
 
@@ -74,6 +76,8 @@ export class SipEdgeService extends Construct {
   readonly publicHost: string;
   /** wss://…/ws when a certificate is configured. */
   readonly webSocketUrl?: string;
+  /** rtpengine next to the edge, unless the stage turns the bridge off. */
+  readonly media?: MediaSidecar;
 
   constructor(scope: Construct, id: string, props: SipEdgeServiceProps) {
     super(scope, id);
@@ -145,6 +149,13 @@ export class SipEdgeService extends Construct {
     securityGroup.addIngressRule(ec2.Peer.anyIpv4(), ec2.Port.udp(SIP_PORT), 'SIP over UDP');
     securityGroup.addIngressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(SIP_PORT), 'SIP over TCP');
     securityGroup.addIngressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(EDGE_HTTP_PORT), 'SIP over WebSocket (from the TLS listener) and health checks');
+
+    if (config.mediaBridge) {
+      this.media = new MediaSidecar(this, 'Media', { config, repoRoot: props.repoRoot, taskDefinition, edge: container, securityGroup, logGroup });
+    } else {
+      // Without it the edge must not look for a local rtpengine: calls that need the bridge get 488 (docs/media.md).
+      container.addEnvironment('PBX_RTPENGINE', 'off');
+    }
 
     this.service = new ecs.FargateService(this, 'Service', {
       cluster,

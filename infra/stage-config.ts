@@ -20,8 +20,12 @@
  * | nimbus:logRetentionDays      | 30                | retention of every log group (a CloudWatch Logs value: 1, 3, 5, 7, 14, 30, 60, 90, …) |
  * | nimbus:nonceSecretDelivery   | secrets-extension | how functions get the nonce secret: `secrets-extension` (Secrets Manager through the Lambda extension, never in the configuration) or `environment` (plaintext variable: LocalStack/dev only) |
  * | nimbus:coreOnly              | false             | only table, functions, bus and rules (no VPC, edge, API, softphone): what LocalStack Community can run |
+ * | nimbus:mediaBridge           | true              | rtpengine sidecar in each edge task and the RTP port range open on the task (docs/cloud.md "Media bridge"); `false`: neither, calls that need the bridge get 488 |
+ * | nimbus:rtpPortMin / rtpPortMax | 30000 / 30999   | UDP port range of the sidecar and of the task's security group (2 ports per plain leg, 1 per browser leg) |
+ * | nimbus:rtpengineImage        | build             | `build`: the image of infra/rtpengine/Dockerfile (Debian's rtpengine-daemon, ARM64); else a public image reference with an ARM64 variant, /bin/sh, curl or wget, and rtpengine on PATH |
  */
 import { z } from 'zod';
+import { DEFAULT_NG_PORT } from '../contracts/settings/media-settings.js';
 
 export interface StageConfig {
   stage: string;
@@ -37,7 +41,23 @@ export interface StageConfig {
   logRetentionDays: number;
   nonceSecretDelivery: 'secrets-extension' | 'environment';
   coreOnly: boolean;
+  mediaBridge: boolean;
+  rtpPortMin: number;
+  rtpPortMax: number;
+  /** `build` (infra/rtpengine/Dockerfile) or an image reference. */
+  rtpengineImage: string;
 }
+
+/** `nimbus:rtpengineImage` value that builds infra/rtpengine/Dockerfile. */
+export const BUILD_RTPENGINE_IMAGE = 'build';
+
+/**
+ * Lowest RTP port: the task's containers share one network namespace
+ * (awsvpc), so the range must stay clear of the edge's SIP and HTTP ports
+ * and rtpengine's health port, all below it. rtpengine's ng port (22222)
+ * is above it and checked on its own.
+ */
+export const RTP_PORT_FLOOR = 10_000;
 
 export class StageConfigError extends Error {
   override name = 'StageConfigError';
@@ -77,10 +97,27 @@ const schema = z
     'nimbus:logRetentionDays': int(30, 1, 3653).refine((d) => LOG_RETENTION_DAYS.includes(d), { error: `must be one of ${LOG_RETENTION_DAYS.join(', ')}` }),
     'nimbus:nonceSecretDelivery': z.preprocess((v) => (v === undefined || v === '' ? 'secrets-extension' : v), z.enum(['secrets-extension', 'environment'])),
     'nimbus:coreOnly': bool(false),
+    'nimbus:mediaBridge': bool(true),
+    'nimbus:rtpPortMin': int(30_000, RTP_PORT_FLOOR, 65_535),
+    'nimbus:rtpPortMax': int(30_999, RTP_PORT_FLOOR, 65_535),
+    'nimbus:rtpengineImage': z.preprocess(
+      (v) => (v === undefined || v === '' ? BUILD_RTPENGINE_IMAGE : v),
+      z.string().regex(/^[a-z0-9][a-z0-9._/-]*(:[\w][\w.-]{0,127})?(@sha256:[a-f0-9]{64})?$/, {
+        error: `must be "${BUILD_RTPENGINE_IMAGE}" or an image reference such as drachtio/rtpengine:latest`,
+      }),
+    ),
   })
   .superRefine((c, ctx) => {
     if (c['nimbus:edgeMaxCount'] < c['nimbus:edgeDesiredCount']) {
       ctx.addIssue({ code: 'custom', path: ['nimbus:edgeMaxCount'], message: `must be ≥ nimbus:edgeDesiredCount (${c['nimbus:edgeDesiredCount']})` });
+    }
+    const [min, max] = [c['nimbus:rtpPortMin'], c['nimbus:rtpPortMax']];
+    // Each plain leg takes an even RTP port and the next one for RTCP: fewer than 4 ports cannot carry a bridged call.
+    if (max - min < 3) {
+      ctx.addIssue({ code: 'custom', path: ['nimbus:rtpPortMax'], message: `must be at least nimbus:rtpPortMin + 3 (${min + 3}): 4 ports or more` });
+    }
+    if (min <= DEFAULT_NG_PORT && DEFAULT_NG_PORT <= max) {
+      ctx.addIssue({ code: 'custom', path: ['nimbus:rtpPortMin'], message: `the range ${min}-${max} must not contain rtpengine's ng port ${DEFAULT_NG_PORT}` });
     }
   });
 
@@ -112,6 +149,10 @@ export function stageConfigFromContext(get: (key: string) => unknown): StageConf
     logRetentionDays: c['nimbus:logRetentionDays'],
     nonceSecretDelivery: c['nimbus:nonceSecretDelivery'],
     coreOnly: c['nimbus:coreOnly'],
+    mediaBridge: c['nimbus:mediaBridge'],
+    rtpPortMin: c['nimbus:rtpPortMin'],
+    rtpPortMax: c['nimbus:rtpPortMax'],
+    rtpengineImage: c['nimbus:rtpengineImage'],
   };
 }
 

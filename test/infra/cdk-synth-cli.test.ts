@@ -123,12 +123,25 @@ describe('npx cdk synth (offline, no credentials)', () => {
     const assets = JSON.parse(readFileSync(join(outDir, 'cdk.out', 'Nimbus-dev.assets.json'), 'utf8')) as {
       dockerImages: Record<string, { source: { directory: string; dockerFile: string; platform?: string } }>;
     };
-    const [image] = Object.values(assets.dockerImages);
+    const images = Object.values(assets.dockerImages);
+    const image = images.find((i) => i.source.dockerFile === 'edge/Dockerfile');
     expect(image!.source).toMatchObject({ dockerFile: 'edge/Dockerfile', platform: 'linux/arm64' });
     const context = join(outDir, 'cdk.out', image!.source.directory);
     expect(existsSync(join(context, 'edge/Dockerfile'))).toBe(true);
     expect(existsSync(join(context, 'sip/parser.ts'))).toBe(true);
     expect(existsSync(join(context, 'node_modules'))).toBe(false);
     expect(existsSync(join(context, 'test'))).toBe(false);
+  });
+
+  it('stages the rtpengine sidecar image (infra/rtpengine/Dockerfile, the default nimbus:rtpengineImage) for ARM64, from its own folder', () => {
+    const assets = JSON.parse(readFileSync(join(outDir, 'cdk.out', 'Nimbus-dev.assets.json'), 'utf8')) as {
+      dockerImages: Record<string, { source: { directory: string; dockerFile?: string; platform?: string } }>;
+    };
+    const images = Object.values(assets.dockerImages).filter((i) => i.source.dockerFile !== 'edge/Dockerfile');
+    expect(images).toHaveLength(1);
+    expect(images[0]!.source).toMatchObject({ platform: 'linux/arm64' });
+    const context = join(outDir, 'cdk.out', images[0]!.source.directory);
+    expect(readFileSync(join(context, 'Dockerfile'), 'utf8')).toMatch(/apt-get install .*rtpengine-daemon/);
+    expect(existsSync(join(context, 'package.json'))).toBe(false);
   });
 });

@@ -18,6 +18,10 @@ describe('stage configuration from CDK context', () => {
       logRetentionDays: 30,
       nonceSecretDelivery: 'secrets-extension',
       coreOnly: false,
+      mediaBridge: true,
+      rtpPortMin: 30000,
+      rtpPortMax: 30999,
+      rtpengineImage: 'build',
     });
   });
 
