@@ -18,10 +18,13 @@ export interface RtpengineChild {
   stop(): Promise<void>;
 }
 
-/** Where Debian puts it, and anything on PATH. */
+/** On PATH, like any command (Debian's rtpengine-daemon puts it in /usr/bin). */
 export function findRtpengine(path = process.env.PATH ?? ''): string | undefined {
-  const dirs = [...path.split(delimiter).filter(Boolean), '/usr/bin', '/usr/sbin', '/usr/local/bin'];
-  return dirs.map((d) => join(d, 'rtpengine')).find((file) => existsSync(file));
+  return path
+    .split(delimiter)
+    .filter(Boolean)
+    .map((d) => join(d, 'rtpengine'))
+    .find((file) => existsSync(file));
 }
 
 /** The command line: userspace, no config file of the system's, sessions freed at once on delete (the reaper and the tests rely on it). */
