@@ -4,7 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { getHeader } from './headers.js';
-import type { SipHeader, SipRequest, SipResponse } from './message.js';
+import type { SipHeader, SipMessage, SipRequest, SipResponse } from './message.js';
 import { parseNameAddr } from './name-addr.js';
 import { BRANCH_MAGIC_COOKIE } from './via.js';
 import { canonicalHeaderName } from './header-names.js';
@@ -156,4 +156,10 @@ export function hasToTag(req: SipRequest): boolean {
   const to = getHeader(req, 'To');
   const na = to === undefined ? undefined : parseNameAddr(to);
   return !!na && Object.prototype.hasOwnProperty.call(na.params, 'tag');
+}
+
+/** The tag of the From or To header (RFC 3261 §19.3): a dialog's two ends are named by them. */
+export function tagOf(message: SipMessage, header: 'From' | 'To'): string | undefined {
+  const value = getHeader(message, header);
+  return (value === undefined ? undefined : parseNameAddr(value)?.params.tag) ?? undefined;
 }

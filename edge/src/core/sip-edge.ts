@@ -225,7 +225,8 @@ export class SipEdge {
   /** An ACK for a 2xx travels the dialog's route set through this edge (§16.12); anything else is dropped. */
   private forwardAck(ack: SipRequest, source: Source, log: Logger): void {
     const hop = nextHop(ack, popOwnRoutes(ack, this.proxy.identity.id, this.proxy.hops));
-    if (hop) forwardAck(this.routeFor(log).proxy, ack, hop, source);
+    if (!hop) return;
+    forwardAck(this.routeFor(log).proxy, ack, hop, source, this.proxy.media?.forDialog(ack));
   }
 
   private flowClosed(flow: Flow): void {

@@ -5,7 +5,7 @@
  * edge process that died while its rtpengine lived on, or by a delete that
  * never arrived. rtpengine's own --timeout (no RTP for 60 s) is the last net.
  */
-import { getHeader } from '../../../sip/index.js';
+import { getHeader, tagOf } from '../../../sip/index.js';
 import type { SipRequest } from '../../../sip/message.js';
 import type { Source } from '../../../contracts/transport.js';
 import type { Logger } from '../logger.js';
@@ -27,15 +27,19 @@ export class MediaAnchors implements MediaAnchorsView {
     readonly logger: Logger,
   ) {}
 
-  /** The media side of a new INVITE: the caller's profile from its offer, else from how it reached us. */
+  /** The media side of a new INVITE: the caller's profile from its offer, else (late offer) from how it reached us. */
   forInvite(invite: SipRequest, callerTag: string, source: Source): CallMedia {
-    const caller = hasSdp(invite) ? (mediaProfileOf(invite.body) ?? profileOfTarget(source.protocol)) : undefined;
-    return new CallMedia(this, getHeader(invite, 'Call-ID') ?? '', callerTag, caller);
+    const offer = hasSdp(invite);
+    const caller = (offer ? mediaProfileOf(invite.body) : undefined) ?? profileOfTarget(source.protocol);
+    return new CallMedia(this, getHeader(invite, 'Call-ID') ?? '', callerTag, caller, !offer);
   }
 
-  /** The anchored call an in-dialog request belongs to (the caller's tag is its From or its To tag). */
-  forDialog(callId: string, fromTag: string | undefined, toTag: string | undefined): CallMedia | undefined {
-    for (const call of this.calls.get(callId) ?? []) if (call.callerTag === fromTag || call.callerTag === toTag) return call;
+  /** The anchored call an in-dialog request belongs to: its Call-ID, and the caller's tag as its From or its To tag. */
+  forDialog(req: SipRequest): CallMedia | undefined {
+    const calls = this.calls.get(getHeader(req, 'Call-ID') ?? '');
+    if (!calls) return undefined;
+    const [fromTag, toTag] = [tagOf(req, 'From'), tagOf(req, 'To')];
+    for (const call of calls) if (call.callerTag === fromTag || call.callerTag === toTag) return call;
     return undefined;
   }
 

@@ -35,12 +35,29 @@ export function nextHop(req: SipRequest, tokens: HopToken[]): InDialogHop | unde
   return fromTag === token.t ? { dest: hopToDestination(token.d), cseqOffset: token.s ?? 0 } : { dest: hopToDestination(token.c), cseqOffset: 0 };
 }
 
-/** ACK for a 2xx is its own transaction end to end (§17.1.1.3): forwarded without one. */
-export function forwardAck(ctx: Pick<ProxyContext, 'addresses' | 'transport' | 'credentials'>, req: SipRequest, hop: InDialogHop, source: Source): void {
+/**
+ * ACK for a 2xx is its own transaction end to end (§17.1.1.3): forwarded
+ * without one. After a late offer in an anchored call it carries the
+ * caller's answer, rewritten for the callee on the way.
+ */
+export function forwardAck(
+  ctx: Pick<ProxyContext, 'addresses' | 'transport' | 'credentials' | 'logger'>,
+  req: SipRequest,
+  hop: InDialogHop,
+  source: Source,
+  media?: CallMedia,
+): void {
   const { request } = forwardedCopy(req, { viaSentBy: ctx.addresses.viaSentBy(hop.dest.protocol) });
   ctx.credentials.strip(request, source.address);
   shiftCSeq(request, hop.cseqOffset);
-  ctx.transport.sendRequest(request, hop.dest);
+  if (!media?.answersInAck(request)) return void ctx.transport.sendRequest(request, hop.dest);
+  media.ackAnswer(request).then(
+    () => ctx.transport.sendRequest(request, hop.dest),
+    (err: Error) => {
+      ctx.logger.warn({ err: err.message }, 'media bridge refused the answer in an ACK');
+      ctx.transport.sendRequest(request, hop.dest);
+    },
+  );
 }
 
 /**

@@ -71,7 +71,7 @@ describe('call media (issue #16)', () => {
     expect(media.prepareBranch('b1', structuredClone(req), 'webrtc')).toBeUndefined();
     expect(toPhone.body).toBe('offer-for-RTP/AVP');
     expect(control!.commands[0]).toMatchObject({ name: 'offer', leg: { callId: 'call-1', fromTag: 'caller', viaBranch: 'b0' }, flags: { ICE: 'remove' } });
-    expect(anchors.forDialog('call-1', 'callee', 'caller')).toBe(media);
+    expect(anchors.forDialog(reInvite('callee', 'caller'))).toBe(media);
 
     const answer = await media.branchResponse('b0', ok(PLAIN_SDP));
     expect(answer.body).toBe('answer-for-UDP/TLS/RTP/SAVPF');
@@ -114,7 +114,7 @@ describe('call media (issue #16)', () => {
     media.release();
     await new Promise((r) => setImmediate(r));
     expect(control!.commands.filter((c) => c.name === 'delete')).toEqual([{ name: 'delete', callId: 'call-1' }]);
-    expect(anchors.forDialog('call-1', 'caller', undefined)).toBeUndefined();
+    expect(anchors.forDialog(reInvite('caller', 'callee'))).toBeUndefined();
   });
 
   it('anchor-all anchors a phone-to-phone call too; without it such a call stays direct', async () => {

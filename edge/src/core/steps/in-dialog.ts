@@ -1,4 +1,4 @@
-import { getHeader, hasToTag, parseNameAddr } from '../../../../sip/index.js';
+import { getHeader, hasToTag, tagOf } from '../../../../sip/index.js';
 import { branchTargetForHop } from '../../proxy/branch-target.js';
 import { InviteForkingProxy } from '../../proxy/forking-proxy.js';
 import { forwardStatefully, nextHop } from '../../proxy/in-dialog-forwarder.js';
@@ -16,12 +16,11 @@ export const inDialog: RouteStep = (ctx, { tx, req, source, tokens }) => {
   if (!hasToTag(req) || req.method === 'CANCEL') return 'next';
   const hop = nextHop(req, tokens);
   if (!hop) return respond(tx, req, 481, 'Call/Transaction Does Not Exist');
-  const tag = (header: string) => parseNameAddr(getHeader(req, header) ?? '')?.params.tag ?? undefined;
-  const callId = getHeader(req, 'Call-ID') ?? '';
-  // Looked up before the BYE ends the call: a BYE's (rare) SDP needs no bridge, a re-INVITE's does.
-  const media = req.method === 'BYE' ? undefined : ctx.proxy.media?.forDialog(callId, tag('From'), tag('To'));
-  if (req.method === 'BYE') for (const call of ctx.proxy.calls.forDialog(callId, tag('From'), tag('To'))) call.byeSeen(req);
-  forwardStatefully(ctx.proxy, tx, req, hop, source, media);
+  if (req.method === 'BYE') {
+    for (const call of ctx.proxy.calls.forDialog(getHeader(req, 'Call-ID') ?? '', tagOf(req, 'From'), tagOf(req, 'To'))) call.byeSeen(req);
+  }
+  // A re-INVITE's or UPDATE's offer in an anchored call passes rtpengine; a BYE (the call is over now) does not.
+  forwardStatefully(ctx.proxy, tx, req, hop, source, req.method === 'BYE' ? undefined : ctx.proxy.media?.forDialog(req));
   return 'done';
 };
 
