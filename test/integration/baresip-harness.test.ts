@@ -1,0 +1,74 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { Baresip } from '../support/baresip.js';
+import { hasTool } from '../support/require-tool.js';
+import { wavEnergy } from '../support/wav-energy.js';
+
+/**
+ * The desk-phone harness itself, proved phone to phone with no PBX in the
+ * path: A dials B's contact directly (RFC 3261 §8.1.1.1 lets a UAC send to
+ * any URI), so every later media-bridge test can trust what the harness
+ * reports: call states, G.711 audio that arrived, RFC 4733 digits, hold.
+ */
+describe.runIf(hasTool('baresip'))('baresip desk-phone harness', () => {
+  const phones: Baresip[] = [];
+  const phone = async (...args: Parameters<typeof Baresip.start>) => {
+    const started = await Baresip.start(...args);
+    phones.push(started);
+    return started;
+  };
+  afterEach(async () => {
+    await Promise.all(phones.splice(0).map((p) => p.stop()));
+  });
+
+  it('calls phone to phone: auto-answer, tone heard at the callee, DTMF, hold and resume, hangup', async () => {
+    const alice = await phone({ user: 'alice', domain: '127.0.0.1' });
+    const bob = await phone({ user: 'bob', domain: '127.0.0.1', answerMode: 'auto' });
+
+    await alice.dial(bob.contactUri);
+    // baresip 1.0.0 answers an auto-answer call without a CALL_INCOMING event: established is the first call event.
+    await Promise.all([alice.waitFor('CALL_ESTABLISHED'), bob.waitFor('CALL_ESTABLISHED')]);
+    await bob.waitFor('CALL_RTPESTAB');
+
+    await alice.sendDtmf('12#');
+    await bob.waitFor('CALL_DTMF_END');
+    await bob.waitFor('CALL_DTMF_END');
+    await bob.waitFor('CALL_DTMF_END');
+    expect(bob.dtmfReceived()).toBe('12#');
+
+    // Each is a re-INVITE answered by bob (RFC 3264 §8.4): bob sees a new remote offer per step.
+    await alice.hold();
+    await bob.waitFor('CALL_REMOTE_SDP'); // the initial INVITE's offer
+    await bob.waitFor('CALL_REMOTE_SDP');
+    await alice.resume();
+    await bob.waitFor('CALL_REMOTE_SDP');
+
+    await alice.hangup();
+    await Promise.all([alice.waitFor('CALL_CLOSED'), bob.waitFor('CALL_CLOSED')]);
+
+    const [received] = await bob.receivedAudio();
+    expect(received, bob.output).toBeDefined();
+    const energy = await wavEnergy(received);
+    expect(energy.sampleRate).toBe(8000);
+    expect(energy.durationSeconds).toBeGreaterThan(0.2);
+    // The tone is sent at half full scale (RMS ≈ 0.35); silence or comfort noise would sit near 0.
+    expect(energy.rms).toBeGreaterThan(0.1);
+  });
+
+  it('rings a manual-answer phone (CALL_INCOMING) until it answers; the callee hangs up', async () => {
+    const alice = await phone({ user: 'alice', domain: '127.0.0.1' });
+    const bob = await phone({ user: 'bob', domain: '127.0.0.1' });
+    await alice.dial(bob.contactUri);
+    const incoming = await bob.waitFor('CALL_INCOMING');
+    expect(incoming.peeruri).toBe('sip:alice@127.0.0.1');
+    await alice.waitFor('CALL_RINGING');
+    await bob.answer();
+    await Promise.all([alice.waitFor('CALL_ESTABLISHED'), bob.waitFor('CALL_ESTABLISHED')]);
+    await bob.hangup();
+    await Promise.all([alice.waitFor('CALL_CLOSED'), bob.waitFor('CALL_CLOSED')]);
+  });
+
+  it('fails hold clearly when there is no call to hold', async () => {
+    const alice = await phone({ user: 'alice', domain: '127.0.0.1' });
+    await expect(alice.hold()).rejects.toThrow(/baresip hold/);
+  });
+});
