@@ -1,6 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Baresip } from '../support/baresip.js';
 import { hasTool } from '../support/require-tool.js';
+import { readBindings } from '../support/store-inspect.js';
+import { startTestStack, type TestStack } from '../support/test-stack.js';
 import { wavEnergy } from '../support/wav-energy.js';
 
 /**
@@ -70,5 +72,47 @@ describe.runIf(hasTool('baresip'))('baresip desk-phone harness', () => {
   it('fails hold clearly when there is no call to hold', async () => {
     const alice = await phone({ user: 'alice', domain: '127.0.0.1' });
     await expect(alice.hold()).rejects.toThrow(/baresip hold/);
+  });
+});
+
+/** The same harness as a desk phone of a Nimbus user: digest REGISTER (RFC 3261 §22) over UDP to the local stack. */
+describe.runIf(hasTool('baresip'))('baresip registers with the local stack', () => {
+  let stack: TestStack;
+  const phones: Baresip[] = [];
+  beforeAll(async () => {
+    stack = await startTestStack({ env: { PBX_DIGEST_ALGORITHMS: 'MD5' } });
+  });
+  afterEach(async () => {
+    await Promise.all(phones.splice(0).map((p) => p.stop()));
+  });
+  afterAll(async () => {
+    await stack?.dispose();
+  });
+
+  it('registers a seeded user with digest auth and the binding points at the phone', async () => {
+    const desk = await Baresip.start({
+      user: '1001',
+      domain: 'acme.test',
+      registrar: { host: '127.0.0.1', port: stack.sipPort },
+      password: 's3cret-1001',
+    });
+    phones.push(desk);
+    await desk.registered();
+    const bindings = await readBindings(stack, 'acme', '1001');
+    expect(bindings).toHaveLength(1);
+    // baresip 1.0.0 registers a Contact user of its own (`1001-0x…`): the host:port is what must match.
+    expect(bindings[0].contact).toContain(`@${desk.contactUri.split('@')[1]}`);
+  });
+
+  it('reports REGISTER_FAIL for a wrong password', async () => {
+    const desk = await Baresip.start({
+      user: '1003',
+      domain: 'acme.test',
+      registrar: { host: '127.0.0.1', port: stack.sipPort },
+      password: 'not-the-password',
+    });
+    phones.push(desk);
+    await expect(desk.registered()).rejects.toThrow(/registration failed/);
+    expect(await readBindings(stack, 'acme', '1003')).toHaveLength(0);
   });
 });

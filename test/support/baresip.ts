@@ -23,8 +23,15 @@ import { writeToneWav } from './wav-energy.js';
  *   `hold`, `resume`, `sndcode`). Events are `{event:true,type,…}`.
  * - Received telephone-events come as CALL_DTMF_START (param = the digit)
  *   and CALL_DTMF_END.
- * - The `accounts` file is read by `account.so`; without it no UA exists and
- *   `dial` answers "Invalid argument".
+ * - Without a UA (account) `dial` answers "Invalid argument". An account in
+ *   the `accounts` file registers the moment baresip is ready, before we can
+ *   connect to ctrl_tcp, and those events are lost: the account is created
+ *   with `uanew` after connecting instead.
+ * - Auto-answered calls emit no CALL_INCOMING (manual answer mode does).
+ * - Its Contact user is `USER-0x<pointer>`, not USER: match bindings on host:port.
+ * - Digest (libre of 2020) supports MD5 only and fails the whole REGISTER
+ *   ("Function not implemented") when a 401 also offers SHA-256 (RFC 7616,
+ *   RFC 8760): run the stack with PBX_DIGEST_ALGORITHMS=MD5 for baresip.
  */
 
 export interface BaresipOptions {
@@ -100,7 +107,9 @@ export class Baresip {
     const recordings = join(dir, 'recordings');
     await mkdir(recordings);
     await writeFile(join(dir, 'config'), configFile({ sipPort, controlPort, tone, recordings }));
-    await writeFile(join(dir, 'accounts'), `${accountLine(options)}\n`);
+    // No account at start: its first REGISTER would race our ctrl_tcp connection and its events would be lost.
+    // The account is created over ctrl_tcp (`uanew`) once we listen.
+    await writeFile(join(dir, 'accounts'), '');
     // An empty contacts file: baresip would otherwise write a template (and the contact module is not loaded anyway).
     await writeFile(join(dir, 'contacts'), '');
 
@@ -125,11 +134,17 @@ export class Baresip {
     }
     const phone = new Baresip(child, control, dir, log, `sip:${options.user}@127.0.0.1:${sipPort}`, `sip:${options.user}@${options.domain}`);
     // A module that failed to load is only a log line: fail here, clearly, instead of with silent audio later.
-    for (const needed of ['aucodec: PCMU/8000/1', 'ausrc: aufile', 'aufilt: sndfile', 'Populated 1 account']) {
+    for (const needed of ['aucodec: PCMU/8000/1', 'ausrc: aufile', 'aufilt: sndfile']) {
       if (!log.text.includes(needed)) {
         await phone.stop();
         throw new Error(`baresip did not load what the harness needs (${needed}):\n${log.text}`);
       }
+    }
+    try {
+      await phone.command('uanew', accountLine(options));
+    } catch (error) {
+      await phone.stop();
+      throw error;
     }
     return phone;
   }
