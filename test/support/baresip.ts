@@ -4,7 +4,7 @@ import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from './free-port.js';
-import { writeToneWav } from './wav-energy.js';
+import { wavEnergy, writeToneWav, type WavEnergy } from './wav-energy.js';
 
 /**
  * A real desk phone for tests: headless baresip 1.0.0 speaking plain RTP/AVP
@@ -65,7 +65,8 @@ interface Response {
   data: string;
 }
 
-const MODULES = '/usr/lib/baresip/modules';
+/** Where Debian's baresip-core puts its modules; BARESIP_MODULES for another layout. */
+const MODULES = process.env.BARESIP_MODULES ?? '/usr/lib/baresip/modules';
 
 export class Baresip {
   /** Every event in arrival order. */
@@ -206,6 +207,29 @@ export class Baresip {
       .filter((f) => f.endsWith('-dec.wav'))
       .sort()
       .map((f) => join(recordings, f));
+  }
+
+  /**
+   * Waits until the newest received-audio recording holds sound: at least
+   * `minSeconds` of it, with RMS at least `minRms` (the harness tone is
+   * ≈ 0.35; silence is ≈ 0). Polls the file while sndfile is still writing it, so a
+   * test can wait for audio during the call instead of sleeping.
+   */
+  async waitForAudio(options: { minRms?: number; minSeconds?: number; timeoutMs?: number } = {}): Promise<WavEnergy> {
+    const minRms = options.minRms ?? 0.1;
+    const minSeconds = options.minSeconds ?? 0.5;
+    const deadline = Date.now() + (options.timeoutMs ?? 10_000);
+    let last: WavEnergy | undefined;
+    for (;;) {
+      const newest = (await this.receivedAudio()).at(-1);
+      // Right after the file is opened its header may not even be complete.
+      if (newest) last = await wavEnergy(newest).catch(() => last);
+      if (last && last.rms >= minRms && last.durationSeconds >= minSeconds) return last;
+      if (this.exited || Date.now() > deadline) {
+        throw new Error(`no ${minSeconds} s of audio (RMS ≥ ${minRms}) received by ${this.aor}: ${JSON.stringify(last ?? 'no recording')}\n${this.log.text.slice(-4000)}`);
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
   }
 
   /**

@@ -15,6 +15,7 @@ export interface WavEnergy {
  * Reads a 16-bit PCM WAV and measures it. The RIFF chunks are walked
  * (libsndfile and others may put LIST/fact/PEAK chunks before `data`, and a
  * `fmt ` chunk may be longer than 16 bytes), so no 44-byte header is assumed.
+ * A file still being written (data size not yet patched) is measured as far as it goes.
  */
 export async function wavEnergy(path: string): Promise<WavEnergy> {
   return measureWav(await readFile(path));
@@ -36,7 +37,10 @@ export function measureWav(file: Buffer): WavEnergy {
       // WAVE_FORMAT_EXTENSIBLE keeps the real format tag in the first two bytes of its sub-format GUID.
       if (format.tag === 0xfffe && body.length >= 26) format.tag = body.readUInt16LE(24);
     } else if (id === 'data') {
-      data = body;
+      // A writer still streaming (libsndfile before sf_close) has not patched the size yet: take what is there.
+      const streaming = size === 0 || size === 0xffffffff || at + 8 + size > file.length;
+      data = streaming ? file.subarray(at + 8) : body;
+      if (streaming) break;
     }
     at += 8 + size + (size % 2);
   }

@@ -29,6 +29,13 @@ describe('WAV energy', () => {
     expect(energy.rms).toBeCloseTo(0.5 / Math.SQRT2, 2);
   });
 
+  it('measures a file still being written: data size 0 until the writer closes it', () => {
+    const streaming = toneWav({ hz: 440, seconds: 0.5, sampleRate: 8000 });
+    streaming.writeUInt32LE(0, 4);
+    streaming.writeUInt32LE(0, 40);
+    expect(measureWav(streaming).durationSeconds).toBeCloseTo(0.5, 3);
+  });
+
   it('measures silence as zero energy', () => {
     const silence = toneWav({ hz: 0, seconds: 1, sampleRate: 8000 });
     expect(measureWav(silence)).toMatchObject({ rms: 0, peak: 0 });
