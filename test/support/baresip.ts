@@ -175,7 +175,7 @@ export class Baresip {
     await this.command('hangup');
   }
 
-  /** Re-INVITE with a=sendonly (RFC 3264 §8.4). */
+  /** Puts the call on hold with a re-INVITE (RFC 3264 §8.4); `resume` takes it off again. */
   async hold(): Promise<void> {
     await this.command('hold');
   }
