@@ -28,6 +28,11 @@ export interface SippRun {
   rate?: number;
   /** More SIPp options, e.g. ['-inf', 'users.csv']. */
   extraArgs?: string[];
+  /**
+   * Echo RTP (-rtp_echo): every packet reaching 127.0.0.1:`port` (and `port`+2)
+   * goes back to its sender. The scenario's [media_ip]/[media_port] are this socket.
+   */
+  rtpEcho?: { port: number };
 }
 
 export interface SippResult {
@@ -72,6 +77,7 @@ export async function runSipp(run: SippRun): Promise<SippResult> {
   args.push('-p', String(run.localPort ?? (await freePort())));
   if (run.rate) args.push('-r', String(run.rate));
   if (run.extraArgs) args.push(...run.extraArgs);
+  if (run.rtpEcho) args.push('-rtp_echo', '-mi', run.localIp ?? '127.0.0.1', '-mp', String(run.rtpEcho.port));
   if (run.authUser) args.push('-au', run.authUser);
   if (run.password) args.push('-ap', run.password);
   for (const [key, value] of Object.entries(run.vars ?? {})) if (globals.has(key)) args.push('-set', key, value);

@@ -1,0 +1,162 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { Baresip } from '../support/baresip.js';
+import { freePort } from '../support/free-port.js';
+import { hasTool } from '../support/require-tool.js';
+import { runSipp } from '../support/sipp.js';
+import { readBindings } from '../support/store-inspect.js';
+import { startTestStack, type TestStack } from '../support/test-stack.js';
+import { wavEnergy } from '../support/wav-energy.js';
+import { waitUntilUdpBound } from '../trunks/udp-port-probe.js';
+
+/**
+ * The desk-phone harness itself, proved phone to phone with no PBX in the
+ * path: A dials B's contact directly (RFC 3261 §8.1.1.1 lets a UAC send to
+ * any URI), so every later media-bridge test can trust what the harness
+ * reports: call states, G.711 audio that arrived, RFC 4733 digits, hold.
+ */
+describe.runIf(hasTool('baresip'))('baresip desk-phone harness', () => {
+  const phones: Baresip[] = [];
+  const phone = async (...args: Parameters<typeof Baresip.start>) => {
+    const started = await Baresip.start(...args);
+    phones.push(started);
+    return started;
+  };
+  afterEach(async () => {
+    await Promise.all(phones.splice(0).map((p) => p.stop()));
+  });
+
+  it('calls phone to phone: auto-answer, tone heard at the callee, DTMF, hold and resume, hangup', async () => {
+    const alice = await phone({ user: 'alice', domain: '127.0.0.1' });
+    const bob = await phone({ user: 'bob', domain: '127.0.0.1', answerMode: 'auto' });
+
+    await alice.dial(bob.contactUri);
+    // baresip 1.0.0 answers an auto-answer call without a CALL_INCOMING event: established is the first call event.
+    await Promise.all([alice.waitFor('CALL_ESTABLISHED'), bob.waitFor('CALL_ESTABLISHED')]);
+    await bob.waitFor('CALL_RTPESTAB');
+    await bob.waitForAudio();
+
+    await alice.sendDtmf('12#');
+    await bob.waitFor('CALL_DTMF_END');
+    await bob.waitFor('CALL_DTMF_END');
+    await bob.waitFor('CALL_DTMF_END');
+    expect(bob.dtmfReceived()).toBe('12#');
+
+    // Each is a re-INVITE answered by bob (RFC 3264 §8.4): bob sees a new remote offer per step.
+    await alice.hold();
+    await bob.waitFor('CALL_REMOTE_SDP'); // the initial INVITE's offer
+    await bob.waitFor('CALL_REMOTE_SDP');
+    await alice.resume();
+    await bob.waitFor('CALL_REMOTE_SDP');
+
+    await alice.hangup();
+    await Promise.all([alice.waitFor('CALL_CLOSED'), bob.waitFor('CALL_CLOSED')]);
+
+    const [received] = await bob.receivedAudio();
+    expect(received, bob.output).toBeDefined();
+    const energy = await wavEnergy(received);
+    expect(energy.sampleRate).toBe(8000);
+    expect(energy.durationSeconds).toBeGreaterThan(0.5);
+    // The tone is sent at half full scale (RMS ≈ 0.35); silence or comfort noise would sit near 0.
+    expect(energy.rms).toBeGreaterThan(0.1);
+  });
+
+  it('rings a manual-answer phone (CALL_INCOMING) until it answers; the callee hangs up', async () => {
+    const alice = await phone({ user: 'alice', domain: '127.0.0.1' });
+    const bob = await phone({ user: 'bob', domain: '127.0.0.1' });
+    await alice.dial(bob.contactUri);
+    const incoming = await bob.waitFor('CALL_INCOMING');
+    expect(incoming.peeruri).toBe('sip:alice@127.0.0.1');
+    await alice.waitFor('CALL_RINGING');
+    await bob.answer();
+    await Promise.all([alice.waitFor('CALL_ESTABLISHED'), bob.waitFor('CALL_ESTABLISHED')]);
+    await bob.hangup();
+    await Promise.all([alice.waitFor('CALL_CLOSED'), bob.waitFor('CALL_CLOSED')]);
+  });
+
+  it('fails hold clearly when there is no call to hold', async () => {
+    const alice = await phone({ user: 'alice', domain: '127.0.0.1' });
+    await expect(alice.hold()).rejects.toThrow(/baresip hold/);
+  });
+});
+
+/** The same harness as a desk phone of a Nimbus user: digest REGISTER (RFC 3261 §22) over UDP to the local stack. */
+describe.runIf(hasTool('baresip'))('baresip registers with the local stack', () => {
+  let stack: TestStack;
+  const phones: Baresip[] = [];
+  beforeAll(async () => {
+    stack = await startTestStack({ env: { PBX_DIGEST_ALGORITHMS: 'MD5' } });
+  });
+  afterEach(async () => {
+    await Promise.all(phones.splice(0).map((p) => p.stop()));
+  });
+  afterAll(async () => {
+    await stack?.dispose();
+  });
+
+  it('registers a seeded user with digest auth and the binding points at the phone', async () => {
+    const desk = await Baresip.start({
+      user: '1001',
+      domain: 'acme.test',
+      registrar: { host: '127.0.0.1', port: stack.sipPort },
+      password: 's3cret-1001',
+    });
+    phones.push(desk);
+    await desk.registered();
+    const bindings = await readBindings(stack, 'acme', '1001');
+    expect(bindings).toHaveLength(1);
+    // baresip 1.0.0 registers a Contact user of its own (`1001-0x…`): the host:port is what must match.
+    expect(bindings[0].contact).toContain(`@${desk.contactUri.split('@')[1]}`);
+  });
+
+  it('reports REGISTER_FAIL for a wrong password', async () => {
+    const desk = await Baresip.start({
+      user: '1003',
+      domain: 'acme.test',
+      registrar: { host: '127.0.0.1', port: stack.sipPort },
+      password: 'not-the-password',
+    });
+    phones.push(desk);
+    await expect(desk.registered()).rejects.toThrow(/registration failed/);
+    expect(await readBindings(stack, 'acme', '1003')).toHaveLength(0);
+  });
+});
+
+/**
+ * The RTP carrier for the trunk tests (test/sipp/carrier-answer-rtp-echo.xml):
+ * the desk phone calls SIPp directly and hears its own tone come back.
+ */
+describe.runIf(hasTool('baresip') && hasTool('sipp'))('SIPp carrier that echoes RTP', () => {
+  it('answers with a PCMU offer on its echo socket and sends the caller its own audio back', async () => {
+    const sipPort = await freePort();
+    const rtpPort = await freePort();
+    const carrier = runSipp({
+      scenario: 'carrier-answer-rtp-echo.xml',
+      transport: 'udp',
+      target: '127.0.0.1:5060', // unused: SIPp waits for requests here
+      service: 'carrier',
+      localPort: sipPort,
+      rtpEcho: { port: rtpPort },
+      timeoutSeconds: 15,
+    });
+    await waitUntilUdpBound(sipPort);
+    const desk = await Baresip.start({ user: 'desk', domain: '127.0.0.1' });
+    try {
+      await desk.dial(`sip:carrier@127.0.0.1:${sipPort}`);
+      const answer = await desk.waitFor('CALL_ESTABLISHED');
+      expect(answer.peeruri).toContain(`sip:carrier@127.0.0.1:${sipPort}`);
+      // RTP from the carrier's address: the echo of the phone's own packets.
+      await desk.waitFor('CALL_RTPESTAB');
+      await desk.waitForAudio();
+      await desk.hangup();
+      await desk.waitFor('CALL_CLOSED');
+      const result = await carrier;
+      expect(result.code, result.stderr).toBe(0);
+      expect(result.log).toMatch(/OFFER c=127\.0\.0\.1 port=\d+ proto=RTP\/AVP payloads=0 8 101/);
+      expect(result.log).toContain('BYE received');
+      const [heard] = await desk.receivedAudio();
+      expect((await wavEnergy(heard)).rms).toBeGreaterThan(0.1);
+    } finally {
+      await desk.stop();
+    }
+  });
+});
