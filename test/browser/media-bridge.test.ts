@@ -37,7 +37,7 @@ function echoingPhone(target: string, service: string, localPort: number, mediaP
     service,
     localPort,
     timeoutSeconds: 40,
-    extraArgs: ['-rtp_echo', '-mi', '127.0.0.1', '-mp', String(mediaPort)],
+    rtpEcho: { port: mediaPort },
   });
 }
 

@@ -1,12 +1,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Baresip } from '../support/baresip.js';
-import { freePort } from '../support/free-port.js';
 import { hasTool } from '../support/require-tool.js';
-import { runSipp } from '../support/sipp.js';
 import { readBindings } from '../support/store-inspect.js';
 import { startTestStack, type TestStack } from '../support/test-stack.js';
 import { wavEnergy } from '../support/wav-energy.js';
-import { waitUntilUdpBound } from '../trunks/udp-port-probe.js';
 
 /**
  * The desk-phone harness itself, proved phone to phone with no PBX in the
@@ -118,45 +115,5 @@ describe.runIf(hasTool('baresip'))('baresip registers with the local stack', () 
     phones.push(desk);
     await expect(desk.registered()).rejects.toThrow(/registration failed/);
     expect(await readBindings(stack, 'acme', '1003')).toHaveLength(0);
-  });
-});
-
-/**
- * The RTP carrier for the trunk tests (test/sipp/carrier-answer-rtp-echo.xml):
- * the desk phone calls SIPp directly and hears its own tone come back.
- */
-describe.runIf(hasTool('baresip') && hasTool('sipp'))('SIPp carrier that echoes RTP', () => {
-  it('answers with a PCMU offer on its echo socket and sends the caller its own audio back', async () => {
-    const sipPort = await freePort();
-    const rtpPort = await freePort();
-    const carrier = runSipp({
-      scenario: 'carrier-answer-rtp-echo.xml',
-      transport: 'udp',
-      target: '127.0.0.1:5060', // unused: SIPp waits for requests here
-      service: 'carrier',
-      localPort: sipPort,
-      rtpEcho: { port: rtpPort },
-      timeoutSeconds: 15,
-    });
-    await waitUntilUdpBound(sipPort);
-    const desk = await Baresip.start({ user: 'desk', domain: '127.0.0.1' });
-    try {
-      await desk.dial(`sip:carrier@127.0.0.1:${sipPort}`);
-      const answer = await desk.waitFor('CALL_ESTABLISHED');
-      expect(answer.peeruri).toContain(`sip:carrier@127.0.0.1:${sipPort}`);
-      // RTP from the carrier's address: the echo of the phone's own packets.
-      await desk.waitFor('CALL_RTPESTAB');
-      await desk.waitForAudio();
-      await desk.hangup();
-      await desk.waitFor('CALL_CLOSED');
-      const result = await carrier;
-      expect(result.code, result.stderr).toBe(0);
-      expect(result.log).toMatch(/OFFER c=127\.0\.0\.1 port=\d+ proto=RTP\/AVP payloads=0 8 101/);
-      expect(result.log).toContain('BYE received');
-      const [heard] = await desk.receivedAudio();
-      expect((await wavEnergy(heard)).rms).toBeGreaterThan(0.1);
-    } finally {
-      await desk.stop();
-    }
   });
 });
