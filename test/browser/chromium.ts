@@ -21,9 +21,14 @@ export const CHROMIUM_ARGS = [
   '--autoplay-policy=no-user-gesture-required',
 ];
 
-/** Playwright gives every launch a fresh temporary --user-data-dir. */
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS, timeout: 20_000 });
+/**
+ * Playwright gives every launch a fresh temporary --user-data-dir. A WAV
+ * file replaces the fake microphone's beep with a steady sound
+ * (--use-file-for-fake-audio-capture) where a test measures what arrives.
+ */
+export function launchChromium(options: { microphoneWav?: string } = {}): Promise<Browser> {
+  const args = options.microphoneWav ? [...CHROMIUM_ARGS, `--use-file-for-fake-audio-capture=${options.microphoneWav}`] : CHROMIUM_ARGS;
+  return chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args, timeout: 20_000 });
 }
 
 /** A fresh profile per phone: its own localStorage, like a second computer. */
