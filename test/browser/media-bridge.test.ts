@@ -106,6 +106,32 @@ describe.runIf(hasTool('chromium') && hasTool('rtpengine') && hasTool('sipp'))('
     await expect.poll(() => ng.list(), { timeout: 5_000, interval: 100 }).toEqual([]);
   }, 45_000);
 
+  it('a desk phone calling with a late offer (no SDP in the INVITE) reaches the softphone: the page\'s offer goes to the phone as RTP/AVP, the ACK\'s answer back, and audio flows', async () => {
+    const bob = await openSoftphone(await profiles.open(), { user: '5002', password: PASSWORD['5002'] });
+    await waitForText(bob.page, 'registration-state', 'registered');
+    const caller = runSipp({
+      scenario: 'uac-call-late-offer.xml',
+      transport: 'udp',
+      target: `127.0.0.1:${stack.sipPort}`,
+      service: '5002',
+      authUser: '5003',
+      password: PASSWORD['5003'],
+      vars: { domain: '127.0.0.1', caller: '5003', talk: '4000' },
+      rtpEcho: { port: await freePort() },
+      timeoutSeconds: 30,
+    });
+    await waitForText(bob.page, 'call-state', 'ringing');
+    await bob.page.getByTestId('answer').click();
+    await waitForText(bob.page, 'call-state', 'connected');
+    await expect.poll(() => audioEnergyReceived(bob.page), { timeout: 10_000, interval: 200 }).toBeGreaterThan(0);
+    expect(await dtlsState(bob.page)).toBe('connected');
+    const called = await caller;
+    expect(called.code, called.stderr).toBe(0);
+    expect(called.log).toContain('OFFER-PROTO: RTP/AVP');
+    await waitForText(bob.page, 'call-state', 'idle');
+    await expect.poll(() => ng.list(), { timeout: 5_000, interval: 100 }).toEqual([]);
+  }, 45_000);
+
   it('two browsers stay peer to peer: no session in rtpengine', async () => {
     const alice = await openSoftphone(await profiles.open(), { user: '5001', password: PASSWORD['5001'] });
     const bob = await openSoftphone(await profiles.open(), { user: '5002', password: PASSWORD['5002'] });

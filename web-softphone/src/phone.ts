@@ -161,7 +161,9 @@ export class Phone {
 
   answer(): void {
     if (this.session && this.info?.state === 'ringing') {
-      this.session.answer({ mediaConstraints: this.options.mediaConstraints(), pcConfig: PC_CONFIG });
+      // A caller with a late offer (no SDP in the INVITE, RFC 3261 §13.2.1: desk phones, carriers) gets our offer
+      // in the 200; without offerToReceiveAudio JsSIP would offer no audio at all.
+      this.session.answer({ mediaConstraints: this.options.mediaConstraints(), pcConfig: PC_CONFIG, rtcOfferConstraints: { offerToReceiveAudio: true } });
     }
   }
 
