@@ -38,6 +38,7 @@ function echoingPhone(target: string, service: string, localPort: number, mediaP
     localPort,
     timeoutSeconds: 40,
     rtpEcho: { port: mediaPort },
+    template: { ring: '0' },
   });
 }
 

@@ -130,7 +130,7 @@ describe.runIf(hasTool('chromium'))('web softphone in a real browser', () => {
     const target = `127.0.0.1:${stack.sipPort}`;
     const desk = await registerSippDevice(target, { ext: '4003', password: PASSWORD['4003'], domain: '127.0.0.1' });
     // A plain-RTP desk phone (RTP/AVP): the edge's media bridge (media-bridge.test.ts) presents it to the browser.
-    const uas = runUas(target, desk, 'uas-answer-plain-echo.xml');
+    const uas = runUas(target, desk, 'uas-answer-plain-echo.xml', { ring: '0' });
     await new Promise((r) => setTimeout(r, 300));
     // The page asks before calling a number from its URL (softphone-security.test.ts declines); yes here.
     const alice = await openSoftphone(await phoneContext(), { user: '4001', password: PASSWORD['4001'], dial: '4003' }, { dialogs: 'accept' });

@@ -11,8 +11,17 @@ import { startTestStack, type TestStack } from '../support/test-stack.js';
 installFakeWebRtc();
 
 const DOMAIN = 'acme.test';
-const PASSWORDS: Record<string, string> = { '6001': 'pw-6001-phone-a', '6002': 'pw-6002-phone-b', '6003': 'pw-6003-browser' };
-const SEED = { tenants: [{ id: 'acme', domains: [DOMAIN, '127.0.0.1'], users: Object.entries(PASSWORDS).map(([ext, password]) => ({ ext, password })) }] };
+const PASSWORDS: Record<string, string> = { '6001': 'pw-6001-phone-a', '6002': 'pw-6002-phone-b', '6003': 'pw-6003-browser', '6005': 'pw-6005-two-devices' };
+const SEED = {
+  tenants: [
+    {
+      id: 'acme',
+      domains: [DOMAIN, '127.0.0.1'],
+      // 6005 rings on a browser and on a desk phone at once ("one number, multi-devices").
+      users: Object.entries(PASSWORDS).map(([ext, password]) => ({ ext, password, ...(ext === '6005' ? { multiDevice: true, maxDevices: 3 } : {}) })),
+    },
+  ],
+};
 const RTP_MIN = 41_000;
 const RTP_MAX = 41_099;
 
@@ -56,7 +65,7 @@ describe.runIf(hasTool('sipp') && hasTool('rtpengine'))('media sessions in rtpen
 
   it('an answered call is anchored: the callee is offered rtpengine\'s port, the session outlives reaper passes while the call lasts, and the BYE frees it', async () => {
     const callee = await device('6002');
-    const uas = runUas(target(), callee, 'uas-answer-plain-echo.xml');
+    const uas = runUas(target(), callee, 'uas-answer-plain-echo.xml', { ring: '0' });
     await settle();
     const caller = call('uac-call.xml', { talk: '3500' });
     await expect.poll(() => ng.list(), { timeout: 5_000, interval: 100 }).toHaveLength(1);
@@ -102,6 +111,83 @@ describe.runIf(hasTool('sipp') && hasTool('rtpengine'))('media sessions in rtpen
     const caller = await uac();
     return [caller, await uas];
   }
+});
+
+/**
+ * Forking (RFC 3261 §16.6) to a browser and a desk phone of one user: each
+ * branch gets its own offer — rtpengine's for the browser, the caller's own
+ * for the phone — and the call keeps a session only if the browser answers.
+ */
+describe.runIf(hasTool('sipp') && hasTool('rtpengine'))('media per forked branch', () => {
+  let stack: TestStack;
+  let ng: RtpengineNg;
+  let browser: ReturnType<typeof startJsSipUser>;
+  const target = () => `127.0.0.1:${stack.sipPort}`;
+  const callMultiDevice = (talk: string) =>
+    runSipp({
+      scenario: 'uac-call.xml',
+      transport: 'udp',
+      target: target(),
+      service: '6005',
+      authUser: '6001',
+      password: PASSWORDS['6001'],
+      vars: { domain: DOMAIN, caller: '6001', talk },
+      timeoutSeconds: 30,
+    });
+  /** The browser's next incoming INVITE: its offer, answered or left ringing. */
+  const nextBrowserCall = (answer: boolean) =>
+    new Promise<{ offer: string; session: RTCSession }>((resolve) => {
+      browser.ua.once('newRTCSession', (e: { session: RTCSession; originator: string; request: { body?: string } }) => {
+        if (answer) e.session.answer({ mediaConstraints: { audio: false, video: false } });
+        resolve({ offer: e.request.body ?? '', session: e.session });
+      });
+    });
+
+  beforeAll(async () => {
+    stack = await startTestStack({ seed: SEED, env: { PBX_RTP_PORT_MIN: String(RTP_MIN + 100), PBX_RTP_PORT_MAX: String(RTP_MAX + 100) } });
+    ng = new RtpengineNg(stack.mediaNg!.host, stack.mediaNg!.port);
+    browser = startJsSipUser({ wsUrl: `ws://127.0.0.1:${stack.httpPort}/ws`, ext: '6005', domain: DOMAIN, password: PASSWORDS['6005']! });
+    expect(await browser.registration).toEqual({ registered: true });
+  });
+  afterAll(async () => {
+    ng?.close();
+    await browser?.stop();
+    await stack?.dispose();
+  });
+
+  it('the browser\'s branch is anchored, the phone\'s is not; when the phone answers, the session is freed at once', async () => {
+    const phone = await registerSippDevice(target(), { ext: '6005', password: PASSWORDS['6005']!, domain: DOMAIN });
+    // The phone rings a while before it answers: long enough for the browser's anchored branch to be sent.
+    const uas = runUas(target(), phone, 'uas-answer-plain-echo.xml', { ring: '1000' });
+    const ringing = nextBrowserCall(false);
+    await new Promise((r) => setTimeout(r, 400));
+    const caller = callMultiDevice('2000');
+    const { offer } = await ringing;
+    expect(offer).toMatch(/^m=audio \d+ UDP\/TLS\/RTP\/SAVPF /m);
+    expect(offer).toMatch(/^a=ice-ufrag:/m);
+    const [a, b] = await Promise.all([caller, uas]);
+    expect(a.code, a.stderr).toBe(0);
+    expect(b.code, b.stderr).toBe(0);
+    // The phone got the caller's own offer: a port of the caller, not of rtpengine's range.
+    expect(b.log).toContain('OFFER-PROTO: RTP/AVP');
+    const port = Number(/OFFER-PORT: (\d+)/.exec(b.log)?.[1]);
+    expect(port < RTP_MIN + 100 || port > RTP_MAX + 100).toBe(true);
+    expect(await ng.list()).toEqual([]);
+  }, 30_000);
+
+  it('when the browser answers, the call holds its session until the BYE', async () => {
+    const phone = await registerSippDevice(target(), { ext: '6005', password: PASSWORDS['6005']!, domain: DOMAIN });
+    const uas = runUas(target(), phone, 'uas-ring.xml');
+    const answered = nextBrowserCall(true);
+    await new Promise((r) => setTimeout(r, 400));
+    const caller = callMultiDevice('2500');
+    await answered;
+    await expect.poll(() => ng.list(), { timeout: 5_000, interval: 100 }).toHaveLength(1);
+    const [a, b] = await Promise.all([caller, uas]);
+    expect(a.code, a.stderr).toBe(0);
+    expect(b.code, b.stderr).toBe(0);
+    await expect.poll(() => ng.list(), { timeout: 5_000, interval: 100 }).toEqual([]);
+  }, 30_000);
 });
 
 describe.runIf(hasTool('sipp'))('no media bridge', () => {

@@ -131,10 +131,11 @@ export class CallMedia {
     ack.body = await this.anchors.control!.answer({ callId: this.callId, fromTag: calleeTag, toTag: this.callerTag }, ack.body, flagsToward(callee));
   }
 
-  /** The branch that answered: its session carries the dialog. */
+  /** The branch that answered: its session carries the dialog; a direct branch won, the other forks' sessions are freed now. */
   answeredBy(key: string): void {
     const callee = this.branches.get(key);
     if (callee) this.winner = { callee };
+    else this.release();
   }
 
   /** An in-dialog request of this call (re-INVITE, UPDATE) with an offer: rewritten for the side it goes to. */
