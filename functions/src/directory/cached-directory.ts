@@ -1,7 +1,7 @@
 /**
  * The directory as REGISTER and INVITE read it, with a cache in front
  * (issue 14: no store read that a cache can answer). A warm function keeps
- * tenants by domain and users (their HA1s) for at most DIRECTORY_CACHE_TTL_MS,
+ * tenants by domain and users (their HA1s) for at most PBX_DIRECTORY_CACHE_SECONDS (5),
  * unknown ones too, and drops entries as soon as it hears directory.changed
  * (contracts/bus/directory-events.ts) where that event reaches it:
  *
@@ -23,13 +23,14 @@
  */
 import { parseDirectoryChanged, type DirectoryChangedDetail } from '../../../contracts/bus/directory-events.js';
 import { ExpiringCache } from '../../../contracts/expiring-cache.js';
+import { DEFAULT_DIRECTORY_CACHE_SECONDS } from '../../../contracts/settings/store-settings.js';
 import { normalizeDomain } from '../store/keys.js';
 import type { DirectoryReader } from './directory-repository.js';
 import type { Tenant } from './tenant.js';
 import type { UserAccount } from './user-account.js';
 
-/** The bound on staleness of a warm function's directory data where no event reaches it (docs/architecture.md). */
-export const DIRECTORY_CACHE_TTL_MS = 5_000;
+/** The bound on staleness of a warm function's directory data where no event reaches it (PBX_DIRECTORY_CACHE_SECONDS, docs/architecture.md). */
+export const DIRECTORY_CACHE_TTL_MS = DEFAULT_DIRECTORY_CACHE_SECONDS * 1000;
 const MAX_TENANT_DOMAINS = 10_000;
 const MAX_USERS = 50_000;
 

@@ -73,7 +73,8 @@ export function createFunctionsRuntime(options: FunctionsRuntimeOptions): Functi
   });
   const stores = createStores(doc, options.store.tableName);
   const now = options.now ?? systemClock;
-  const directory = new CachedDirectory(stores.directory, { now });
+  const cacheSeconds = options.store.directoryCacheSeconds;
+  const directory = new CachedDirectory(stores.directory, { now, ...(cacheSeconds !== undefined ? { ttlMs: cacheSeconds * 1000 } : {}) });
   options.directoryChanges?.subscribe({ detailType: [DIRECTORY_CHANGED_DETAIL_TYPE] }, async (event) => directory.changed(event.detail));
   const registrar = options.registrar;
   let failToBan: FailToBanDeps | undefined;
