@@ -18,8 +18,10 @@
  * which no event reaches. Bans are not the directory's: the edges enforce
  * them before any function runs (edge/src/security).
  *
- * A read that was under way when an event arrived is not stored (it may
- * have read the old item); a failed read is not stored either.
+ * Requests that miss the same entry at once share one store read. A read
+ * that was under way when an event arrived is neither stored nor shared
+ * with later requests (it may have read the old item); a failed read is not
+ * stored either.
  */
 import { parseDirectoryChanged, type DirectoryChangedDetail } from '../../../contracts/bus/directory-events.js';
 import { ExpiringCache } from '../../../contracts/expiring-cache.js';
@@ -34,10 +36,16 @@ export const DIRECTORY_CACHE_TTL_MS = DEFAULT_DIRECTORY_CACHE_SECONDS * 1000;
 const MAX_TENANT_DOMAINS = 10_000;
 const MAX_USERS = 50_000;
 
+/** One cache with the store reads under way for it. */
+interface ReadThrough<V> {
+  cache: ExpiringCache<string, V>;
+  pending: Map<string, Promise<V>>;
+}
+
 export class CachedDirectory implements DirectoryReader {
-  private readonly tenants: ExpiringCache<string, Tenant | undefined>;
-  private readonly users: ExpiringCache<string, UserAccount | undefined>;
-  /** Bumped by every change heard: a read started before it must not be stored. */
+  private readonly tenants: ReadThrough<Tenant | undefined>;
+  private readonly users: ReadThrough<UserAccount | undefined>;
+  /** Bumped by every change heard: a read started before it must not be stored (nor shared with later requests). */
   private generation = 0;
 
   constructor(
@@ -45,8 +53,8 @@ export class CachedDirectory implements DirectoryReader {
     options: { ttlMs?: number; now?: () => number; maxTenantDomains?: number; maxUsers?: number } = {},
   ) {
     const ttl = options.ttlMs ?? DIRECTORY_CACHE_TTL_MS;
-    this.tenants = new ExpiringCache(ttl, options.maxTenantDomains ?? MAX_TENANT_DOMAINS, options.now);
-    this.users = new ExpiringCache(ttl, options.maxUsers ?? MAX_USERS, options.now);
+    this.tenants = { cache: new ExpiringCache(ttl, options.maxTenantDomains ?? MAX_TENANT_DOMAINS, options.now), pending: new Map() };
+    this.users = { cache: new ExpiringCache(ttl, options.maxUsers ?? MAX_USERS, options.now), pending: new Map() };
   }
 
   findTenantByDomain(domain: string): Promise<Tenant | undefined> {
@@ -60,33 +68,45 @@ export class CachedDirectory implements DirectoryReader {
   /** A directory.changed detail (as published on the bus): drops what it names (see the table above). */
   changed(detail: unknown): void {
     this.generation++;
+    this.tenants.pending.clear();
+    this.users.pending.clear();
     let change: DirectoryChangedDetail;
     try {
       change = parseDirectoryChanged(detail);
     } catch {
-      this.tenants.clear();
-      this.users.clear();
+      this.tenants.cache.clear();
+      this.users.cache.clear();
       return;
     }
     if (change.kind === 'tenant') {
       const tenantId = change.tenantId ?? change.id;
       const domains = new Set((change.domains ?? []).map(normalizeDomain));
-      this.tenants.deleteWhere((domain, tenant) => domains.has(domain) || tenant?.id === tenantId);
-      this.users.deleteWhere((key) => key.startsWith(userCacheKey(tenantId, '')));
+      this.tenants.cache.deleteWhere((domain, tenant) => domains.has(domain) || tenant?.id === tenantId);
+      this.users.cache.deleteWhere((key) => key.startsWith(userCacheKey(tenantId, '')));
       return;
     }
     if (change.kind === 'user') {
-      if (change.tenantId !== undefined) this.users.delete(userCacheKey(change.tenantId, change.id));
-      else this.users.clear();
+      if (change.tenantId !== undefined) this.users.cache.delete(userCacheKey(change.tenantId, change.id));
+      else this.users.cache.clear();
     }
   }
 
-  private async through<V>(cache: ExpiringCache<string, V>, key: string, read: () => Promise<V>): Promise<V> {
+  private through<V>({ cache, pending }: ReadThrough<V>, key: string, read: () => Promise<V>): Promise<V> {
     const hit = cache.lookup(key);
-    if (hit) return hit.value;
+    if (hit) return Promise.resolve(hit.value);
+    // Under load many requests miss the same entry at once (a cold start, an expiry): one store read serves them all.
+    const underWay = pending.get(key);
+    if (underWay) return underWay;
     const generation = this.generation;
-    const value = await read();
-    if (generation === this.generation) cache.set(key, value);
+    const value = read()
+      .then((v) => {
+        if (generation === this.generation) cache.set(key, v);
+        return v;
+      })
+      .finally(() => {
+        if (pending.get(key) === value) pending.delete(key);
+      });
+    pending.set(key, value);
     return value;
   }
 }

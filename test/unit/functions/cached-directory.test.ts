@@ -121,9 +121,19 @@ describe('directory cache of warm functions', () => {
     const pending = cache.getUser('acme', '1001');
     s.users.set('acme/1001', account('acme', '1001', 'new'));
     cache.changed(directoryChangedEvent({ tenantId: 'acme', kind: 'user', id: '1001', op: 'updated' }).detail);
+    const after = cache.getUser('acme', '1001'); // asked after the change: not served by the read under way
     release();
     expect((await pending)?.ha1.MD5).toBe('old');
+    expect((await after)?.ha1.MD5).toBe('new');
     expect((await cache.getUser('acme', '1001'))?.ha1.MD5).toBe('new');
+  });
+
+  it('requests that miss the same entry at once share one store read', async () => {
+    const { cache, reads } = setup();
+    const tenants = await Promise.all(Array.from({ length: 20 }, () => cache.findTenantByDomain('acme.test')));
+    expect(tenants.every((t) => t === ACME)).toBe(true);
+    await Promise.all([cache.getUser('acme', '1001'), cache.getUser('acme', '1001'), cache.getUser('acme', '1002')]);
+    expect(reads).toEqual({ tenants: 1, users: 2 });
   });
 
   it('does not keep a failed read', async () => {
