@@ -61,10 +61,10 @@ export interface SipEdgeOptions {
   wsOrigins?: string[];
   /** PBX_NONCE_TTL_SECONDS: how long this edge remembers the nonce counts it saw (replay detection); none = not tracked. */
   nonceTtlMs?: number;
-  /** Copies of every message admitted and sent (HEP capture, edge/src/ops/hep-capture.ts); none = no copies. */
-  capture?: SipCapture;
   /** Told of every REGISTER challenge this edge issues itself (registrar-challenges.ts), for the metrics. */
   onLocalChallenge?: (result: RegisterResult) => void;
+  /** Copies of every message admitted and sent (HEP capture, edge/src/ops/hep-capture.ts); none = no copies. */
+  capture?: SipCapture;
 }
 
 /**
