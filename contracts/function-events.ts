@@ -6,6 +6,7 @@
 import type { SipHeader, SipRequest } from '../sip/message.js';
 import type { Source } from './transport.js';
 import type { Trunk, TrunkTransport } from './trunk.js';
+import type { DigestAlgorithm } from '../sip/digest.js';
 
 /** Identifies the edge instance that received a message. */
 export interface EdgeIdentity {
@@ -30,6 +31,18 @@ export interface SipReply {
   headers: SipHeader[];
 }
 
+/**
+ * How a registrar domain challenges: its realm (the tenant's, or the domain
+ * itself when no tenant serves it — no hint that it is unknown) and the
+ * digest algorithms offered, in configured order. The registrar returns it
+ * with its answers (RegisterResult.digest) so the edge can issue the next
+ * first challenges for that domain itself (contracts/digest-challenge.ts).
+ */
+export interface DomainDigest {
+  realm: string;
+  algorithms: DigestAlgorithm[];
+}
+
 export interface RegisterEvent {
   type: 'register';
   edge: EdgeIdentity;
@@ -48,6 +61,13 @@ export interface RegisterResult {
    * (e.g. 400 for a malformed request). `username` is what the UA claimed.
    */
   auth?: AuthInfo;
+  /**
+   * How the registrar domain of the request (its Request-URI host) challenges:
+   * the edge keeps it for a while and answers the next REGISTERs without
+   * credentials for that domain itself (edge/src/core/registrar-challenges.ts).
+   * Absent when the request was rejected before the domain was looked up.
+   */
+  digest?: DomainDigest;
 }
 
 /**

@@ -1,10 +1,13 @@
 /**
  * The bus event every admin write publishes: "this part of the directory
- * changed" (tenants, users, trunks, settings). Today no edge or function
- * caches directory data, so the next REGISTER or INVITE reads the change from
- * the store; caches added later drop their entries on this event (in the
- * cloud EventBridge delivers it within seconds, at least once, in any order —
- * so it says WHAT changed, never the new value: a consumer re-reads).
+ * changed" (tenants, users, trunks, settings). The caches of directory data
+ * drop their entries on it where it reaches them — the warm functions'
+ * directory (functions/src/directory/cached-directory.ts) and the edge's
+ * domain realms (edge/src/core/registrar-challenges.ts), both told by the
+ * in-process bus of the local stack; elsewhere their TTL bounds staleness
+ * (docs/architecture.md "Caches"). In the cloud EventBridge delivers it
+ * within seconds, at least once, in any order — so it says WHAT changed,
+ * never the new value: a consumer re-reads.
  *
  * Routed to the admins' event log (contracts/bus/event-routes.ts
  * 'DirectoryChangesToEventLog'). Never carries a secret.

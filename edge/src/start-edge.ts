@@ -14,6 +14,7 @@
  *
  * and it stops in the reverse order.
  */
+import { DIRECTORY_CHANGED_DETAIL_TYPE } from '../../contracts/bus/directory-events.js';
 import type { EventBus } from '../../contracts/bus/event-bus.js';
 import type { InProcessBus } from '../../contracts/bus/in-process-bus.js';
 import type { EdgeSettings } from '../../contracts/settings/edge-settings.js';
@@ -104,6 +105,7 @@ export async function startEdge(parts: EdgeParts, steps = new ShutdownSteps(part
       nonceTtlMs: parts.nonceTtlSeconds * 1000,
       wsOrigins: settings.security.wsOrigins,
       ...(ops?.capture ? { capture: ops.capture } : {}),
+      ...(ops ? { onLocalChallenge: ops.observeLocalRegister } : {}),
       secret: parts.secret,
       advertisedHost: settings.advertisedHost,
       ...(parts.peerHost !== undefined ? { peerHost: parts.peerHost } : {}),
@@ -121,6 +123,12 @@ export async function startEdge(parts: EdgeParts, steps = new ShutdownSteps(part
     });
     await edge.start();
     steps.push(() => edge.stop());
+    // With in-process functions the edge hears directory changes too: a tenant's changed domains are re-learnt at once.
+    const challenges = edge.challenges;
+    if (parts.localBus && challenges) {
+      const unsubscribe = parts.localBus.subscribe({ detailType: [DIRECTORY_CHANGED_DETAIL_TYPE] }, async (event) => challenges.changed(event.detail));
+      steps.push(async () => unsubscribe());
+    }
     // After edge.start(): REGISTERs carry its listening ports. Stopped before the edge, so the unREGISTERs still go out.
     const trunkLines = await startTrunkLines({ edge, leaseTtlMs: settings.trunkLeaseSeconds * 1000 });
     steps.push(() => trunkLines.stop());

@@ -6,7 +6,7 @@ import type { ServerTransaction } from '../transaction/index.js';
 import type { RouteContext, RouteStep } from './route-state.js';
 import { authenticateAndInvoke } from './steps/authentication.js';
 import { fromOtherEdge, inDialog } from './steps/in-dialog.js';
-import { cancel, options, strayAck } from './steps/local-answers.js';
+import { cancel, options, registerChallenge, strayAck } from './steps/local-answers.js';
 import { maxForwards } from './steps/max-forwards.js';
 import { mergedRequest } from './steps/merged-request.js';
 import { relay } from './steps/relay.js';
@@ -30,7 +30,8 @@ export const REQUEST_ROUTE: readonly RouteStep[] = [
   strayAck, //               nothing to do
   mergedRequest, //          482 for an INVITE reusing the Call-ID of a call in progress here (§8.2.2.2)
   replayGuard, //            a (nonce, nc) seen before is no credential: a fresh challenge (RFC 7616 §5.4)
-  authenticateAndInvoke, //  per-address authentication limit, then register / authorize-call
+  registerChallenge, //      a REGISTER the registrar would only challenge: its 401, issued here (§22.2)
+  authenticateAndInvoke, //  per-address authentication limit, then register / authorize-call (unless decided above)
   relay, //                  the registrar's answer, a reply, or the call forked (§16.6)
 ];
 

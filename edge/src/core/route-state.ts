@@ -6,6 +6,7 @@ import type { HopToken } from '../proxy/hop-token.js';
 import type { ProxyContext } from '../proxy/proxy-context.js';
 import type { AuthenticationGuard } from '../security/auth-guard.js';
 import type { NonceCounts } from '../security/nonce-counts.js';
+import type { RegistrarChallenges } from './registrar-challenges.js';
 import type { ServerTransaction } from '../transaction/index.js';
 
 /** What the request route needs of the edge; one per edge. */
@@ -18,9 +19,11 @@ export interface RouteContext {
   authGuard?: AuthenticationGuard;
   /** Nonce counts seen by this edge (replays); absent = not tracked (tests that fake an edge). */
   nonces?: { counts: NonceCounts; ttlMs: number };
+  /** First REGISTER challenges issued by this edge (registrar-challenges.ts); absent = every REGISTER goes to the registrar. */
+  challenges?: RegistrarChallenges;
 }
 
-/** What the functions decided about the request (the `invoke` step), for `relay`. */
+/** What the functions decided about the request (the `invoke` step, or the edge's own challenge), for `relay`. */
 export type Decision = { fn: 'register'; result: RegisterResult } | { fn: 'authorize-call'; result: AuthorizeCallResult };
 
 /** One request on its way through the route. */

@@ -1,5 +1,5 @@
 import { getHeader, parseMessage, validateRequest, validateResponse } from '../../../sip/index.js';
-import type { EdgeIdentity } from '../../../contracts/function-events.js';
+import type { EdgeIdentity, RegisterResult } from '../../../contracts/function-events.js';
 import type { EventBus } from '../../../contracts/bus/event-bus.js';
 import type { Invoker } from '../invoker/invoker.js';
 import type { Logger } from '../logger.js';
@@ -23,6 +23,7 @@ import { OriginPolicy } from '../security/origin-policy.js';
 import type { ProxyContext } from '../proxy/proxy-context.js';
 import { popOwnRoutes } from '../proxy/route-set.js';
 import { EdgeHeartbeat } from './edge-heartbeat.js';
+import { RegistrarChallenges } from './registrar-challenges.js';
 import { routeRequest } from './request-route.js';
 import type { RouteContext } from './route-state.js';
 import { replyStatelessly } from './stateless-reply.js';
@@ -61,6 +62,8 @@ export interface SipEdgeOptions {
   wsOrigins?: string[];
   /** PBX_NONCE_TTL_SECONDS: how long this edge remembers the nonce counts it saw (replay detection); none = not tracked. */
   nonceTtlMs?: number;
+  /** Told of every REGISTER challenge this edge issues itself (registrar-challenges.ts), for the metrics. */
+  onLocalChallenge?: (result: RegisterResult) => void;
   /** Copies of every message admitted and sent (HEP capture, edge/src/ops/hep-capture.ts); none = no copies. */
   capture?: SipCapture;
   /** The media bridge (edge/src/media); none = calls that need one get 488. */
@@ -77,6 +80,8 @@ export class SipEdge {
   readonly transactions: TransactionLayer;
   private readonly router: RouteContext;
   readonly proxy: ProxyContext;
+  /** First REGISTER challenges issued here (with nonceTtlMs); directory.changed drops its domain realms. */
+  readonly challenges?: RegistrarChallenges;
   private readonly heartbeat: EdgeHeartbeat;
   private stopping = false;
 
@@ -120,12 +125,21 @@ export class SipEdge {
       timerCMs: options.timerCMs ?? 181_000,
       ...(options.media ? { media: options.media } : {}),
     };
+    if (options.nonceTtlMs) {
+      this.challenges = new RegistrarChallenges({
+        secret: options.secret,
+        identity: options.identity,
+        nonceTtlMs: options.nonceTtlMs,
+        ...(options.onLocalChallenge ? { observe: options.onLocalChallenge } : {}),
+      });
+    }
     this.router = {
       proxy: this.proxy,
       logger,
       registeredFlows: new Set(),
       ...(options.authGuard ? { authGuard: options.authGuard } : {}),
       ...(options.nonceTtlMs ? { nonces: { counts: new NonceCounts(options.nonceTtlMs), ttlMs: options.nonceTtlMs } } : {}),
+      ...(this.challenges ? { challenges: this.challenges } : {}),
     };
     this.heartbeat = new EdgeHeartbeat(options.invoker, options.identity, this.proxy.addresses, logger, options.heartbeatMs ?? 10_000, options.peerHost);
   }

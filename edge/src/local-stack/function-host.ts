@@ -7,6 +7,7 @@
  * dependency check in npm test enforces it).
  */
 import type { EventBus } from '../../../contracts/bus/event-bus.js';
+import { InProcessBus } from '../../../contracts/bus/in-process-bus.js';
 import type { RegistrarSettings } from '../../../contracts/settings/registrar-settings.js';
 import type { StoreSettings } from '../../../contracts/settings/store-settings.js';
 import type { StoreObserver } from '../../../contracts/store/store-timing.js';
@@ -35,6 +36,8 @@ export function hostFunctions(options: {
     registrar: options.registrar,
     ...(options.adminToken !== undefined ? { adminToken: options.adminToken } : {}),
     bus: options.bus,
+    // The in-process bus delivers directory.changed here too: the warm directory cache drops changed entries at once.
+    ...(options.bus instanceof InProcessBus ? { directoryChanges: options.bus } : {}),
   });
   return {
     invoker: new InProcessInvoker(createFunctionHandlers(runtime)),

@@ -39,6 +39,8 @@ export interface EdgeOps {
   readonly storeObserver: StoreObserver;
   observeInvoker(invoker: Invoker): Invoker;
   observeBus(bus: EventBus): EventBus;
+  /** A REGISTER the edge answered itself (its own challenge, edge/src/core/registrar-challenges.ts): counted like the registrar's. */
+  observeLocalRegister(result: RegisterResult): void;
   /** Once the edge listens: the gauges' sources and the capture's local ports. */
   watch(edge: WatchedEdge): void;
   /** GET /metrics (metrics-endpoint.ts). */
@@ -106,6 +108,7 @@ export async function startEdgeOps(settings: OpsSettings, options: EdgeOpsOption
     storeObserver: (operation, seconds, ok) => metrics.observeStore(operation, seconds, ok),
     observeInvoker: (invoker) => new ObservedInvoker(invoker, onInvocation),
     observeBus: (bus) => new ObservedBus(bus, onEvent),
+    observeLocalRegister: (result) => metrics.countRegister(registerResultLabel(result)),
     watch: (edge) => {
       capture?.useLocalEndpoints(edge.proxy.addresses);
       metrics.watch({

@@ -24,23 +24,27 @@
  * captured request replayed elsewhere gets a challenge, never a 200.
  */
 import { randomBytes } from 'node:crypto';
-import {
-  checkNonce,
-  createNonce,
-  formatChallenge,
-  getHeaders,
-  parseAuthHeader,
-  verifyDigestResponse,
-  type DigestAlgorithm,
-  type DigestParams,
-  type NonceBinding,
-  type SipRequest,
-} from '../../../sip/index.js';
+import { verifyDigestResponse, type DigestAlgorithm, type DigestParams, type NonceBinding, type SipRequest } from '../../../sip/index.js';
 import type { TransportProtocol } from '../../../contracts/transport.js';
-import type { SipReply } from '../../../contracts/function-events.js';
+import {
+  credentialVerdict,
+  DIGEST_HEADERS,
+  digestChallenges,
+  type DigestChallenger,
+} from '../../../contracts/digest-challenge.js';
 import type { Tenant } from '../directory/tenant.js';
 import type { UserAccount } from '../directory/user-account.js';
 import type { RegistrarSettings } from '../../../contracts/settings/registrar-settings.js';
+
+/** The challenge itself is contracts/digest-challenge.ts's, shared with the edge (which issues first REGISTER challenges). */
+export {
+  challengeOrder,
+  challengeReply,
+  DIGEST_HEADERS,
+  findCredentials,
+  type DigestChallenger,
+  type DigestHeaderNames,
+} from '../../../contracts/digest-challenge.js';
 
 /** What happened, for the reply and for fail-to-ban (which counts 'failed'). */
 export type { AuthOutcome } from '../../../contracts/function-events.js';
@@ -54,27 +58,6 @@ export type AuthFailure =
   | 'unsupported-qop'
   | 'incomplete-credentials'
   | 'wrong-response';
-
-/**
- * Who asks for credentials, which decides status code and header names:
- * a registrar (any UAS) or a proxy (RFC 3261 §22.3).
- */
-export type DigestChallenger = 'registrar' | 'proxy';
-
-export interface DigestHeaderNames {
-  status: 401 | 407;
-  reason: string;
-  /** Header carrying the challenges. */
-  challenge: 'WWW-Authenticate' | 'Proxy-Authenticate';
-  /** Header the UA answers in. */
-  credentials: 'Authorization' | 'Proxy-Authorization';
-}
-
-/** RFC 3261 §22.2 (401, UAS/registrar) and §22.3 (407, proxy). */
-export const DIGEST_HEADERS: Record<DigestChallenger, DigestHeaderNames> = {
-  registrar: { status: 401, reason: 'Unauthorized', challenge: 'WWW-Authenticate', credentials: 'Authorization' },
-  proxy: { status: 407, reason: 'Proxy Authentication Required', challenge: 'Proxy-Authenticate', credentials: 'Proxy-Authorization' },
-};
 
 export interface AuthenticateInput {
   request: SipRequest;
@@ -125,22 +108,6 @@ export function challengeRealm(domain: string, tenant: Tenant | undefined): stri
   return tenant?.realm ?? domain;
 }
 
-/**
- * The Digest credentials meant for `realm` (RFC 3261 §22.4: a UA may send
- * several Authorization / Proxy-Authorization headers, one per realm), if any.
- */
-export function findCredentials(
-  request: SipRequest,
-  realm: string,
-  header: DigestHeaderNames['credentials'] = 'Authorization',
-): DigestParams | undefined {
-  for (const value of getHeaders(request, header)) {
-    const parsed = parseAuthHeader(value);
-    if (parsed && parsed.scheme.toLowerCase() === 'digest' && parsed.params.realm === realm) return parsed;
-  }
-  return undefined;
-}
-
 /** RFC 7616 §3.3: an absent algorithm means MD5. Tokens compare case-insensitively. */
 function digestAlgorithmOf(credentials: DigestParams): DigestAlgorithm | undefined {
   const raw = (credentials.params.algorithm ?? 'MD5').toUpperCase();
@@ -156,31 +123,10 @@ const DUMMY_HA1: Record<DigestAlgorithm, string> = {
   'SHA-256': randomBytes(32).toString('hex'),
 };
 
-/**
- * Order of the WWW-Authenticate (and Proxy-Authenticate) headers. The first
- * configured algorithm is the one clients that answer a single challenge end
- * up using:
- * - SIPp and most desk phones take the FIRST header;
- * - the browser stacks (JsSIP, and SIP.js, which shares its parser) keep the
- *   LAST one: their parser overwrites repeated WWW-Authenticate and
- *   Proxy-Authenticate headers (jssip lib/Parser.js) and their digest only
- *   knows MD5.
- * Those stacks speak SIP over WebSocket (RFC 7118), so on ws/wss the list is
- * reversed; RFC 8760-aware clients pick by algorithm and do not care.
- */
-export function challengeOrder(algorithms: readonly DigestAlgorithm[], transport: TransportProtocol | undefined): DigestAlgorithm[] {
-  return transport === 'ws' || transport === 'wss' ? [...algorithms].reverse() : [...algorithms];
-}
-
 function challenge(input: DigestAuthInput, realm: string, stale: boolean, username?: string): DigestAuthResult {
-  const nonce = createNonce(input.settings.nonceSecret, realm, input.now, input.binding);
-  return {
-    outcome: stale ? ('stale' as const) : ('challenge' as const),
-    challenges: challengeOrder(input.settings.digestAlgorithms, input.transport).map((algorithm) =>
-      formatChallenge({ realm, nonce, algorithm, qop: 'auth', stale }),
-    ),
-    ...(username !== undefined ? { username } : {}),
-  };
+  const { settings } = input;
+  const challenges = digestChallenges({ secret: settings.nonceSecret, realm, algorithms: settings.digestAlgorithms, now: input.now, binding: input.binding, transport: input.transport, stale });
+  return { outcome: stale ? 'stale' : 'challenge', challenges, ...(username !== undefined ? { username } : {}) };
 }
 
 /** The registrar's digest check of a REGISTER (401 / WWW-Authenticate / Authorization). */
@@ -191,26 +137,25 @@ export function authenticate(input: AuthenticateInput): AuthResult {
   return { ...rest, outcome, wwwAuthenticate: challenges };
 }
 
-/** The reply that carries a challenge: 401 + WWW-Authenticate or 407 + Proxy-Authenticate. */
-export function challengeReply(challenger: DigestChallenger, challenges: readonly string[]): SipReply {
-  const names = DIGEST_HEADERS[challenger];
-  return { status: names.status, reason: names.reason, headers: challenges.map((value) => ({ name: names.challenge, value })) };
-}
-
 /** Digest check of any request, as registrar or as proxy (see DIGEST_HEADERS). */
 export function authenticateDigest(input: DigestAuthInput): DigestAuthResult {
   const { request, tenant, user, settings, now } = input;
   const realm = challengeRealm(input.domain, tenant);
 
-  const credentials = findCredentials(request, realm, DIGEST_HEADERS[input.challenger].credentials);
-  // No credentials for our realm: first contact, RFC 3261 §22.2.
-  if (!credentials) return challenge(input, realm, false);
+  // No credentials for our realm (first contact, RFC 3261 §22.2), or a nonce we did not issue: a fresh challenge, not a failure.
+  const verdict = credentialVerdict({
+    request,
+    realm,
+    header: DIGEST_HEADERS[input.challenger].credentials,
+    secret: settings.nonceSecret,
+    now,
+    nonceTtlMs: settings.nonceTtlSeconds * 1000,
+    binding: input.binding,
+  });
+  if (verdict.verdict === 'challenge') return challenge(input, realm, false, verdict.username);
+  const { credentials, nonceStatus } = verdict;
   const p = credentials.params;
   const username = p.username;
-
-  // A nonce we did not issue (forged, other realm, from another secret): a fresh challenge, not a failure.
-  const nonceStatus = p.nonce === undefined ? 'invalid' : checkNonce(settings.nonceSecret, realm, p.nonce, now, settings.nonceTtlSeconds * 1000, input.binding).status;
-  if (nonceStatus === 'invalid') return challenge(input, realm, false, username);
 
   const failed = (failure: AuthFailure): DigestAuthResult => ({ outcome: 'failed', failure, ...(username !== undefined ? { username } : {}) });
 

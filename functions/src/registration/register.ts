@@ -1,25 +1,16 @@
 /**
  * The registrar (RFC 3261 §10.3), reading like the call flow:
  *
- *   readRequest → resolveTenant → authenticate → (AOR check) →
+ *   readRegisterRequest → resolveTenant → authenticate → (AOR check) →
  *   loadBindings → applyBindingRules → saveBindings (retry on version
  *   conflict) → reply
  *
  * The decisions live in pure modules (authenticate.ts, binding-rules.ts);
  * this file only wires them to the stores.
  */
-import {
-  formatNameAddr,
-  getHeader,
-  getHeaders,
-  parseContacts,
-  parseCSeq,
-  parseNameAddr,
-  parseUri,
-  type ContactList,
-  type SipHeader,
-  type SipRequest,
-} from '../../../sip/index.js';
+import { formatNameAddr, type ContactList, type SipHeader } from '../../../sip/index.js';
+import { readRegisterRequest, type RegisterRequest } from '../../../contracts/register-request.js';
+import type { DomainDigest } from '../../../contracts/digest-challenge.js';
 import { nonceIssuer, type AuthInfo, type AuthOutcome, type RegisterEvent, type RegisterResult, type SipReply } from '../../../contracts/function-events.js';
 import { exemptFromBans, recordAuthOutcome, type FailToBanDeps } from '../fail-to-ban/record-auth-failure.js';
 import type { Tenant } from '../directory/tenant.js';
@@ -27,7 +18,7 @@ import type { RegistrarSettings } from '../../../contracts/settings/registrar-se
 import type { BindingStore } from './binding-repository.js';
 import type { DirectoryReader } from '../directory/directory-repository.js';
 import type { OnlineRecorder } from '../reports/online-repository.js';
-import { normalizeDomain, type AorRef } from '../store/keys.js';
+import type { AorRef } from '../store/keys.js';
 import { BindingConflictError, updateBindings } from './optimistic-update.js';
 import { authenticate, challengeRealm, findCredentials } from '../auth/authenticate.js';
 import type { Binding } from './binding.js';
@@ -49,47 +40,8 @@ export interface RegisterDeps {
 /** Flow index items outlive every binding they point at (bindings never exceed maxExpires). */
 const FLOW_INDEX_GRACE_MS = 60_000;
 
-interface RegisterRequest {
-  /** Request-URI host, normalized: the registrar domain (RFC 3261 §10.3 step 1). */
-  domain: string;
-  /** To URI: the address-of-record. */
-  aorUser: string | undefined;
-  aorDomain: string;
-  callId: string;
-  cseq: number;
-  contact: ContactList;
-  expiresHeader: string | undefined;
-  userAgent: string | undefined;
-}
-
 function reply(status: number, reason: string, headers: SipHeader[] = []): SipReply {
   return { status, reason, headers };
-}
-
-function readRequest(request: SipRequest): RegisterRequest | SipReply {
-  const ruri = parseUri(request.uri);
-  if (!ruri || (ruri.scheme !== 'sip' && ruri.scheme !== 'sips')) return reply(400, 'Invalid Request-URI');
-  const toValue = getHeader(request, 'To');
-  const to = toValue === undefined ? undefined : parseNameAddr(toValue);
-  const toUri = to ? parseUri(to.uri) : undefined;
-  if (!toUri) return reply(400, 'Invalid To header');
-  const callId = getHeader(request, 'Call-ID');
-  if (!callId) return reply(400, 'Missing Call-ID header');
-  const cseqValue = getHeader(request, 'CSeq');
-  const cseq = cseqValue === undefined ? undefined : parseCSeq(cseqValue);
-  if (!cseq) return reply(400, 'Invalid CSeq header');
-  const contact = parseContacts(getHeaders(request, 'Contact'));
-  if (!contact) return reply(400, 'Invalid Contact header');
-  return {
-    domain: normalizeDomain(ruri.host),
-    aorUser: toUri.user,
-    aorDomain: normalizeDomain(toUri.host),
-    callId,
-    cseq: cseq.seq,
-    contact,
-    expiresHeader: getHeader(request, 'Expires'),
-    userAgent: getHeader(request, 'User-Agent'),
-  };
 }
 
 /** 200 OK: every current binding with its remaining time (RFC 3261 §10.3 step 8) and the registrar's Date. */
@@ -110,15 +62,21 @@ function authInfo(outcome: AuthOutcome, tenant: Tenant | undefined, username: st
 }
 
 export async function register(event: RegisterEvent, deps: RegisterDeps): Promise<RegisterResult> {
-  const { request, edge, source } = event;
-  const now = deps.now();
-  const { settings } = deps;
-
-  const req = readRequest(request);
+  const req = readRegisterRequest(event.request);
   if ('status' in req) return { reply: req };
 
   // resolveTenant: the registrar domain picks the tenant and its realm.
   const tenant = await deps.directory.findTenantByDomain(req.domain);
+  // How this domain challenges: the edge answers the next first REGISTERs for it itself (contracts/digest-challenge.ts).
+  const digest: DomainDigest = { realm: challengeRealm(req.domain, tenant), algorithms: [...deps.settings.digestAlgorithms] };
+  return { ...(await registerIn(event, deps, req, tenant)), digest };
+}
+
+/** The rest of the flow, once the registrar domain is known to pick `tenant` (or none). */
+async function registerIn(event: RegisterEvent, deps: RegisterDeps, req: RegisterRequest, tenant: Tenant | undefined): Promise<RegisterResult> {
+  const { request, edge, source } = event;
+  const now = deps.now();
+  const { settings } = deps;
 
   // authenticate: the user is only read when there are credentials to check.
   const credentials = findCredentials(request, challengeRealm(req.domain, tenant));

@@ -12,7 +12,9 @@
  *   process.env.
  */
 import type { EventBus } from '../../../contracts/bus/event-bus.js';
+import { DIRECTORY_CHANGED_DETAIL_TYPE } from '../../../contracts/bus/directory-events.js';
 import { InProcessBus } from '../../../contracts/bus/in-process-bus.js';
+import { CachedDirectory } from '../directory/cached-directory.js';
 import { createEventBridgePublisher } from '../../../contracts/bus/eventbridge-publisher.js';
 import { BUS_ENV, parseBusSettings, type BusSettings } from '../../../contracts/settings/bus-settings.js';
 import { SettingsError, valuesOrThrow, type Env } from '../../../contracts/settings/env-values.js';
@@ -27,6 +29,12 @@ import { createStores, systemClock, type Stores } from './stores.js';
 
 export interface FunctionsRuntime {
   readonly stores: Stores;
+  /**
+   * What REGISTER and INVITE read of the directory: stores.directory behind a
+   * cache (functions/src/directory/cached-directory.ts). The admin API reads
+   * and writes stores.directory itself.
+   */
+  readonly directory: CachedDirectory;
   /** Digest and registrar settings; reading it without a nonce secret throws a SettingsError naming PBX_NONCE_SECRET. */
   readonly registrar: RegistrarSettings;
   /** PBX_ADMIN_TOKEN, the admin API's system token (undefined: only JWT-authorized requests pass). */
@@ -48,6 +56,12 @@ export interface FunctionsRuntimeOptions {
   env?: Env;
   /** Told how long every store request took (the hosting edge's metrics). */
   storeObserver?: StoreObserver;
+  /**
+   * Where directory.changed events can be heard (the local stack's in-process
+   * bus): the directory cache drops what they name at once. Absent (Lambda):
+   * only its TTL bounds staleness.
+   */
+  directoryChanges?: Pick<InProcessBus, 'subscribe'>;
 }
 
 export function createFunctionsRuntime(options: FunctionsRuntimeOptions): FunctionsRuntime {
@@ -59,10 +73,14 @@ export function createFunctionsRuntime(options: FunctionsRuntimeOptions): Functi
   });
   const stores = createStores(doc, options.store.tableName);
   const now = options.now ?? systemClock;
+  const cacheSeconds = options.store.directoryCacheSeconds;
+  const directory = new CachedDirectory(stores.directory, { now, ...(cacheSeconds !== undefined ? { ttlMs: cacheSeconds * 1000 } : {}) });
+  options.directoryChanges?.subscribe({ detailType: [DIRECTORY_CHANGED_DETAIL_TYPE] }, async (event) => directory.changed(event.detail));
   const registrar = options.registrar;
   let failToBan: FailToBanDeps | undefined;
   return {
     stores,
+    directory,
     get registrar(): RegistrarSettings {
       if (registrar === undefined) throw new SettingsError(['PBX_NONCE_SECRET: is required by the functions that sign digest nonces']);
       return typeof registrar === 'function' ? registrar() : registrar;

@@ -13,19 +13,15 @@
  * `version` makes the max-devices rule race-free.
  */
 
+import { normalizeDomain } from '../../../contracts/register-request.js';
+
 export interface ItemKey {
   pk: string;
   sk: string;
 }
 
-/**
- * Lower-case and put IPv6 literals in brackets, the way they appear in a
- * SIP URI host (RFC 5118 §4), so a seed may list "::1" or "[::1]".
- */
-export function normalizeDomain(domain: string): string {
-  const d = domain.trim().toLowerCase();
-  return d.includes(':') && !d.startsWith('[') ? `[${d}]` : d;
-}
+/** The registrar's (contracts/register-request.ts): the domain index and the REGISTER path must agree. */
+export { normalizeDomain };
 
 export const tenantKey = (tenantId: string): ItemKey => ({ pk: `TENANT#${tenantId}`, sk: 'META' });
 

@@ -10,6 +10,7 @@ describe('function settings from the environment', () => {
     expect(loadSettings(SECRET)).toEqual({
       tableName: 'nimbus-pbx',
       region: 'us-east-1',
+      directoryCacheSeconds: 5,
       nonceSecret: 'a-long-random-secret',
       nonceTtlSeconds: 300,
       minExpires: 60,
@@ -23,6 +24,11 @@ describe('function settings from the environment', () => {
   it('reads overrides, normalizing algorithm names', () => {
     const s = loadSettings({ ...SECRET, PBX_TABLE_NAME: 'pbx-test', PBX_DYNAMODB_ENDPOINT: 'http://127.0.0.1:4567', PBX_REG_MIN_EXPIRES: '30', PBX_DIGEST_ALGORITHMS: 'sha-256, md5' });
     expect(s).toMatchObject({ tableName: 'pbx-test', dynamoEndpoint: 'http://127.0.0.1:4567', minExpires: 30, digestAlgorithms: ['SHA-256', 'MD5'] });
+  });
+
+  it('reads PBX_DIRECTORY_CACHE_SECONDS (0 = no directory cache) and refuses a bad one', () => {
+    expect(loadStoreSettings({ PBX_DIRECTORY_CACHE_SECONDS: '0' }).directoryCacheSeconds).toBe(0);
+    expect(() => loadStoreSettings({ PBX_DIRECTORY_CACHE_SECONDS: 'soon' })).toThrow(/PBX_DIRECTORY_CACHE_SECONDS/);
   });
 
   it('fails clearly when PBX_NONCE_SECRET is missing', () => {
@@ -48,7 +54,7 @@ describe('function settings from the environment', () => {
   });
 
   it('lets flow-closed load its store settings without the nonce secret', () => {
-    expect(loadStoreSettings({ PBX_DYNAMODB_ENDPOINT: '' })).toEqual({ tableName: 'nimbus-pbx', region: 'us-east-1' });
+    expect(loadStoreSettings({ PBX_DYNAMODB_ENDPOINT: '' })).toEqual({ tableName: 'nimbus-pbx', region: 'us-east-1', directoryCacheSeconds: 5 });
   });
 
   it('never echoes the nonce secret in errors', () => {

@@ -26,3 +26,18 @@ export const options: RouteStep = (_ctx, { tx, req }) =>
 
 /** An ACK outside any dialog and transaction of ours (§17.2.3 matched none) has nowhere to go. */
 export const strayAck: RouteStep = (_ctx, { req }) => (req.method === 'ACK' ? 'done' : 'next');
+
+/**
+ * A REGISTER the registrar would only challenge (no credentials for the
+ * domain's realm, or a nonce we never issued to this source): the same 401,
+ * issued here with no function call and no store read
+ * (core/registrar-challenges.ts). Decided after the replay guard, so a
+ * replayed answer gets its fresh challenge here too; answered by `relay`
+ * like the registrar's own.
+ */
+export const registerChallenge: RouteStep = (ctx, state) => {
+  if (state.req.method !== 'REGISTER' || !ctx.challenges) return 'next';
+  const result = ctx.challenges.answer(state.req, state.source);
+  if (result) state.decision = { fn: 'register', result };
+  return 'next';
+};
