@@ -51,18 +51,24 @@ export async function textOf(page: Page, testId: string): Promise<string> {
   return ((await page.getByTestId(testId).textContent()) ?? '').trim();
 }
 
-/** Audio RTP packets this page's RTCPeerConnection received (inbound-rtp stats, W3C webrtc-stats §6.3). */
-export function audioPacketsReceived(page: Page): Promise<number> {
+/** The sum of one inbound-rtp audio stat (W3C webrtc-stats §6.3) over this page's RTCPeerConnection; 0 without one. */
+function inboundAudio(page: Page, stat: 'packetsReceived' | 'totalAudioEnergy'): Promise<number> {
   return page.evaluate(`(async () => {
     const pc = window.__nimbus && window.__nimbus.pc;
     if (!pc) return 0;
-    let packets = 0;
+    let sum = 0;
     (await pc.getStats()).forEach((s) => {
-      if (s.type === 'inbound-rtp' && s.kind === 'audio') packets += s.packetsReceived || 0;
+      if (s.type === 'inbound-rtp' && s.kind === 'audio') sum += s[${JSON.stringify(stat)}] || 0;
     });
-    return packets;
+    return sum;
   })()`) as Promise<number>;
 }
+
+/** Audio RTP packets this page's RTCPeerConnection received. */
+export const audioPacketsReceived = (page: Page) => inboundAudio(page, 'packetsReceived');
+
+/** Audio energy the page decoded (totalAudioEnergy): > 0 only when sound arrived, not silence. */
+export const audioEnergyReceived = (page: Page) => inboundAudio(page, 'totalAudioEnergy');
 
 /** The selected ICE candidate pair's DTLS transport state ("connected" once DTLS-SRTP keys are agreed, RFC 5764). */
 export function dtlsState(page: Page): Promise<string | undefined> {
@@ -73,19 +79,6 @@ export function dtlsState(page: Page): Promise<string | undefined> {
     (await pc.getStats()).forEach((s) => { if (s.type === 'transport') state = s.dtlsState; });
     return state;
   })()`) as Promise<string | undefined>;
-}
-
-/** Audio energy this page's RTCPeerConnection decoded (inbound-rtp totalAudioEnergy, W3C webrtc-stats): > 0 only when sound arrived, not silence. */
-export function audioEnergyReceived(page: Page): Promise<number> {
-  return page.evaluate(`(async () => {
-    const pc = window.__nimbus && window.__nimbus.pc;
-    if (!pc) return 0;
-    let energy = 0;
-    (await pc.getStats()).forEach((s) => {
-      if (s.type === 'inbound-rtp' && s.kind === 'audio') energy += s.totalAudioEnergy || 0;
-    });
-    return energy;
-  })()`) as Promise<number>;
 }
 
 /** The remote description's audio proto and connection address as the page got it (what the edge's bridge presented). */
