@@ -33,6 +33,8 @@ export type BranchMediaOutcome = 'anchored' | 'no-bridge';
 export class CallMedia {
   /** Anchored branches → the profile of the callee behind each. */
   private readonly branches = new Map<string, MediaProfile>();
+  /** Anchored forks that failed and were freed already. */
+  private readonly failed = new Set<string>();
   /** The answered branch's callee side, for in-dialog offers. */
   private winner?: { callee: MediaProfile };
   /** Late offer: the callee's tag whose 2xx offer rtpengine holds, until the caller's ACK answers it. */
@@ -129,6 +131,19 @@ export class CallMedia {
     if (!calleeTag || !callee || !hasSdp(ack)) return;
     this.awaitingAck = undefined;
     ack.body = await this.anchors.control!.answer({ callId: this.callId, fromTag: calleeTag, toTag: this.callerTag }, ack.body, flagsToward(callee));
+  }
+
+  /**
+   * A fork failed (busy, timeout, a trunk failing over) while the call goes
+   * on: its ports are freed now, not at the end of the call. A late-offer
+   * branch never reached rtpengine, so there is nothing to free.
+   */
+  branchFailed(key: string): void {
+    if (!this.branches.has(key) || this.failed.has(key) || this.lateOffer || this.released || !this.anchors.control) return;
+    this.failed.add(key);
+    this.anchors.control.delete(this.callId, this.callerTag, key).catch((err: Error) => {
+      this.anchors.logger.debug({ err: err.message, callId: this.callId }, 'media branch not deleted; the call\'s release will');
+    });
   }
 
   /** The branch that answered: its session carries the dialog; a direct branch won, the other forks' sessions are freed now. */

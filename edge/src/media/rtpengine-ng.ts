@@ -29,8 +29,8 @@ export interface MediaControl {
   offer(leg: NgLeg, sdp: string, flags: NgLegFlags): Promise<string>;
   /** The answer's SDP as the offerer must see it. */
   answer(leg: NgLeg, sdp: string, flags: NgLegFlags): Promise<string>;
-  /** Frees the call's ports (every branch and tag of it when no tag is given). */
-  delete(callId: string, fromTag?: string): Promise<void>;
+  /** Frees the call's ports: every branch and tag of it when no tag is given, one fork's when its via-branch is. */
+  delete(callId: string, fromTag?: string, viaBranch?: string): Promise<void>;
   /** Call-IDs rtpengine holds now (the reaper compares them with this edge's calls). */
   list(): Promise<string[]>;
   ping(): Promise<void>;
@@ -59,9 +59,10 @@ export class RtpengineNg implements MediaControl {
     return this.sdpOf(await this.command('answer', { ...ngLeg(leg), sdp, ...flags }));
   }
 
-  async delete(callId: string, fromTag?: string): Promise<void> {
+  async delete(callId: string, fromTag?: string, viaBranch?: string): Promise<void> {
+    const params = { 'call-id': callId, ...(fromTag ? { 'from-tag': fromTag } : {}), ...(viaBranch ? { 'via-branch': viaBranch } : {}) };
     // A call rtpengine no longer knows (its own timeout took it) is already what we want.
-    await this.command('delete', { 'call-id': callId, ...(fromTag ? { 'from-tag': fromTag } : {}) }).catch((err: Error) => {
+    await this.command('delete', params).catch((err: Error) => {
       if (!/unknown call/i.test(err.message)) throw err;
     });
   }

@@ -255,6 +255,8 @@ export class InviteForkingProxy implements ProxiedCall {
     if (branch.final) return;
     this.clearTimers(branch);
     branch.final = branch.timedOut && res.status === 487 ? createResponse(branch.request, 408, 'Request Timeout') : res;
+    // The call may go on (other forks, the next trunk): this fork's media ports are freed now.
+    if (this.state === 'proceeding') this.media?.branchFailed(branch.key);
     if (this.state === 'proceeding' && !this.cancelled && branch.hooks.takeOverFinal?.(branch.final, branch.provisional)) return;
     if (this.state !== 'proceeding' || this.branches.some((b) => !b.final)) return;
     const bestBranch = bestFinalBranch(this.branches);

@@ -10,7 +10,7 @@ const PLAIN_SDP = 'v=0\r\nc=IN IP4 10.0.0.9\r\nm=audio 4000 RTP/AVP 0 101\r\n';
 
 /** rtpengine as the ng protocol sees it: every command recorded, SDP tagged with who rewrote it. */
 class RecordingControl implements MediaControl {
-  readonly commands: { name: string; leg?: NgLeg; flags?: NgLegFlags; callId?: string }[] = [];
+  readonly commands: { name: string; leg?: NgLeg; flags?: NgLegFlags; callId?: string; viaBranch?: string }[] = [];
   sessions: string[] = [];
   failOffer = false;
   async offer(leg: NgLeg, _sdp: string, flags: NgLegFlags) {
@@ -22,8 +22,8 @@ class RecordingControl implements MediaControl {
     this.commands.push({ name: 'answer', leg, flags });
     return `answer-for-${flags['transport-protocol']}`;
   }
-  async delete(callId: string) {
-    this.commands.push({ name: 'delete', callId });
+  async delete(callId: string, _fromTag?: string, viaBranch?: string) {
+    this.commands.push({ name: 'delete', callId, ...(viaBranch ? { viaBranch } : {}) });
     this.sessions = this.sessions.filter((c) => c !== callId);
   }
   async list() {
@@ -105,6 +105,20 @@ describe('call media (issue #16)', () => {
 
     await media.dialogOffer(reInvite('caller', 'callee'));
     expect(control!.commands.at(-1)).toMatchObject({ name: 'offer', leg: { fromTag: 'caller' }, flags: { 'transport-protocol': 'RTP/AVP' } });
+  });
+
+  it('a failed fork is freed at once (its via-branch), the call\'s session at the end', async () => {
+    const { control, media, req } = setup();
+    await media.prepareBranch('b0', structuredClone(req), 'plain');
+    await media.prepareBranch('b1', structuredClone(req), 'plain');
+    media.branchFailed('b0');
+    media.branchFailed('b0');
+    media.release();
+    await new Promise((r) => setImmediate(r));
+    expect(control!.commands.filter((c) => c.name === 'delete')).toEqual([
+      { name: 'delete', callId: 'call-1', viaBranch: 'b0' },
+      { name: 'delete', callId: 'call-1' },
+    ]);
   });
 
   it('release deletes the session once and forgets the call', async () => {
