@@ -1,3 +1,6 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import dynalite from 'dynalite';
 import type { RTCSession } from 'jssip/lib/RTCSession.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RtpengineNg } from '../../edge/src/media/rtpengine-ng.js';
@@ -187,6 +190,69 @@ describe.runIf(hasTool('sipp') && hasTool('rtpengine'))('media per forked branch
     expect(a.code, a.stderr).toBe(0);
     expect(b.code, b.stderr).toBe(0);
     await expect.poll(() => ng.list(), { timeout: 5_000, interval: 100 }).toEqual([]);
+  }, 30_000);
+});
+
+/**
+ * Several edges: the edge that owns the call anchors it, even when the
+ * browser is held by another edge; the relaying edge passes SDP on.
+ */
+describe.runIf(hasTool('sipp') && hasTool('rtpengine'))('media across edges', () => {
+  let store: Server;
+  let edgeA: TestStack;
+  let edgeB: TestStack;
+  let ngA: RtpengineNg;
+  let ngB: RtpengineNg;
+  let browser: ReturnType<typeof startJsSipUser>;
+
+  beforeAll(async () => {
+    store = dynalite({ createTableMs: 0 });
+    await new Promise<void>((resolve) => store.listen(0, '127.0.0.1', resolve));
+    const shared = { PBX_DYNAMODB_ENDPOINT: `http://127.0.0.1:${(store.address() as AddressInfo).port}`, PBX_NONCE_SECRET: 'media-multi-edge-nonce-secret-0123456789' };
+    edgeA = await startTestStack({ seed: SEED, env: { ...shared, PBX_EDGE_ID: 'edge-a', PBX_RTP_PORT_MIN: '41400', PBX_RTP_PORT_MAX: '41499' } });
+    edgeB = await startTestStack({ seed: SEED, env: { ...shared, PBX_EDGE_ID: 'edge-b', PBX_RTP_PORT_MIN: '41500', PBX_RTP_PORT_MAX: '41599' } });
+    ngA = new RtpengineNg(edgeA.mediaNg!.host, edgeA.mediaNg!.port);
+    ngB = new RtpengineNg(edgeB.mediaNg!.host, edgeB.mediaNg!.port);
+    browser = startJsSipUser({ wsUrl: `ws://127.0.0.1:${edgeB.httpPort}/ws`, ext: '6003', domain: DOMAIN, password: PASSWORDS['6003']! });
+    expect(await browser.registration).toEqual({ registered: true });
+  });
+  afterAll(async () => {
+    await browser?.stop();
+    ngA?.close();
+    ngB?.close();
+    await edgeA?.dispose();
+    await edgeB?.dispose();
+    await new Promise<void>((resolve) => store?.close(() => resolve()));
+  });
+
+  it('a desk phone on edge A calls a browser held by edge B: A anchors the call in its rtpengine, B holds no session', async () => {
+    const answered = new Promise<string>((resolve) => {
+      browser.ua.once('newRTCSession', (e: { session: RTCSession; request: { body?: string } }) => {
+        e.session.answer({ mediaConstraints: { audio: false, video: false } });
+        resolve(e.request.body ?? '');
+      });
+    });
+    const caller = runSipp({
+      scenario: 'uac-call.xml',
+      transport: 'udp',
+      target: `127.0.0.1:${edgeA.sipPort}`,
+      service: '6003',
+      authUser: '6001',
+      password: PASSWORDS['6001'],
+      vars: { domain: DOMAIN, caller: '6001', talk: '2000' },
+      timeoutSeconds: 30,
+    });
+    const offer = await answered;
+    // rtpengine of edge A wrote the browser's offer: its port range, ICE credentials.
+    const port = Number(/^m=audio (\d+) UDP\/TLS\/RTP\/SAVPF /m.exec(offer)?.[1]);
+    expect(port).toBeGreaterThanOrEqual(41_400);
+    expect(port).toBeLessThanOrEqual(41_499);
+    expect(offer).toMatch(/^a=ice-ufrag:/m);
+    await expect.poll(() => ngA.list(), { timeout: 5_000, interval: 100 }).toHaveLength(1);
+    expect(await ngB.list()).toEqual([]);
+    const result = await caller;
+    expect(result.code, result.stderr).toBe(0);
+    await expect.poll(() => ngA.list(), { timeout: 5_000, interval: 100 }).toEqual([]);
   }, 30_000);
 });
 
