@@ -65,7 +65,10 @@ beforeAll(async () => {
       ),
     );
   }
-  await db.stores.online.recordOnline({ tenantId: 'acme', ext: '1001' }, [{ expiresAt: Date.parse(HOUR) + 1_800_000 } as never], Date.parse(HOUR) + 60_000);
+  // 1001 was online for half an hour of HOUR (as its bindings item would carry it).
+  const from = new Date(Date.parse(HOUR) + 60_000).toISOString();
+  await db.stores.online.joinRollup('acme', from);
+  await db.stores.online.archiveInterval({ tenantId: 'acme', ext: '1001' }, { from, until: new Date(Date.parse(HOUR) + 1_800_000).toISOString() });
 });
 
 afterAll(async () => {

@@ -21,8 +21,8 @@ export function createRegisterHandler(deps: RegisterDeps | (() => RegisterDeps))
 
 /** register's dependencies, from the functions runtime. */
 export function registerDeps(rt: FunctionsRuntime): RegisterDeps {
-  const { bindings, online } = rt.stores;
-  return { directory: rt.directory, bindings, settings: rt.registrar, now: rt.now, failToBan: rt.failToBan, online };
+  const { bindings } = rt.stores;
+  return { directory: rt.directory, bindings, settings: rt.registrar, now: rt.now, failToBan: rt.failToBan };
 }
 
 export const handler = createRegisterHandler(() => registerDeps(runtimeFromEnv()));

@@ -17,7 +17,6 @@ import type { Tenant } from '../directory/tenant.js';
 import type { RegistrarSettings } from '../../../contracts/settings/registrar-settings.js';
 import type { BindingStore } from './binding-repository.js';
 import type { DirectoryReader } from '../directory/directory-repository.js';
-import type { OnlineRecorder } from '../reports/online-repository.js';
 import type { AorRef } from '../store/keys.js';
 import { BindingConflictError, updateBindings } from './optimistic-update.js';
 import { authenticate, challengeRealm, findCredentials } from '../auth/authenticate.js';
@@ -33,8 +32,6 @@ export interface RegisterDeps {
   now: () => number;
   /** Fail-to-ban: failed authentications are counted per source address (absent = not counted). */
   failToBan?: FailToBanDeps;
-  /** Reports: online intervals of users (absent = not recorded). */
-  online?: OnlineRecorder;
 }
 
 /** Flow index items outlive every binding they point at (bindings never exceed maxExpires). */
@@ -146,9 +143,8 @@ async function registerIn(event: RegisterEvent, deps: RegisterDeps, req: Registe
     throw err;
   }
 
+  // The user's online interval moved with the bindings, in the same write (reports/online-span.ts).
   if (!result.ok) return { reply: reply(result.status, result.reason, result.headers), auth: authenticated };
-  // Local user report: who was online when (store/online-repository.ts).
-  if (result.changed && deps.online) await deps.online.recordOnline(aor, result.bindings, now);
   return { reply: okReply(result.bindings, now), auth: authenticated };
 }
 

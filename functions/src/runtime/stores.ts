@@ -67,16 +67,17 @@ export interface Stores {
 export const systemClock = (): number => Date.now();
 
 export function createStores(doc: DynamoDBDocumentClient, tableName: string): Stores {
+  const online = new OnlineRepository(doc, tableName);
   return {
     directory: new DirectoryRepository(doc, tableName),
-    bindings: new BindingRepository(doc, tableName),
+    bindings: new BindingRepository(doc, tableName, online),
     bans: new BanRepository(doc, tableName),
     systemSettings: new SystemSettingsRepository(doc, tableName),
     edges: new EdgeRegistryRepository(doc, tableName),
     callSlots: new CallSlotRepository(doc, tableName),
     cdrs: new CdrRepository(doc, tableName),
     reports: new ReportRepository(doc, tableName),
-    online: new OnlineRepository(doc, tableName),
+    online,
     trunks: new TrunkRepository(doc, tableName),
     trunkUsage: new TrunkUsageRepository(doc, tableName),
     trunkLeases: new TrunkLeaseRepository(doc, tableName),
