@@ -1,4 +1,5 @@
-import { existsSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,7 +9,8 @@ import { startPbxProcess, waitHealthy } from '../support/pbx-process.js';
 import { hasTool } from '../support/require-tool.js';
 import { TEST_SEED } from '../support/test-stack.js';
 
-const alive = (pid: number) => existsSync(`/proc/${pid}`);
+/** Running, not a zombie waiting for its parent to reap it. */
+const alive = (pid: number) => existsSync(`/proc/${pid}`) && !/^State:\s+Z/m.test(readFileSync(`/proc/${pid}/status`, 'utf8'));
 
 /** `npm start` and its rtpengine (issue #16): a child that starts and stops with the PBX, and a clear word when there is none. */
 describe('the media bridge of npm start', () => {
@@ -34,31 +36,39 @@ describe('the media bridge of npm start', () => {
   afterAll(async () => {
     await rm(dataDir, { recursive: true, force: true });
   });
+  const rtpenginePid = async () => Number(await readFile(join(dataDir, 'rtpengine.pid'), 'utf8'));
 
-  it.runIf(hasTool('rtpengine'))('starts rtpengine as its child, names it in the banner, stops it on SIGTERM, and ends the one a killed run left behind', async () => {
+  it.runIf(hasTool('rtpengine'))('starts rtpengine as its child, names it in the banner, and stops it on SIGTERM and when the PBX is killed', async () => {
     const first = startPbxProcess(env);
     await waitHealthy(httpPort, first);
     expect(first.output()).toMatch(/Media bridge\s+rtpengine \(ng 127\.0\.0\.1:\d+\)/);
-    const firstPid = Number(await readFile(join(dataDir, 'rtpengine.pid'), 'utf8'));
+    const firstPid = await rtpenginePid();
     expect(alive(firstPid)).toBe(true);
     expect(await first.stop()).toBe(0);
     expect(alive(firstPid)).toBe(false);
 
-    // Killed without its shutdown, the PBX leaves its rtpengine running; the next start ends that one first.
+    // Killed without its shutdown (SIGKILL, a crash): the watchdog sees the pipe close and stops rtpengine too.
     const killed = startPbxProcess(env);
     await waitHealthy(httpPort, killed);
-    const leftover = Number(await readFile(join(dataDir, 'rtpengine.pid'), 'utf8'));
+    const orphan = await rtpenginePid();
     killed.child.kill('SIGKILL');
     await killed.exited;
-    expect(alive(leftover)).toBe(true);
+    await expect.poll(() => alive(orphan), { timeout: 5_000 }).toBe(false);
+  }, 60_000);
+
+  it.runIf(hasTool('rtpengine'))('ends an rtpengine a previous run left behind in its data folder before starting its own', async () => {
+    const leftover = spawn('rtpengine', ['--config-file=none', '--table=-1', '--interface=127.0.0.1', '--listen-ng=127.0.0.1:' + (await freePort()),
+      '--port-min=42100', '--port-max=42199', `--pidfile=${join(dataDir, 'rtpengine.pid')}`, '--foreground'], { stdio: 'ignore' });
+    await expect.poll(() => rtpenginePid().catch(() => 0), { timeout: 5_000 }).toBe(leftover.pid);
     const next = startPbxProcess(env);
     try {
       await waitHealthy(httpPort, next);
-      await expect.poll(() => alive(leftover), { timeout: 5_000 }).toBe(false);
-      const own = Number(await readFile(join(dataDir, 'rtpengine.pid'), 'utf8'));
-      expect(own).not.toBe(leftover);
+      expect(alive(leftover.pid!)).toBe(false);
+      const own = await rtpenginePid();
+      expect(own).not.toBe(leftover.pid);
       expect(alive(own)).toBe(true);
     } finally {
+      leftover.kill('SIGKILL');
       expect(await next.stop()).toBe(0);
     }
   }, 60_000);

@@ -18,6 +18,15 @@ export interface RtpengineChild {
   stop(): Promise<void>;
 }
 
+/**
+ * rtpengine does not notice its parent dying: a PBX killed with SIGKILL (or
+ * crashing) would leave it holding its ports. So a shell starts it and
+ * watches our end of a pipe: when the pipe closes — a clean stop, a crash,
+ * SIGKILL — the shell stops rtpengine; the shell's exit status is rtpengine's.
+ */
+// The pipe is kept on fd 3: a background job's stdin would be /dev/null (POSIX, without job control).
+const WATCHDOG = 'exec 3<&0; bin="$1"; shift; "$bin" "$@" </dev/null 3<&- & pid=$!; (read -r _ <&3; kill -TERM "$pid" 2>/dev/null) & exec 3<&-; wait "$pid"';
+
 /** On PATH, like any command (Debian's rtpengine-daemon puts it in /usr/bin). */
 export function findRtpengine(path = process.env.PATH ?? ''): string | undefined {
   return path
@@ -64,7 +73,9 @@ export async function startRtpengine(media: MediaSettings, dataDir: string, dial
   const pidFile = join(dataDir, 'rtpengine.pid');
   await stopLeftover(pidFile, logger);
   const ngPort = await freeUdpPort();
-  const child = spawn(binary, rtpengineArgs(media, ngPort, pidFile, dialogMaxSeconds), { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn('/bin/sh', ['-c', WATCHDOG, 'rtpengine-watchdog', binary, ...rtpengineArgs(media, ngPort, pidFile, dialogMaxSeconds)], {
+    stdio: ['pipe', 'ignore', 'pipe'],
+  });
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-4_000);
@@ -74,7 +85,7 @@ export async function startRtpengine(media: MediaSettings, dataDir: string, dial
   try {
     await waitForPong(ng, exited);
   } catch (err) {
-    child.kill('SIGKILL');
+    await stopChild(child, exited, pidFile);
     throw new Error(`rtpengine did not start (${(err as Error).message}): ${stderr.trim().split('\n').slice(-5).join(' | ')}`);
   }
   let stopping = false;
@@ -86,7 +97,7 @@ export async function startRtpengine(media: MediaSettings, dataDir: string, dial
     ng,
     stop: async () => {
       stopping = true;
-      await stopChild(child, exited);
+      await stopChild(child, exited, pidFile);
       await rm(pidFile, { force: true });
     },
   };
@@ -123,10 +134,23 @@ async function stopLeftover(pidFile: string, logger: Logger): Promise<void> {
   for (let i = 0; i < 30 && existsSync(`/proc/${pid}`); i++) await new Promise((r) => setTimeout(r, 100));
 }
 
-async function stopChild(child: ChildProcess, exited: Promise<unknown>): Promise<void> {
+/** Closing the watchdog's pipe stops rtpengine (SIGTERM); one that will not stop is killed by its pid file after 3 s. */
+async function stopChild(child: ChildProcess, exited: Promise<unknown>, pidFile: string): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 3_000);
+  child.stdin?.end();
+  const timer = setTimeout(() => {
+    void readFile(pidFile, 'utf8').then(
+      (pid) => {
+        try {
+          process.kill(Number(pid.trim()), 'SIGKILL');
+        } catch {
+          // already gone
+        }
+      },
+      () => undefined,
+    );
+    child.kill('SIGKILL');
+  }, 3_000);
   await exited;
   clearTimeout(timer);
 }
