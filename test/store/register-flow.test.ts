@@ -4,7 +4,7 @@
  */
 import type { Context } from 'aws-lambda';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { RegisterResult, SipReply } from '../../contracts/function-events.js';
 import { createFlowClosedHandler } from '../../functions/src/registration/flow-closed-handler.js';
 import { createRegisterHandler } from '../../functions/src/registration/register-handler.js';
@@ -225,6 +225,27 @@ describe('flow-closed handler with DynamoDB (dynalite)', () => {
     expect(await db.stores.bindings.listFlowAors(EDGE.id, 'tcp-flow-9')).toEqual([]);
 
     expect(await flowClosed({ type: 'flow-closed', edge: EDGE, flowId: 'tcp-flow-9' }, CONTEXT)).toEqual({ removedBindings: 0 });
+  });
+
+  it('a device refreshing over its connection writes the flow index once (a refresh is one write), and flow-closed still finds it', async () => {
+    const ws: Source = { protocol: 'wss', address: '198.51.100.45', port: 51002, flowId: 'ws-refresh-1' };
+    const contact = '<sip:abc@df7jal23ls0d.invalid;transport=ws>';
+    const indexWrites = vi.spyOn(db.stores.bindings, 'addFlowAor');
+    try {
+      await registerWithAuth({ user: '1001', contacts: [contact], source: ws, callId: 'ws-refresh@test', cseq: 1 });
+      clock += 1_800_000;
+      await registerWithAuth({ user: '1001', contacts: [contact], source: ws, callId: 'ws-refresh@test', cseq: 3 });
+      clock += 1_800_000;
+      await registerWithAuth({ user: '1001', contacts: [contact], source: ws, callId: 'ws-refresh@test', cseq: 5 });
+      expect(indexWrites).toHaveBeenCalledTimes(1);
+      // A day later the entry would lapse before the refreshed binding: written again.
+      clock += 86_400_000 - 3_600_000;
+      await registerWithAuth({ user: '1001', contacts: [contact], source: ws, callId: 'ws-refresh@test', cseq: 7 });
+      expect(indexWrites).toHaveBeenCalledTimes(2);
+    } finally {
+      indexWrites.mockRestore();
+    }
+    expect(await flowClosed({ type: 'flow-closed', edge: EDGE, flowId: 'ws-refresh-1' }, CONTEXT)).toEqual({ removedBindings: 1 });
   });
 
   it('leaves a flow with the same id on another edge alone', async () => {

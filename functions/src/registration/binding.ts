@@ -27,6 +27,8 @@ export interface Binding {
   bootId: string;
   /** Connection-oriented flow the REGISTER arrived on (RFC 5626 §3); absent for UDP. */
   flowId?: string;
+  /** Epoch ms the flow index entry for this binding lasts (register.ts): a refresh on the same flow writes it again only when it would outlive it. */
+  flowIndexUntil?: number;
   /** Transport source of the REGISTER: where the device is reachable (behind NAT this is not the Contact). */
   protocol: TransportProtocol;
   address: string;

@@ -36,6 +36,13 @@ export interface RegisterDeps {
 
 /** Flow index items outlive every binding they point at (bindings never exceed maxExpires). */
 const FLOW_INDEX_GRACE_MS = 60_000;
+/**
+ * How long one write of the flow index lasts: long enough that a device
+ * refreshing over one connection writes it about once a day, not on every
+ * refresh (issue 14: a refresh is one write). Index items are tiny and
+ * flow-closed deletes them when the connection ends.
+ */
+const FLOW_INDEX_LIFETIME_MS = 86_400_000;
 
 function reply(status: number, reason: string, headers: SipHeader[] = []): SipReply {
   return { status, reason, headers };
@@ -130,9 +137,8 @@ async function registerIn(event: RegisterEvent, deps: RegisterDeps, req: Registe
       });
       if (!rules.ok || !rules.changed) return { result: rules };
       // Index the flow before the binding is saved, so flow-closed can always find it.
-      if (flowId !== undefined && rules.bindings.some((b) => b.flowId === flowId && b.edgeId === edge.id)) {
-        await deps.bindings.addFlowAor(edge.id, flowId, aor, now + settings.maxExpires * 1000 + FLOW_INDEX_GRACE_MS);
-      }
+      const onFlow = flowId === undefined ? undefined : rules.bindings.find((b) => b.flowId === flowId && b.edgeId === edge.id);
+      if (onFlow) await indexFlow(deps.bindings, existing, onFlow, aor, now, settings.maxExpires);
       return { save: rules.bindings, result: rules };
     });
   } catch (err) {
@@ -146,6 +152,22 @@ async function registerIn(event: RegisterEvent, deps: RegisterDeps, req: Registe
   // The user's online interval moved with the bindings, in the same write (reports/online-span.ts).
   if (!result.ok) return { reply: reply(result.status, result.reason, result.headers), auth: authenticated };
   return { reply: okReply(result.bindings, now), auth: authenticated };
+}
+
+/**
+ * The flow index entry flow-closed needs for `binding` (RFC 5626 §5.2): written
+ * unless a binding of the same device on the same flow already recorded one
+ * that outlives this binding; the binding remembers until when it lasts.
+ */
+async function indexFlow(store: BindingStore, existing: Binding[], binding: Binding, aor: AorRef, now: number, maxExpires: number): Promise<void> {
+  const prior = existing.find((b) => b.key === binding.key && b.flowId === binding.flowId && b.edgeId === binding.edgeId)?.flowIndexUntil;
+  if (prior !== undefined && prior >= binding.expiresAt + FLOW_INDEX_GRACE_MS) {
+    binding.flowIndexUntil = prior;
+    return;
+  }
+  const until = now + Math.max(FLOW_INDEX_LIFETIME_MS, 2 * maxExpires * 1000) + FLOW_INDEX_GRACE_MS;
+  await store.addFlowAor(binding.edgeId, binding.flowId!, aor, until);
+  binding.flowIndexUntil = until;
 }
 
 /** The reason phrase of the first Contact this REGISTER adds that the policy refuses; removals are always fine. */
