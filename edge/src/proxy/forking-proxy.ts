@@ -191,7 +191,10 @@ export class InviteForkingProxy implements ProxiedCall {
     if (branch.relayed && this.media?.isAnchored(branch.key)) {
       // In order: a 180 with SDP must not overtake nor be overtaken by the 200 behind it.
       const media = this.media;
-      branch.relayed = branch.relayed.then(async () => this.handleBranchResponse(branch, await media.branchResponse(branch.key, res)));
+      branch.relayed = branch.relayed
+        .then(async () => this.handleBranchResponse(branch, await media.branchResponse(branch.key, res)))
+        // One response that failed must not stall the ones behind it.
+        .catch((err: unknown) => this.ctx.logger.warn({ err, callId: this.callId, status: res.status }, 'branch response not relayed'));
       return;
     }
     this.handleBranchResponse(branch, res);

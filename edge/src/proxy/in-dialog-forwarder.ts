@@ -97,15 +97,17 @@ function sendAndRelay(ctx: Forwarding, serverTx: ServerTransaction, req: SipRequ
         const back = withoutTopVia(res);
         shiftCSeq(back, -cseqOffset);
         if (!media) return void serverTx.respond(back);
-        relayed = relayed.then(() =>
-          media.dialogAnswer(request, back).then(
-            () => void serverTx.respond(back),
-            (err: Error) => {
-              ctx.logger.warn({ err: err.message }, 'media bridge refused an in-dialog answer');
-              serverTx.respond(back);
-            },
-          ),
-        );
+        relayed = relayed
+          .then(() =>
+            media.dialogAnswer(request, back).then(
+              () => void serverTx.respond(back),
+              (err: Error) => {
+                ctx.logger.warn({ err: err.message }, 'media bridge refused an in-dialog answer');
+                serverTx.respond(back);
+              },
+            ),
+          )
+          .catch((err: unknown) => ctx.logger.warn({ err }, 'in-dialog response not relayed'));
       },
       onTimeout: () => relay(408, 'Request Timeout'),
       onTransportError: () => relay(503, 'Service Unavailable'),
