@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RtpengineNg } from '../../edge/src/media/rtpengine-ng.js';
 import { installFakeWebRtc } from '../support/fake-webrtc.js';
 import { startJsSipUser } from '../support/jssip-user.js';
+import { parseExposition, sampleValue } from '../support/prometheus-text.js';
 import { hasTool } from '../support/require-tool.js';
 import { runSipp, type SippResult } from '../support/sipp.js';
 import { registerSippDevice, runUas } from '../support/sipp-devices.js';
@@ -26,6 +27,7 @@ const SEED = {
   ],
 };
 const RTP_MIN = 41_000;
+const METRICS_TOKEN = 'media-sessions-metrics-token';
 const RTP_MAX = 41_099;
 
 /**
@@ -52,12 +54,23 @@ describe.runIf(hasTool('sipp') && hasTool('rtpengine'))('media sessions in rtpen
       timeoutSeconds: 30,
     });
   const settle = () => new Promise((r) => setTimeout(r, 400));
+  /** The edge's own count of anchored calls (/metrics, nimbus_media_calls). */
+  const mediaCallsGauge = async () => {
+    const res = await fetch(`http://127.0.0.1:${stack.httpPort}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
+    return sampleValue(parseExposition(await res.text()), 'nimbus_media_calls');
+  };
   const sessionsGone = () => expect.poll(() => ng.list(), { timeout: 5_000, interval: 100 }).toEqual([]);
 
   beforeAll(async () => {
     stack = await startTestStack({
       seed: SEED,
-      env: { PBX_MEDIA_ANCHOR_ALL: 'true', PBX_REAPER_INTERVAL_SECONDS: '1', PBX_RTP_PORT_MIN: String(RTP_MIN), PBX_RTP_PORT_MAX: String(RTP_MAX) },
+      env: {
+        PBX_MEDIA_ANCHOR_ALL: 'true',
+        PBX_REAPER_INTERVAL_SECONDS: '1',
+        PBX_RTP_PORT_MIN: String(RTP_MIN),
+        PBX_RTP_PORT_MAX: String(RTP_MAX),
+        PBX_METRICS_TOKEN: METRICS_TOKEN,
+      },
     });
     ng = new RtpengineNg(stack.mediaNg!.host, stack.mediaNg!.port);
   });
@@ -75,6 +88,7 @@ describe.runIf(hasTool('sipp') && hasTool('rtpengine'))('media sessions in rtpen
     // Three reaper passes (1 s each) while the call lasts: a session with a call is never an orphan.
     await new Promise((r) => setTimeout(r, 2_500));
     expect(await ng.list()).toHaveLength(1);
+    expect(await mediaCallsGauge()).toBe(1);
     const [a, b] = await Promise.all([caller, uas]);
     expect(a.code, a.stderr).toBe(0);
     expect(b.code, b.stderr).toBe(0);
@@ -83,6 +97,7 @@ describe.runIf(hasTool('sipp') && hasTool('rtpengine'))('media sessions in rtpen
     expect(port).toBeLessThanOrEqual(RTP_MAX);
     expect(b.log).toContain('OFFER-PROTO: RTP/AVP');
     await sessionsGone();
+    expect(await mediaCallsGauge()).toBe(0);
   }, 30_000);
 
   it('a busy callee and a caller\'s CANCEL free the session too', async () => {

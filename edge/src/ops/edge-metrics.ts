@@ -20,6 +20,8 @@ export interface MetricSources {
   lines(): Array<{ tenantId: string; trunkId: string; status: 'online' | 'offline' }>;
   /** Addresses banned on this edge now. */
   bans(): number;
+  /** Calls whose media this edge anchors in rtpengine now. */
+  mediaCalls(): number;
   gate(): GateCounters;
 }
 
@@ -56,6 +58,15 @@ export class EdgeMetrics {
       collect() {
         const s = read();
         if (s) this.set(s.bindings().bindings);
+      },
+    });
+    new Gauge({
+      name: 'nimbus_media_calls',
+      help: 'Calls whose media this edge anchors in rtpengine now (browser to desk phone or carrier; every call with PBX_MEDIA_ANCHOR_ALL)',
+      registers,
+      collect() {
+        const s = read();
+        if (s) this.set(s.mediaCalls());
       },
     });
     new Gauge({

@@ -26,7 +26,7 @@ import { TrunkSlotBook } from './trunk-slot-book.js';
 
 /** What the gauges read of a running edge. */
 export interface WatchedEdge {
-  proxy: { calls: { withCallId(callId: string): unknown[] }; addresses: LocalEndpoints };
+  proxy: { calls: { withCallId(callId: string): unknown[] }; addresses: LocalEndpoints; media?: { readonly size: number } };
   trunkLines: { statuses(): Array<{ tenantId: string; trunkId: string; status: 'online' | 'offline' }> };
   gate: SecurityGate;
 }
@@ -117,6 +117,7 @@ export async function startEdgeOps(settings: OpsSettings, options: EdgeOpsOption
         trunkCalls: () => trunkSlots.usage(),
         lines: () => edge.trunkLines.statuses(),
         bans: () => edge.gate.bans.addresses().filter((address) => edge.gate.isBanned(address)).length,
+        mediaCalls: () => edge.proxy.media?.size ?? 0,
         gate: () => edge.gate.counters,
       });
     },
