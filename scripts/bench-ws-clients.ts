@@ -18,6 +18,12 @@
  * refresh round (every client registers again on its flow: 401, digest,
  * 200), and after a GC settle. Bytes per flow = (RSS after − RSS before) / N.
  *
+ * Diagnostics: BENCH_WS_HEAP_SNAPSHOTS=<dir> writes the edge's heap snapshots
+ * before the clients and when idle (open them in Chrome DevTools → Memory,
+ * comparison view; taking one costs the edge memory, so that run's RSS
+ * figures are not the ones to quote); BENCH_WS_EDGE_NODE_FLAGS adds flags to
+ * the edge's node command line (e.g. --compact-on-every-full-gc).
+ *
  * Open files: Node raises its soft RLIMIT_NOFILE to the hard limit at start,
  * so the edge may hold as many sockets as `ulimit -Hn` allows. Where that is
  * below clients + the edge's own descriptors (a container whose hard limit is
@@ -45,8 +51,11 @@ const PASSWORD = 'bench-pw';
 const METRICS_TOKEN = 'bench-ws-clients-metrics-token';
 /** Longer than the run: the refresh round is explicit, nothing expires meanwhile. */
 const EXPIRES = 3600;
-/** Descriptors the edge holds besides the flows (listeners, store connections, libuv, the inspector), with room to spare. */
-const EDGE_OWN_DESCRIPTORS = 150;
+/**
+ * Descriptors the edge holds besides the flows (listeners, libuv, the inspector, and up to a few hundred
+ * connections to the store under load), with room to spare: an edge out of descriptors fails its store calls.
+ */
+const EDGE_OWN_DESCRIPTORS = 400;
 const ROOT = resolve(import.meta.dirname, '..');
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -190,7 +199,8 @@ try {
       PBX_AUTH_QUEUE_PER_ADDRESS: '100000',
       PBX_MAX_CONNECTIONS_PER_ADDRESS: '100000',
     },
-    { nodeArgs: [`--inspect=127.0.0.1:${inspectPort}`] },
+    // BENCH_WS_EDGE_NODE_FLAGS: extra V8/Node flags for the edge, to compare (e.g. --compact-on-every-full-gc).
+    { nodeArgs: [`--inspect=127.0.0.1:${inspectPort}`, ...(process.env.BENCH_WS_EDGE_NODE_FLAGS ?? '').split(' ').filter(Boolean)] },
   );
   // The seed (one HA1 pair and one store write per user) is applied before the edge listens.
   await waitHealthy(httpPort, pbx, 30 * 60_000);
@@ -222,8 +232,10 @@ try {
   const afterRefresh = await snapshot(pbx, httpPort);
   // Idle: past Timer J of the last transactions (64 × T1 = 32 s, RFC 3261 §17.2.2) and the directory cache's TTL.
   await sleep(35_000);
-  await collectGarbage(inspectPort);
-  await sleep(2000);
+  for (let i = 0; i < 3; i++) {
+    await collectGarbage(inspectPort);
+    await sleep(1000);
+  }
   const settled = await snapshot(pbx, httpPort);
   await heapSnapshot(inspectPort, 'idle');
 
@@ -232,6 +244,7 @@ try {
     clients, requested,
     ...(clients < requested ? { cappedBy: `the edge's open-file limit (${limit}, the hard limit: ulimit -Hn)` } : {}),
     clientProcesses: processes, sourceAddresses, offeredPerSecond: rate,
+    ...(process.env.BENCH_WS_EDGE_NODE_FLAGS ? { edgeNodeFlags: process.env.BENCH_WS_EDGE_NODE_FLAGS } : {}),
     seedSeconds: Number(seedSeconds.toFixed(1)),
     register: { ...registered, perSecond: Number((registered.ok / registered.seconds).toFixed(1)) },
     refresh: { ...refreshed, perSecond: Number((refreshed.ok / refreshed.seconds).toFixed(1)) },
@@ -243,6 +256,9 @@ try {
     },
     cpu: cpus()[0]?.model, cores: cpus().length, node: process.version,
   }, null, 2));
+} catch (err) {
+  if (pbx && (pbx.child.exitCode !== null || pbx.child.signalCode !== null)) console.error(`the edge exited (${pbx.child.exitCode ?? pbx.child.signalCode}); its last output:\n${pbx.output().slice(-4000)}`);
+  throw err;
 } finally {
   for (const w of workers) if (w.connected) w.send({ type: 'close' });
   await Promise.all(workers.map((w) => new Promise((r) => (w.exitCode !== null ? r(null) : w.once('exit', r)))));
