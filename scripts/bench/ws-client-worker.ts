@@ -6,7 +6,7 @@
  * from one of the given 127.x.y.z source addresses, REGISTER, 401,
  * REGISTER with digest, 200 — then silent until the parent asks for a
  * refresh round (the same Call-ID, the next CSeq, challenged again, as
- * JsSIP and SIP.js refresh) or for the end.
+ * a client that keeps no nonce is) or for the end.
  *
  * Driven over the IPC channel of child_process.fork:
  *   parent → {type:'register', …}  worker → {type:'registered', ok, failed, failures, seconds}
