@@ -11,9 +11,12 @@ export interface PbxProcess {
   stop(): Promise<number | null>;
 }
 
-/** Starts the PBX the way `npm start` does (tsx edge/src/main.ts), as a child process. */
-export function startPbxProcess(env: Record<string, string>): PbxProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'edge/src/main.ts'], {
+/**
+ * Starts the PBX the way `npm start` does (tsx edge/src/main.ts), as a child process.
+ * `nodeArgs` go before the script (a benchmark's `--inspect`, `--max-old-space-size`).
+ */
+export function startPbxProcess(env: Record<string, string>, options: { nodeArgs?: string[] } = {}): PbxProcess {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', 'edge/src/main.ts'], {
     cwd: ROOT,
     env: { ...process.env, PBX_LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -24,6 +24,9 @@ export interface HttpServerOptions {
   metrics?: (req: http.IncomingMessage, res: http.ServerResponse) => Promise<void>;
 }
 
+/** One function for every upgraded socket, not a closure each (a WebSocket flow keeps its listeners for its whole life). */
+const ignoreSocketError = (): void => undefined;
+
 /**
  * The edge's HTTP port: SIP over WebSocket at /ws (RFC 7118), /healthz for
  * load balancers and `npm start` users, and the web softphone's files.
@@ -54,7 +57,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<{ ser
   };
   const server = options.tls ? https.createServer({ cert: options.tls.cert, key: options.tls.key }, onRequest) : http.createServer(onRequest);
   server.on('upgrade', (req, socket, head) => {
-    socket.on('error', () => undefined);
+    socket.on('error', ignoreSocketError);
     if (!options.transport.handleUpgrade(req, socket, head)) {
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
     }

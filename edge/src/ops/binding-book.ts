@@ -15,8 +15,11 @@
  * is passed in.
  */
 import { getHeaders, parseContacts, type NameAddr, type SipHeader, type SipRequest } from '../../../sip/index.js';
+import { ownCopy } from '../core/own-copy.js';
 
 interface BookEntry {
+  /** The Contact's URI, copied out of the REGISTER's text (edge/src/core/own-copy.ts). */
+  uri: string;
   /** Epoch ms. */
   expiresAt: number;
   /** The TCP/TLS/WebSocket flow the REGISTER came on; its close may end the binding. */
@@ -39,49 +42,61 @@ function contactsOf(values: string[]): NameAddr[] {
 /** Without scrapes nothing would forget expired entries: every this many REGISTERs the book forgets them itself. */
 const PRUNE_EVERY = 1_000;
 
+/**
+ * Memory (one entry per registered device, kept for hours): an AOR's
+ * bindings are a short array, not a Map — a device or three per user, and
+ * an empty Map alone costs ~380 bytes.
+ */
 export class BindingBook {
-  private readonly byAor = new Map<string, Map<string, BookEntry>>();
+  private readonly byAor = new Map<string, BookEntry[]>();
   private registers = 0;
 
   /** A REGISTER relayed by this edge and the registrar's answer to it. */
   register(request: SipRequest, answer: RegisterAnswer, flowId: string | undefined, now: number): void {
     if (answer.status !== 200 || answer.tenantId === undefined || answer.username === undefined) return;
     if (++this.registers % PRUNE_EVERY === 0) this.counts(now);
-    const aor = `${answer.tenantId}/${answer.username}`;
+    const aor = ownCopy(`${answer.tenantId}/${answer.username}`);
     const current = new Map<string, number>();
     for (const contact of contactsOf(answer.headers.filter((h) => h.name.toLowerCase() === 'contact').map((h) => h.value))) {
       const seconds = Number(contact.params.expires);
       if (Number.isFinite(seconds) && seconds > 0) current.set(contact.uri, now + seconds * 1000);
     }
-    const entries = new Map<string, BookEntry>();
-    for (const [uri, entry] of this.byAor.get(aor) ?? []) {
-      const expiresAt = current.get(uri);
-      if (expiresAt !== undefined) entries.set(uri, { ...entry, expiresAt });
+    const entries: BookEntry[] = [];
+    for (const entry of this.byAor.get(aor) ?? []) {
+      const expiresAt = current.get(entry.uri);
+      if (expiresAt !== undefined) entries.push({ ...entry, expiresAt });
     }
     for (const contact of contactsOf(getHeaders(request, 'Contact'))) {
       const expiresAt = current.get(contact.uri);
-      if (expiresAt !== undefined) entries.set(contact.uri, { expiresAt, ...(flowId !== undefined ? { flowId } : {}) });
+      if (expiresAt === undefined) continue;
+      const entry: BookEntry = { uri: ownCopy(contact.uri), expiresAt, ...(flowId !== undefined ? { flowId } : {}) };
+      const known = entries.findIndex((e) => e.uri === contact.uri);
+      if (known >= 0) entries[known] = entry;
+      else entries.push(entry);
     }
-    if (entries.size > 0) this.byAor.set(aor, entries);
+    if (entries.length > 0) this.byAor.set(aor, entries);
     else this.byAor.delete(aor);
   }
 
   /** The flow-closed function removed bindings of this flow (RFC 5626 §5.3: a flow-only device is gone with its flow). */
   flowClosed(flowId: string): void {
-    for (const [aor, entries] of this.byAor) {
-      for (const [uri, entry] of entries) if (entry.flowId === flowId) entries.delete(uri);
-      if (entries.size === 0) this.byAor.delete(aor);
-    }
+    this.keepOnly((entry) => entry.flowId !== flowId);
   }
 
   /** Live bindings and the users holding at least one; expired entries are forgotten on the way. */
   counts(now: number): { bindings: number; users: number } {
+    this.keepOnly((entry) => entry.expiresAt > now);
     let bindings = 0;
-    for (const [aor, entries] of this.byAor) {
-      for (const [uri, entry] of entries) if (entry.expiresAt <= now) entries.delete(uri);
-      if (entries.size === 0) this.byAor.delete(aor);
-      bindings += entries.size;
-    }
+    for (const entries of this.byAor.values()) bindings += entries.length;
     return { bindings, users: this.byAor.size };
+  }
+
+  private keepOnly(keep: (entry: BookEntry) => boolean): void {
+    for (const [aor, entries] of this.byAor) {
+      if (entries.every(keep)) continue;
+      const kept = entries.filter(keep);
+      if (kept.length > 0) this.byAor.set(aor, kept);
+      else this.byAor.delete(aor);
+    }
   }
 }

@@ -11,16 +11,21 @@ import { Server as TlsServer } from 'node:tls';
 import type { SecurityGate } from './security-gate.js';
 
 export function guardHttpServer(server: HttpServer, gate: SecurityGate): void {
-  const waiting = new WeakMap<Socket, NodeJS.Timeout>();
+  const waiting = new WeakMap<Socket, { timer: NodeJS.Timeout; onClose: () => void }>();
   const arm = (socket: Socket) => {
     const timer = setTimeout(() => socket.destroy(), gate.handshakeTimeoutMs);
     timer.unref();
-    waiting.set(socket, timer);
-    socket.once('close', () => clearTimeout(timer));
+    const onClose = () => clearTimeout(timer);
+    waiting.set(socket, { timer, onClose });
+    socket.once('close', onClose);
   };
+  // The close listener goes with the timer: a WebSocket flow lives for hours on this socket, and the
+  // listener would keep the spent timer, its closure and once-wrapper (~300 bytes) alive for each one.
   const disarm = (socket: Socket) => {
-    const timer = waiting.get(socket);
-    if (timer) clearTimeout(timer);
+    const armed = waiting.get(socket);
+    if (!armed) return;
+    clearTimeout(armed.timer);
+    socket.off('close', armed.onClose);
     waiting.delete(socket);
   };
 

@@ -12,6 +12,8 @@
  * nonce's issue time, and a generation older than the TTL is dropped whole.
  */
 
+import { ownCopy } from '../core/own-copy.js';
+
 /** nc values accepted below the highest one seen (UDP may reorder a UA's requests). */
 const WINDOW = 32;
 
@@ -45,7 +47,8 @@ export class NonceCounts {
     const entry = seen.get(nonce);
     if (!entry) {
       if (seen.size >= this.maxPerGeneration) return 'full';
-      seen.set(nonce, { max: nc, mask: 1 });
+      // The key outlives the request (up to two TTLs): copied, so it does not keep the request's text alive.
+      seen.set(ownCopy(nonce), { max: nc, mask: 1 });
       return 'first';
     }
     if (nc > entry.max) {

@@ -29,8 +29,18 @@ export interface WsTransportOptions {
  */
 export class WsTransport {
   private readonly wss: WebSocketServer;
+  /** Shared by every flow: a flow lives for hours, so per-flow closures and objects add up (issue 14: ≤ 8 kB per idle flow). */
+  private readonly flowEvents: WsFlowEvents;
 
   constructor(private readonly options: WsTransportOptions) {
+    const { flows, events } = options;
+    this.flowEvents = {
+      onMessage: events.onMessage,
+      onClose: (closed) => {
+        flows.remove(closed.id);
+        events.onClose(closed);
+      },
+    };
     this.wss = new WebSocketServer({
       noServer: true,
       maxPayload: options.maxPayloadBytes,
@@ -65,25 +75,24 @@ export class WsTransport {
       socket.destroy(); // a banned address gets nothing, not even an HTTP status
       return true;
     }
-    if (admission) socket.once('close', () => security!.releaseConnection(admission.address));
     // Slowloris: registered before the WebSocket's own listener, so a frame that completes in this chunk settles the clock after it starts.
     const incomplete = security ? new IncompleteMessageTimer(security.headerTimeoutMs, () => socket.destroy()) : undefined;
-    if (incomplete) {
-      socket.on('data', () => incomplete.pending());
-      socket.once('close', () => incomplete.stop());
+    if (incomplete) socket.on('data', () => incomplete.pending());
+    // One close listener and one completion listener per flow, not one per purpose: each costs a closure (and a `once` wrapper) for the flow's life.
+    if (admission || incomplete) {
+      socket.once('close', () => {
+        incomplete?.stop();
+        if (admission) security!.releaseConnection(admission.address);
+      });
     }
     const remote = { address: admission?.address ?? req.socket.remoteAddress ?? '0.0.0.0', port: req.socket.remotePort ?? 0 };
     this.wss.handleUpgrade(req, socket, head, (ws) => {
-      const { flows, events } = this.options;
-      const flow = new WsFlow(this.options.protocol, ws, remote, this.options.logger, {
-        onMessage: events.onMessage,
-        onClose: (closed) => {
-          flows.remove(closed.id);
-          events.onClose(closed);
-        },
-      }, this.options.idleTimeoutMs);
-      flows.add(flow);
-      if (incomplete) for (const completion of ['message', 'ping', 'pong'] as const) ws.on(completion, () => incomplete.completed());
+      const flow = new WsFlow(this.options.protocol, ws, remote, this.options.logger, this.flowEvents, this.options.idleTimeoutMs);
+      this.options.flows.add(flow);
+      if (incomplete) {
+        const completed = () => incomplete.completed();
+        for (const completion of ['message', 'ping', 'pong'] as const) ws.on(completion, completed);
+      }
     });
     return true;
   }
