@@ -67,11 +67,21 @@ function abortError(): Error {
   return Object.assign(new Error('Request aborted'), { name: 'AbortError' });
 }
 
-/** The SDK's AbortSignal is either the DOM one or its own legacy shape (onabort only). */
-function whenAborted(signal: NonNullable<HttpHandlerOptions['abortSignal']>, abort: () => void): void {
-  const dom = signal as { addEventListener?: (type: 'abort', listener: () => void, options: { once: boolean }) => void };
-  if (typeof dom.addEventListener === 'function') dom.addEventListener('abort', abort, { once: true });
-  else signal.onabort = abort;
+type Abortable = NonNullable<HttpHandlerOptions['abortSignal']>;
+interface DomAbortSignal {
+  addEventListener(type: 'abort', listener: () => void, options: { once: boolean }): void;
+  removeEventListener(type: 'abort', listener: () => void): void;
+}
+
+/** The SDK's AbortSignal is the DOM one or its own legacy shape (onabort only); returns how to stop listening. */
+function whenAborted(signal: Abortable, abort: () => void): () => void {
+  const dom = signal as Partial<DomAbortSignal>;
+  if (typeof dom.addEventListener === 'function' && typeof dom.removeEventListener === 'function') {
+    dom.addEventListener('abort', abort, { once: true });
+    return () => dom.removeEventListener!('abort', abort);
+  }
+  signal.onabort = abort;
+  return () => {};
 }
 
 /** Refused like a closed port, so the SDK reports (and retries) it as it would over TCP. */
@@ -90,7 +100,9 @@ export class RequestListenerHandler implements HttpHandler {
     if (this.closed) return Promise.reject(storeClosed());
     const { abortSignal } = options;
     if (abortSignal?.aborted) return Promise.reject(abortError());
+    let stopListening = () => {};
     const done = new Promise<{ response: HttpResponse }>((resolve, reject) => {
+      if (abortSignal) stopListening = whenAborted(abortSignal, () => reject(abortError()));
       const query = buildQueryString(request.query ?? {});
       const headers: Record<string, string> = {};
       for (const [name, value] of Object.entries(request.headers)) headers[name.toLowerCase()] = value;
@@ -98,15 +110,18 @@ export class RequestListenerHandler implements HttpHandler {
       const res = new InProcessResponse((answered, body) =>
         resolve({ response: new HttpResponse({ statusCode: answered.statusCode, headers: answered.headers, body }) }),
       );
-      if (abortSignal) whenAborted(abortSignal, () => reject(abortError()));
       const body = requestBody(request.body);
-      // The listener subscribes to 'data' and 'end' synchronously, as on a real IncomingMessage.
+      // The listener subscribes to 'data' and 'end' synchronously, as on a real IncomingMessage;
+      // what it throws while reading the request rejects this request only.
       this.listener(req as unknown as IncomingMessage, res as unknown as ServerResponse);
       if (body.length > 0) req.emit('data', body);
       req.emit('end');
     });
     this.inFlight.add(done);
-    const settle = () => this.inFlight.delete(done);
+    const settle = () => {
+      stopListening();
+      this.inFlight.delete(done);
+    };
     done.then(settle, settle);
     return done;
   }

@@ -4,8 +4,9 @@
  * dynalites — one through its request listener in this process, one over
  * loopback TCP — get the same status, body and DynamoDB headers, errors and
  * conditional failures included; both paths reach one store; the store
- * observer counts in-process requests; closing lets requests under way
- * finish and refuses later ones like a closed port. The store contract
+ * observer counts in-process requests; an aborted request is given up;
+ * closing lets requests under way finish and refuses later ones like a
+ * closed port. The store contract
  * (test/store-contract/dynalite-in-process.test.ts) runs the operations
  * Nimbus relies on through this path.
  */
@@ -176,6 +177,16 @@ describe('the embedded store in-process', () => {
     ]);
     expect(seen[0]?.authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=nimbuslocal\/\d{8}\/us-east-1\/dynamodb\/aws4_request, SignedHeaders=host;x-amz-date, Signature=0{64}$/);
     expect(seen[0]?.['x-amz-target']).toBe('DynamoDB_20120810.GetItem');
+  });
+
+  it('gives up a request whose caller aborts it, as the SDK expects of its HTTP handler', async () => {
+    const controller = new AbortController();
+    const pending = local.inProcess.requestHandler.handle(httpRequest(local, SESSION[3]![1]), { abortSignal: controller.signal });
+    controller.abort();
+    await expect(pending).rejects.toMatchObject({ name: 'AbortError' });
+    await expect(local.inProcess.requestHandler.handle(httpRequest(local, SESSION[3]![1]), { abortSignal: controller.signal })).rejects.toMatchObject({
+      name: 'AbortError',
+    });
   });
 
   it('lets a request under way finish when it closes, then refuses requests like a closed port', async () => {
