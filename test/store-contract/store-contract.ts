@@ -5,7 +5,7 @@
  * same everywhere; this is where "the same" is checked. Each test uses its
  * own partition keys, so the suite needs one table per backend.
  *
- * Clients come from the store adapter (functions/src/store/dynamo-client.ts)
+ * Clients come from the store adapter (contracts/store/dynamo-client.ts)
  * and the table from the shared definition (ensureTables → contracts/store/tables.ts).
  */
 import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -13,12 +13,15 @@ import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, typ
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BindingRepository } from '../../functions/src/registration/binding-repository.js';
 import { createDocumentClient, createDynamoClient } from '../../contracts/store/dynamo-client.js';
+import type { InProcessStore } from '../../contracts/store/in-process-store.js';
 import { ensureTables } from '../../functions/src/store/ensure-table.js';
 import { PBX_TABLE, toCreateTableInput } from '../../contracts/store/tables.js';
 import { binding, NOW } from '../unit/functions/fixtures.js';
 
 export interface StoreBackend {
   endpoint: string;
+  /** Set: the suite's clients reach the backend in-process (the local stack's path), not over `endpoint`. */
+  inProcess?: InProcessStore;
   close(): Promise<void>;
 }
 
@@ -43,8 +46,9 @@ export function describeStoreContract(name: string, start: () => Promise<StoreBa
 
     beforeAll(async () => {
       backend = await start();
-      client = createDynamoClient({ endpoint: backend.endpoint, region: 'eu-west-1' });
-      doc = createDocumentClient({ endpoint: backend.endpoint, region: 'eu-west-1' });
+      const connection = backend.inProcess ? { inProcess: backend.inProcess } : { endpoint: backend.endpoint };
+      client = createDynamoClient({ ...connection, region: 'eu-west-1' });
+      doc = createDocumentClient({ ...connection, region: 'eu-west-1' });
       await ensureTables(client, TABLE);
     }, 60_000);
 

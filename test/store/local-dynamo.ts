@@ -1,6 +1,9 @@
-/** dynalite in this process on a random loopback port, with the PBX table and a seed applied. */
-import type { AddressInfo } from 'node:net';
-import dynalite from 'dynalite';
+/**
+ * dynalite in this process on a random loopback port, with the PBX table and
+ * a seed applied. `client`, `doc` and `stores` reach it in-process, as the
+ * local stack's own clients do (edge/src/local-stack/embedded-store.ts);
+ * `endpoint` is its HTTP port, for clients a test builds itself.
+ */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { applySeed } from '../../functions/src/seed/apply-seed.js';
@@ -8,6 +11,7 @@ import { parseSeed } from '../../functions/src/seed/seed-schema.js';
 import { createStores, type Stores } from '../../functions/src/runtime/stores.js';
 import { createDocumentClient, createDynamoClient } from '../../contracts/store/dynamo-client.js';
 import { ensureTables } from '../../functions/src/store/ensure-table.js';
+import { serveDynalite } from '../../edge/src/local-stack/embedded-store.js';
 
 export const TEST_TABLE = 'nimbus-pbx-test';
 
@@ -40,13 +44,10 @@ export interface LocalDynamo {
 }
 
 export async function startLocalDynamo(): Promise<LocalDynamo> {
-  const server = dynalite({ createTableMs: 0 });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  const endpoint = `http://127.0.0.1:${port}`;
-  // `env: {}`: dummy credentials whatever the developer's shell holds.
-  const client = createDynamoClient({ endpoint, env: {} });
-  const doc = createDocumentClient({ endpoint, env: {} });
+  const store = await serveDynalite();
+  const { endpoint } = store;
+  const client = createDynamoClient({ inProcess: store.inProcess });
+  const doc = createDocumentClient({ inProcess: store.inProcess });
   await ensureTables(client, TEST_TABLE);
   const stores = createStores(doc, TEST_TABLE);
   await applySeed({ directory: stores.directory }, TEST_SEED);
@@ -58,7 +59,7 @@ export async function startLocalDynamo(): Promise<LocalDynamo> {
     close: async () => {
       client.destroy();
       doc.destroy();
-      await new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve())));
+      await store.close();
     },
   };
 }

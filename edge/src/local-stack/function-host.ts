@@ -10,6 +10,7 @@ import type { EventBus } from '../../../contracts/bus/event-bus.js';
 import { InProcessBus } from '../../../contracts/bus/in-process-bus.js';
 import type { RegistrarSettings } from '../../../contracts/settings/registrar-settings.js';
 import type { StoreSettings } from '../../../contracts/settings/store-settings.js';
+import type { InProcessStore } from '../../../contracts/store/in-process-store.js';
 import type { StoreObserver } from '../../../contracts/store/store-timing.js';
 import { createAdminApi, createBackgroundHandlers, createFunctionHandlers, createFunctionsRuntime } from '../../../functions/src/index.js';
 import type { AdminApiFunction } from '../http/admin-api-bridge.js';
@@ -29,9 +30,12 @@ export function hostFunctions(options: {
   bus: EventBus;
   /** The edge's store latency metric (edge/src/ops). */
   storeObserver?: StoreObserver;
+  /** The embedded store of this process, reached without a socket (absent: store.dynamoEndpoint over HTTP). */
+  inProcessStore?: InProcessStore;
 }): FunctionHost {
   const runtime = createFunctionsRuntime({
     store: options.store,
+    ...(options.inProcessStore ? { inProcessStore: options.inProcessStore } : {}),
     ...(options.storeObserver ? { storeObserver: options.storeObserver } : {}),
     registrar: options.registrar,
     ...(options.adminToken !== undefined ? { adminToken: options.adminToken } : {}),

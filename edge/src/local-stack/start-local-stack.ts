@@ -4,6 +4,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InProcessBus } from '../../../contracts/bus/in-process-bus.js';
 import type { PbxSettings } from '../../../contracts/settings/pbx-settings.js';
+import type { InProcessStore } from '../../../contracts/store/in-process-store.js';
 import { loadSeedFile, SeedError, StoreBootstrap, type Seed } from '../../../functions/src/index.js';
 import type { Logger } from '../logger.js';
 import { startEdgeOps, type EdgeOps } from '../ops/edge-ops.js';
@@ -45,7 +46,9 @@ export class SeedFileError extends Error {
  * `npm start`: the whole PBX on one machine — embedded store, tables, seed,
  * functions in-process, the edge on UDP/TCP/WebSocket, health and softphone
  * on the HTTP port. With PBX_DYNAMODB_ENDPOINT set it joins an existing store
- * instead (that is how several edges share one store locally).
+ * instead (that is how several edges share one store locally). The embedded
+ * store listens on its port for other processes; this process's own clients
+ * (bootstrap and health, functions, ban watcher) reach it in-process.
  */
 export async function startLocalStack(settings: PbxSettings, logger: Logger, parts: { bus?: InProcessBus } = {}): Promise<LocalStack> {
   const { edge: edgeSettings } = settings;
@@ -56,13 +59,15 @@ export async function startLocalStack(settings: PbxSettings, logger: Logger, par
   const steps = new ShutdownSteps(logger);
   try {
     let storeEndpoint = settings.store.dynamoEndpoint;
+    let inProcessStore: InProcessStore | undefined;
     if (!storeEndpoint) {
-      const store = await startEmbeddedStore(edgeSettings.dataDir, edgeSettings.storePort);
-      steps.push(() => store.close());
-      storeEndpoint = store.endpoint;
+      const embedded = await startEmbeddedStore(edgeSettings.dataDir, edgeSettings.storePort);
+      steps.push(() => embedded.close());
+      storeEndpoint = embedded.endpoint;
+      inProcessStore = embedded.inProcess;
     }
     const store = { ...settings.store, dynamoEndpoint: storeEndpoint };
-    const bootstrap = new StoreBootstrap(storeEndpoint, store.tableName);
+    const bootstrap = new StoreBootstrap(inProcessStore ?? storeEndpoint, store.tableName);
     steps.push(() => bootstrap.close());
     await bootstrap.prepare(seed);
     // `npm run bans` (functions/src/fail-to-ban/cli.ts) finds this stack's store here.
@@ -78,6 +83,7 @@ export async function startLocalStack(settings: PbxSettings, logger: Logger, par
       adminToken: adminToken.token,
       bus,
       storeObserver: ops.storeObserver,
+      ...(inProcessStore ? { inProcessStore } : {}),
     });
     const stopBackground = startLocalBackground(functions.background, bus, logger, edgeSettings.reaperIntervalSeconds * 1000);
     steps.push(async () => {
@@ -90,6 +96,7 @@ export async function startLocalStack(settings: PbxSettings, logger: Logger, par
       {
         settings: edgeSettings,
         store,
+        ...(inProcessStore ? { inProcessStore } : {}),
         invoker: functions.invoker,
         bus,
         localBus: bus,

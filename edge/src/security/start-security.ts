@@ -6,6 +6,7 @@
 import type { Server as HttpServer } from 'node:http';
 import type { InProcessBus } from '../../../contracts/bus/in-process-bus.js';
 import { createDocumentClient } from '../../../contracts/store/dynamo-client.js';
+import type { InProcessStore } from '../../../contracts/store/in-process-store.js';
 import type { Logger } from '../logger.js';
 import { StoreBanReader } from './ban-reader.js';
 import { BanWatcher } from './ban-watcher.js';
@@ -27,6 +28,8 @@ export interface EdgeSecurity {
 export interface StartSecurityOptions {
   settings: SecuritySettings;
   storeEndpoint?: string;
+  /** The local stack's embedded store, in this process: read without a socket; takes the place of storeEndpoint. */
+  inProcessStore?: InProcessStore;
   tableName: string;
   bus?: Pick<InProcessBus, 'subscribe'>;
   logger: Logger;
@@ -34,7 +37,9 @@ export interface StartSecurityOptions {
 
 export async function startSecurity(options: StartSecurityOptions): Promise<EdgeSecurity> {
   const logger = options.logger.child({ component: 'security' });
-  const doc = createDocumentClient(options.storeEndpoint !== undefined ? { endpoint: options.storeEndpoint } : {});
+  const doc = createDocumentClient(
+    options.inProcessStore ? { inProcess: options.inProcessStore } : options.storeEndpoint !== undefined ? { endpoint: options.storeEndpoint } : {},
+  );
   const gate = new SecurityGate(options.settings, logger);
   const reader = new StoreBanReader(doc, options.tableName);
   const watcher = new BanWatcher({

@@ -24,6 +24,7 @@ import { cachedSettings } from '../fail-to-ban/cached-f2b-settings.js';
 import { carrierAddresses } from '../fail-to-ban/carrier-addresses.js';
 import type { FailToBanDeps } from '../fail-to-ban/record-auth-failure.js';
 import { createDocumentClient } from '../../../contracts/store/dynamo-client.js';
+import type { InProcessStore } from '../../../contracts/store/in-process-store.js';
 import type { StoreObserver } from '../../../contracts/store/store-timing.js';
 import { createStores, systemClock, type Stores } from './stores.js';
 
@@ -56,6 +57,8 @@ export interface FunctionsRuntimeOptions {
   env?: Env;
   /** Told how long every store request took (the hosting edge's metrics). */
   storeObserver?: StoreObserver;
+  /** The local stack's embedded store, reached in-process (no socket, no SigV4); takes the place of store.dynamoEndpoint. */
+  inProcessStore?: InProcessStore;
   /**
    * Where directory.changed events can be heard (the local stack's in-process
    * bus): the directory cache drops what they name at once. Absent (Lambda):
@@ -69,6 +72,7 @@ export function createFunctionsRuntime(options: FunctionsRuntimeOptions): Functi
     region: options.store.region,
     ...(options.env ? { env: options.env } : {}),
     ...(options.store.dynamoEndpoint !== undefined ? { endpoint: options.store.dynamoEndpoint } : {}),
+    ...(options.inProcessStore ? { inProcess: options.inProcessStore } : {}),
     ...(options.storeObserver ? { observe: options.storeObserver } : {}),
   });
   const stores = createStores(doc, options.store.tableName);

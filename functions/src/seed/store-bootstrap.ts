@@ -1,4 +1,5 @@
 import { createDocumentClient, createDynamoClient } from '../../../contracts/store/dynamo-client.js';
+import type { InProcessStore } from '../../../contracts/store/in-process-store.js';
 import { DirectoryRepository } from '../directory/directory-repository.js';
 import { ensureTables } from '../store/ensure-table.js';
 import { applySeed } from './apply-seed.js';
@@ -10,7 +11,8 @@ import type { Seed } from './seed-schema.js';
  * The local stack's view of the store: create the table from the shared
  * definition, apply the seed (tenants, users, system settings, trunks), and
  * answer the health check. The functions open
- * their own clients, as they would on Lambda.
+ * their own clients, as they would on Lambda. The store is an HTTP endpoint
+ * or, for the local stack's embedded one, the store in this process.
  */
 export class StoreBootstrap {
   private readonly client;
@@ -18,9 +20,10 @@ export class StoreBootstrap {
   private readonly system;
   private readonly trunks;
 
-  constructor(endpoint: string, private readonly tableName: string) {
-    this.client = createDynamoClient({ endpoint });
-    const doc = createDocumentClient({ endpoint });
+  constructor(store: string | InProcessStore, private readonly tableName: string) {
+    const connection = typeof store === 'string' ? { endpoint: store } : { inProcess: store };
+    this.client = createDynamoClient(connection);
+    const doc = createDocumentClient(connection);
     this.directory = new DirectoryRepository(doc, tableName);
     this.system = new SystemSettingsRepository(doc, tableName);
     this.trunks = new TrunkRepository(doc, tableName);
