@@ -24,6 +24,11 @@ import type { OnlineInterval } from './user-report.js';
 import type { AorRef, ItemKey } from '../store/keys.js';
 import { rollupTenantKey } from './report-repository.js';
 import { queryAll } from '../../../contracts/store/query-all.js';
+import { ExpiringCache } from '../../../contracts/expiring-cache.js';
+import { DEFAULT_DIRECTORY_CACHE_SECONDS } from '../../../contracts/settings/store-settings.js';
+
+/** Tenants a warm container remembers having joined to the rollup (one entry per tenant). */
+const MAX_JOINED_TENANTS = 10_000;
 
 export const onlineKey = (tenantId: string, ext: string, fromIso: string): ItemKey => ({ pk: `TENANT#${tenantId}`, sk: `ONLINE#${ext}#${fromIso}` });
 export const onlineIndexPartition = (tenantId: string): string => `ONLINE#${tenantId}`;
@@ -40,16 +45,36 @@ export interface OnlineArchive {
 }
 
 export class OnlineRepository implements OnlineArchive {
+  /**
+   * Tenants this container joined to the rollup lately (issue 14: a write
+   * the store already holds is not repeated for every user coming online).
+   * Kept for the directory cache's bound (PBX_DIRECTORY_CACHE_SECONDS) and
+   * dropped by directory.changed for the tenant where that event reaches:
+   * a deleted tenant's ROLLUP item goes with it (directory-admin-repository.ts),
+   * so a tenant created again under the same id is joined again within the bound.
+   */
+  private readonly joined: ExpiringCache<string, true>;
+
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly tableName: string,
-  ) {}
+    options: { joinedTtlMs?: number; now?: () => number } = {},
+  ) {
+    this.joined = new ExpiringCache(options.joinedTtlMs ?? DEFAULT_DIRECTORY_CACHE_SECONDS * 1000, MAX_JOINED_TENANTS, options.now);
+  }
+
+  /** Forgets that `tenantId` (every tenant when absent) was joined: its next user online writes the ROLLUP item again. */
+  forgetJoined(tenantId?: string): void {
+    if (tenantId === undefined) this.joined.clear();
+    else this.joined.delete(tenantId);
+  }
 
   async archiveInterval(aor: AorRef, span: OnlineSpan): Promise<void> {
     await this.doc.send(new PutCommand({ TableName: this.tableName, Item: { ...onlineKey(aor.tenantId, aor.ext, span.from), ...onlineIndexed(aor.ext, span), gsi1pk: onlineIndexPartition(aor.tenantId) } }));
   }
 
   async joinRollup(tenantId: string, sinceIso: string): Promise<void> {
+    if (this.joined.lookup(tenantId)) return;
     await this.doc.send(
       new UpdateCommand({
         TableName: this.tableName,
@@ -58,6 +83,7 @@ export class OnlineRepository implements OnlineArchive {
         ExpressionAttributeValues: { ':t': tenantId, ':s': sinceIso },
       }),
     );
+    this.joined.set(tenantId, true);
   }
 
   /** Intervals that overlap [fromIso, toIso). */

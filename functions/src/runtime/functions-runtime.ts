@@ -12,7 +12,8 @@
  *   process.env.
  */
 import type { EventBus } from '../../../contracts/bus/event-bus.js';
-import { DIRECTORY_CHANGED_DETAIL_TYPE } from '../../../contracts/bus/directory-events.js';
+import { DIRECTORY_CHANGED_DETAIL_TYPE, parseDirectoryChanged, type DirectoryChangedDetail } from '../../../contracts/bus/directory-events.js';
+import type { OnlineRepository } from '../reports/online-repository.js';
 import { InProcessBus } from '../../../contracts/bus/in-process-bus.js';
 import { CachedDirectory } from '../directory/cached-directory.js';
 import { createEventBridgePublisher } from '../../../contracts/bus/eventbridge-publisher.js';
@@ -75,11 +76,14 @@ export function createFunctionsRuntime(options: FunctionsRuntimeOptions): Functi
     ...(options.inProcessStore ? { inProcess: options.inProcessStore } : {}),
     ...(options.storeObserver ? { observe: options.storeObserver } : {}),
   });
-  const stores = createStores(doc, options.store.tableName);
   const now = options.now ?? systemClock;
   const cacheSeconds = options.store.directoryCacheSeconds;
+  const stores = createStores(doc, options.store.tableName, { now, ...(cacheSeconds !== undefined ? { cacheTtlMs: cacheSeconds * 1000 } : {}) });
   const directory = new CachedDirectory(stores.directory, { now, ...(cacheSeconds !== undefined ? { ttlMs: cacheSeconds * 1000 } : {}) });
-  options.directoryChanges?.subscribe({ detailType: [DIRECTORY_CHANGED_DETAIL_TYPE] }, async (event) => directory.changed(event.detail));
+  options.directoryChanges?.subscribe({ detailType: [DIRECTORY_CHANGED_DETAIL_TYPE] }, async (event) => {
+    directory.changed(event.detail);
+    forgetRollupJoins(stores.online, event.detail);
+  });
   const registrar = options.registrar;
   let failToBan: FailToBanDeps | undefined;
   return {
@@ -139,3 +143,15 @@ export const runtimeFromEnv = memoizeByEnv([...STORE_ENV, ...REGISTRAR_ENV, ...B
     env,
   });
 });
+
+/** A tenant's change may be its deletion, which takes its ROLLUP item along: its next user online joins it again. */
+function forgetRollupJoins(online: Pick<OnlineRepository, 'forgetJoined'>, detail: unknown): void {
+  let change: DirectoryChangedDetail;
+  try {
+    change = parseDirectoryChanged(detail);
+  } catch {
+    online.forgetJoined();
+    return;
+  }
+  if (change.kind === 'tenant') online.forgetJoined(change.tenantId ?? change.id);
+}

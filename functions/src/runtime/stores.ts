@@ -66,8 +66,14 @@ export interface Stores {
 
 export const systemClock = (): number => Date.now();
 
-export function createStores(doc: DynamoDBDocumentClient, tableName: string): Stores {
-  const online = new OnlineRepository(doc, tableName);
+/** How long a warm container trusts what it remembers of the store (PBX_DIRECTORY_CACHE_SECONDS), and its clock. */
+export interface StoreMemoryOptions {
+  cacheTtlMs?: number;
+  now?: () => number;
+}
+
+export function createStores(doc: DynamoDBDocumentClient, tableName: string, memory: StoreMemoryOptions = {}): Stores {
+  const online = new OnlineRepository(doc, tableName, { ...(memory.cacheTtlMs !== undefined ? { joinedTtlMs: memory.cacheTtlMs } : {}), ...(memory.now ? { now: memory.now } : {}) });
   return {
     directory: new DirectoryRepository(doc, tableName),
     bindings: new BindingRepository(doc, tableName, online),
