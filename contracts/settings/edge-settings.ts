@@ -66,6 +66,8 @@ export interface EdgeSettings {
   trunkCaFile?: string;
   edgeId: string;
   storePort: number;
+  /** PBX_STORE_THREAD: the embedded store on a worker thread of its own (default) or on the main thread. */
+  storeThread: boolean;
   invoker: 'in-process' | 'lambda';
   functionPrefix: string;
   lambdaEndpoint?: string;
@@ -110,6 +112,8 @@ const edgeSchema = z
     PBX_EDGE_ID: z.preprocess((v) => (v === '' || v === undefined ? hostname() : v), z.string().min(1)),
     /** Port of the embedded store (0 = any free port). */
     PBX_STORE_PORT: port(0),
+    /** The embedded store on its own worker thread, beside the edge and the functions (true), or on the main thread (false). */
+    PBX_STORE_THREAD: z.preprocess((v) => (v === '' || v === undefined ? 'true' : v), z.enum(['true', 'false'])),
     /** How the edge calls functions: in this process (local) or AWS Lambda Invoke (cloud). */
     PBX_INVOKER: z.preprocess((v) => (v === '' || v === undefined ? 'in-process' : v), z.enum(['in-process', 'lambda'])),
     /** Lambda function names are <prefix><function>, e.g. nimbus-dev-register (the CDK stage's prefix). */
@@ -188,6 +192,7 @@ export function parseEdgeSettings(env: Env): Parsed<EdgeSettings> {
       ...(e.PBX_TRUNK_CA_FILE !== undefined ? { trunkCaFile: e.PBX_TRUNK_CA_FILE } : {}),
       edgeId: e.PBX_EDGE_ID,
       storePort: e.PBX_STORE_PORT,
+      storeThread: e.PBX_STORE_THREAD === 'true',
       invoker: e.PBX_INVOKER,
       functionPrefix: e.PBX_FUNCTION_PREFIX,
       ...(e.PBX_LAMBDA_ENDPOINT !== undefined ? { lambdaEndpoint: e.PBX_LAMBDA_ENDPOINT } : {}),

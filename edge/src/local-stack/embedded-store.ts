@@ -1,58 +1,25 @@
 import { mkdir } from 'node:fs/promises';
-import type { RequestListener } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import dynalite from 'dynalite';
-import { RequestListenerHandler, type InProcessStore } from '../../../contracts/store/in-process-store.js';
+import { serveDynalite, type EmbeddedStore } from './serve-dynalite.js';
+import { startStoreThread } from './store-thread-client.js';
 
-export interface EmbeddedStore {
-  /** Over HTTP, for other processes and tools: `npm run bans`, a second edge (PBX_DYNAMODB_ENDPOINT), tests. */
-  endpoint: string;
-  /** The same store for the clients of this process: no socket, no SigV4 (contracts/store/in-process-store.ts). */
-  inProcess: InProcessStore;
-  close(): Promise<void>;
-}
+export { serveDynalite, type EmbeddedStore };
 
 /**
  * The local stack's DynamoDB: dynalite, in this process (so no emulator
  * process can be orphaned), persisted in LevelDB under the data folder so a
- * restart keeps users and registrations. Closing it flushes LevelDB.
+ * restart keeps users and registrations. Closing it flushes LevelDB. By
+ * default on a worker thread of its own (store-thread-client.ts: the SIP
+ * edge and the functions keep the main thread); `thread: false`
+ * (PBX_STORE_THREAD=false) keeps it on the main thread.
  */
-export async function startEmbeddedStore(dataDir: string, port: number): Promise<EmbeddedStore> {
+export async function startEmbeddedStore(
+  dataDir: string,
+  port: number,
+  options: { thread?: boolean; onExit?: (err: Error | undefined) => void } = {},
+): Promise<EmbeddedStore> {
   const path = join(dataDir, 'dynamodb');
   await mkdir(path, { recursive: true });
-  return serveDynalite({ path, port });
+  return options.thread === false ? serveDynalite({ path, port }) : startStoreThread({ path, port, ...(options.onExit ? { onExit: options.onExit } : {}) });
 }
 
-/**
- * dynalite on a loopback port and, for this process, the same dynalite
- * through its request listener — the one function both paths reach, so
- * both see one store with one behaviour. Without `path` it keeps its data
- * in memory (tests).
- */
-export async function serveDynalite(options: { path?: string; port?: number } = {}): Promise<EmbeddedStore> {
-  const server = dynalite({ ...(options.path ? { path: options.path } : {}), createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  // dynalite passes its handler to http.createServer: it is the server's one 'request' listener.
-  const listeners = server.listeners('request') as RequestListener[];
-  if (listeners.length !== 1) throw new Error(`dynalite: expected one request listener, found ${listeners.length}`);
-  const listener = listeners[0]!;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port: bound } = server.address() as AddressInfo;
-  const endpoint = `http://127.0.0.1:${bound}`;
-  const requestHandler = new RequestListenerHandler(listener);
-  return {
-    endpoint,
-    inProcess: { endpoint, requestHandler },
-    close: async () => {
-      // In-process requests under way finish first, as the HTTP server lets its requests finish; then LevelDB flushes.
-      await requestHandler.close();
-      await new Promise<void>((resolve, reject) => server.close((err?: Error) => (err ? reject(err) : resolve())));
-    },
-  };
-}

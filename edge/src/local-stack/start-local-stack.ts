@@ -61,7 +61,11 @@ export async function startLocalStack(settings: PbxSettings, logger: Logger, par
     let storeEndpoint = settings.store.dynamoEndpoint;
     let inProcessStore: InProcessStore | undefined;
     if (!storeEndpoint) {
-      const embedded = await startEmbeddedStore(edgeSettings.dataDir, edgeSettings.storePort);
+      const embedded = await startEmbeddedStore(edgeSettings.dataDir, edgeSettings.storePort, {
+        thread: edgeSettings.storeThread,
+        // Not expected: the store's thread ended on its own. Every store request fails from now on (500 + Retry-After).
+        onExit: (err) => logger.fatal({ err }, 'the embedded store thread ended: the PBX cannot read or write its data until it is restarted'),
+      });
       steps.push(() => embedded.close());
       storeEndpoint = embedded.endpoint;
       inProcessStore = embedded.inProcess;
