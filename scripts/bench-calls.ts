@@ -48,7 +48,7 @@ import { listCdrs } from '../test/support/store-inspect.js';
 import { startTestStack, type TestStack } from '../test/support/test-stack.js';
 import { kamailioInstalled, startKamailio } from './bench/kamailio.js';
 import { cleanRate, climb, percentiles, runRung, type MeasuredRung } from './bench/sipp-ladder.js';
-import { costScraper, perFlow, total, type CostCounters } from './bench/stack-costs.js';
+import { bucketPercentiles, costScraper, perFlow, total, type CostCounters } from './bench/stack-costs.js';
 
 const [startRate = 10, seconds = 5, pairs = 50] = process.argv.slice(2, 5).map(Number);
 const modes = (process.argv[5] ?? 'authenticated,unauthenticated').split(',') as Mode[];
@@ -135,7 +135,10 @@ const answeredCdrs = async (stack: TestStack) =>
 async function benchNimbus(stack: TestStack, scrape: () => Promise<CostCounters>, mode: Mode, carrierPort: number, dir: string) {
   const target = `127.0.0.1:${stack.sipPort}`;
   const injection = await callInjection(dir, mode, 'nimbus');
-  const costs = new Map<number, { cdrsWritten: number; invokesPerCall: Record<string, number>; storeRequestsPerCall: Record<string, number> }>();
+  const costs = new Map<
+    number,
+    { cdrsWritten: number; invokesPerCall: Record<string, number>; storeRequestsPerCall: Record<string, number>; addedLatencyMs: ReturnType<typeof bucketPercentiles> }
+  >();
   const rung = async (rate: number) => {
     const cdrsBefore = await answeredCdrs(stack);
     const before: CostCounters = await scrape();
@@ -154,6 +157,8 @@ async function benchNimbus(stack: TestStack, scrape: () => Promise<CostCounters>
       cdrsWritten,
       invokesPerCall: perFlow(before.invokes, after.invokes, step.successful),
       storeRequestsPerCall: perFlow(before.storeRequests, after.storeRequests, step.successful),
+      // The edge's own clock (nimbus_invite_added_latency_seconds), finer than SIPp's: what Nimbus adds to INVITE→180.
+      addedLatencyMs: bucketPercentiles(before.addedLatency, after.addedLatency, [50, 90, 99]),
     });
     return step;
   };
@@ -165,6 +170,7 @@ async function benchNimbus(stack: TestStack, scrape: () => Promise<CostCounters>
     rungs: rungs.map((r) => ({ ...summarize(r), ...costs.get(r.offered) })),
     cleanRate: clean,
     inviteTo180AtHalfCleanRate: latency,
+    addedLatencyAtHalfCleanRate: latency ? { rate: latency.rate, ...costs.get(latency.rate)?.addedLatencyMs } : undefined,
     costPerCall: {
       atRate: costs.has(clean) ? clean : rungs[0].offered,
       invokes: atClean.invokesPerCall, storeRequests: atClean.storeRequestsPerCall,

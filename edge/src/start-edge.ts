@@ -109,7 +109,7 @@ export async function startEdge(parts: EdgeParts, steps = new ShutdownSteps(part
       nonceTtlMs: parts.nonceTtlSeconds * 1000,
       wsOrigins: settings.security.wsOrigins,
       ...(ops?.capture ? { capture: ops.capture } : {}),
-      ...(ops ? { onLocalChallenge: ops.observeLocalRegister } : {}),
+      ...(ops ? { onLocalChallenge: ops.observeLocalRegister, onAddedLatency: ops.observeAddedLatency } : {}),
       secret: parts.secret,
       advertisedHost: settings.advertisedHost,
       ...(parts.peerHost !== undefined ? { peerHost: parts.peerHost } : {}),

@@ -18,6 +18,32 @@ import { parseExposition, type Sample } from '../../test/support/prometheus-text
 export interface CostCounters {
   invokes: Record<string, number>;
   storeRequests: Record<string, number>;
+  /** nimbus_invite_added_latency_seconds: cumulative count per bucket bound (seconds; Infinity last). */
+  addedLatency: [number, number][];
+}
+
+/** A histogram's cumulative buckets (`le` bound in seconds, count), in order. */
+function bucketsOf(samples: Sample[], name: string): [number, number][] {
+  return samples
+    .filter((s) => s.name === `${name}_bucket`)
+    .map((s): [number, number] => [s.labels.le === '+Inf' ? Infinity : Number(s.labels.le), s.value])
+    .sort((a, b) => a[0] - b[0]);
+}
+
+/**
+ * Percentiles of what a histogram counted between two scrapes, as bucket
+ * bounds in ms: "p99: 5" means 99 % of the observations were at most 5 ms
+ * (the exact value lies in that bucket). null where nothing was observed.
+ */
+export function bucketPercentiles(before: [number, number][], after: [number, number][], ps: number[]): Record<string, number | null> & { samples: number } {
+  const counts = after.map(([le, n]): [number, number] => [le, n - (before.find(([b]) => b === le)?.[1] ?? 0)]);
+  const totalCount = counts.at(-1)?.[1] ?? 0;
+  const out: Record<string, number | null> & { samples: number } = { samples: totalCount };
+  for (const p of ps) {
+    const bound = totalCount === 0 ? undefined : counts.find(([, n]) => n >= (p / 100) * totalCount)?.[0];
+    out[`p${p}`] = bound === undefined ? null : Number.isFinite(bound) ? Number((bound * 1000).toFixed(2)) : Infinity;
+  }
+  return out;
 }
 
 /** Count of a histogram's observations by one label. */
@@ -50,7 +76,11 @@ export function costScraper(httpPort: number, token: string, bus?: InProcessBus)
     const samples = parseExposition(await response.text());
     const invokes = countsBy(samples, 'nimbus_function_duration_seconds', 'function');
     for (const [name, n] of Object.entries(busInvokes)) invokes[name] = (invokes[name] ?? 0) + n;
-    return { invokes, storeRequests: countsBy(samples, 'nimbus_store_request_duration_seconds', 'operation') };
+    return {
+      invokes,
+      storeRequests: countsBy(samples, 'nimbus_store_request_duration_seconds', 'operation'),
+      addedLatency: bucketsOf(samples, 'nimbus_invite_added_latency_seconds'),
+    };
   };
 }
 

@@ -64,6 +64,8 @@ export interface SipEdgeOptions {
   nonceTtlMs?: number;
   /** Told of every REGISTER challenge this edge issues itself (registrar-challenges.ts), for the metrics. */
   onLocalChallenge?: (result: RegisterResult) => void;
+  /** Told of every call's added set-up latency (ProxyContext.observeAddedLatency), for the metrics. */
+  onAddedLatency?: (seconds: number) => void;
   /** Copies of every message admitted and sent (HEP capture, edge/src/ops/hep-capture.ts); none = no copies. */
   capture?: SipCapture;
   /** The media bridge (edge/src/media); none = calls that need one get 488. */
@@ -124,6 +126,7 @@ export class SipEdge {
       hops: new HopTokens(options.secret, (options.dialogMaxSeconds ?? 86_400) * 1000),
       timerCMs: options.timerCMs ?? 181_000,
       ...(options.media ? { media: options.media } : {}),
+      ...(options.onAddedLatency ? { observeAddedLatency: options.onAddedLatency } : {}),
     };
     if (options.nonceTtlMs) {
       this.challenges = new RegistrarChallenges({

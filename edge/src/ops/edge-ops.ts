@@ -41,6 +41,8 @@ export interface EdgeOps {
   observeBus(bus: EventBus): EventBus;
   /** A REGISTER the edge answered itself (its own challenge, edge/src/core/registrar-challenges.ts): counted like the registrar's. */
   observeLocalRegister(result: RegisterResult): void;
+  /** A call's added set-up latency at this edge (edge/src/proxy/forking-proxy.ts). */
+  observeAddedLatency(seconds: number): void;
   /** Once the edge listens: the gauges' sources and the capture's local ports. */
   watch(edge: WatchedEdge): void;
   /** GET /metrics (metrics-endpoint.ts). */
@@ -109,6 +111,7 @@ export async function startEdgeOps(settings: OpsSettings, options: EdgeOpsOption
     observeInvoker: (invoker) => new ObservedInvoker(invoker, onInvocation),
     observeBus: (bus) => new ObservedBus(bus, onEvent),
     observeLocalRegister: (result) => metrics.countRegister(registerResultLabel(result)),
+    observeAddedLatency: (seconds) => metrics.observeAddedLatency(seconds),
     watch: (edge) => {
       capture?.useLocalEndpoints(edge.proxy.addresses);
       metrics.watch({

@@ -79,13 +79,15 @@ export class InviteForkingProxy implements ProxiedCall {
   private cancelled = false;
   private finished = false;
   private alerted = false;
+  /** performance.now() when the first branch went out. */
+  private firstSentAt: number | undefined;
   readonly callerTag: string;
   readonly identity: InviteIdentity;
   /** The call's media in rtpengine; only the edge that owns the call anchors it (a relaying edge passes SDP on). */
   private readonly media?: CallMedia;
 
   constructor(
-    private readonly ctx: Pick<ProxyContext, 'identity' | 'hops' | 'addresses' | 'transactions' | 'calls' | 'logger' | 'timerCMs' | 'credentials' | 'media'>,
+    private readonly ctx: Pick<ProxyContext, 'identity' | 'hops' | 'addresses' | 'transactions' | 'calls' | 'logger' | 'timerCMs' | 'credentials' | 'media' | 'observeAddedLatency'>,
     private readonly serverTx: InviteServerTransaction,
     readonly request: SipRequest,
     readonly source: Source,
@@ -112,6 +114,13 @@ export class InviteForkingProxy implements ProxiedCall {
   /** Still waiting for an answer: new branches may be forked. */
   get proceeding(): boolean {
     return this.state === 'proceeding';
+  }
+
+  /** The edge's share of the set-up: INVITE arrival → first branch sent, plus the first 180/183's arrival → its relay (now). */
+  private reportAddedLatency(provisionalArrivedAt: number): void {
+    if (!this.owned || this.firstSentAt === undefined || !this.ctx.observeAddedLatency) return;
+    const ms = this.firstSentAt - this.serverTx.createdAt + (performance.now() - provisionalArrivedAt);
+    this.ctx.observeAddedLatency(Math.max(0, ms) / 1000);
   }
 
   /** Forks to every device at once (§16.6); nobody to fork to is 480 (§16.7 step 6 with no branch). */
@@ -169,6 +178,8 @@ export class InviteForkingProxy implements ProxiedCall {
 
   private send(branch: Branch): void {
     const { request } = branch;
+    // The edge's own share of the set-up ends here for the INVITE (the rest is the callee's and the network's).
+    this.firstSentAt ??= performance.now();
     try {
       branch.tx = this.ctx.transactions.sendRequest(request, branch.target.destination, {
         onResponse: (res) => this.onBranchResponse(branch, res),
@@ -188,19 +199,20 @@ export class InviteForkingProxy implements ProxiedCall {
   }
 
   private onBranchResponse(branch: Branch, res: SipResponse): void {
+    const arrivedAt = performance.now();
     if (branch.relayed && this.media?.isAnchored(branch.key)) {
       // In order: a 180 with SDP must not overtake nor be overtaken by the 200 behind it.
       const media = this.media;
       branch.relayed = branch.relayed
-        .then(async () => this.handleBranchResponse(branch, await media.branchResponse(branch.key, res)))
+        .then(async () => this.handleBranchResponse(branch, await media.branchResponse(branch.key, res), arrivedAt))
         // One response that failed must not stall the ones behind it.
         .catch((err: unknown) => this.ctx.logger.warn({ err, callId: this.callId, status: res.status }, 'branch response not relayed'));
       return;
     }
-    this.handleBranchResponse(branch, res);
+    this.handleBranchResponse(branch, res, arrivedAt);
   }
 
-  private handleBranchResponse(branch: Branch, res: SipResponse): void {
+  private handleBranchResponse(branch: Branch, res: SipResponse, arrivedAt = performance.now()): void {
     if ((res.status === 401 || res.status === 407) && this.answerChallenge(branch, res)) return;
     if (res.status < 200) {
       if (res.status === 100) return; // §16.7 step 5: 100 is hop-by-hop
@@ -216,6 +228,7 @@ export class InviteForkingProxy implements ProxiedCall {
         if (!this.alerted && (res.status === 180 || res.status === 183)) {
           this.alerted = true;
           this.observer.alerted(res.status);
+          this.reportAddedLatency(arrivedAt);
         }
       }
       return;

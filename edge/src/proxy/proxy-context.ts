@@ -28,6 +28,12 @@ export interface ProxyContext {
   credentials: OwnCredentials;
   /** The media bridge (rtpengine) for calls whose legs differ in media profile; absent = none is configured, such calls get 488. */
   media?: MediaAnchors;
+  /**
+   * Told, per call, how long the edge itself held its set-up (issue 14's
+   * "added latency INVITE to 180"): from the INVITE's arrival to its first
+   * branch going out, plus from the first 180/183's arrival to its relay.
+   */
+  observeAddedLatency?: (seconds: number) => void;
   /** RFC 3261 §16.8 Timer C: a branch with no final response after this is cancelled (> 3 min by the RFC). */
   timerCMs: number;
 }

@@ -10,6 +10,8 @@ import { Transaction, type TransactionCore, type TransactionState } from './tran
  */
 export abstract class ServerTransactionBase<S extends TransactionState> extends Transaction<S> {
   readonly reliable: boolean;
+  /** performance.now() when the request arrived (a new transaction is made on arrival): the edge's own set-up time starts here. */
+  readonly createdAt = performance.now();
   protected lastProvisional: SipResponse | undefined;
   protected lastFinal: SipResponse | undefined;
 
