@@ -1,8 +1,9 @@
 /**
  * A bounded in-memory map whose entries expire a fixed time after they were
  * stored: the directory caches of warm functions
- * (functions/src/directory/cached-directory.ts) and the edge's domain realms
- * (edge/src/core/registrar-challenges.ts). The TTL is the bound on staleness
+ * (functions/src/directory/cached-directory.ts), the edge's domain realms
+ * (edge/src/core/registrar-challenges.ts) and its first INVITE challenges
+ * (edge/src/core/invite-challenges.ts). The TTL is the bound on staleness
  * where no directory.changed event reaches the cache (a Lambda container);
  * the event drops entries sooner where it does (the local stack).
  *

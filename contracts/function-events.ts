@@ -202,6 +202,14 @@ export type AuthorizeCallResult =
        * bus so the call still gets its CDR and counts in the reports.
        */
       rejectedCall?: { call: Omit<RoutedCall, 'slots'>; disposition: 'failed' | 'rejected' };
+      /**
+       * Set with a first 407 of the user path (no trunk took the request, no
+       * credentials for the realm): how the caller's domain challenges. The
+       * edge keeps it for this source, number and domain a bounded time and
+       * answers the next such INVITE without credentials itself
+       * (edge/src/core/invite-challenges.ts).
+       */
+      digest?: DomainDigest;
     }
   | {
       decision: 'route';

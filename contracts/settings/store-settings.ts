@@ -7,7 +7,7 @@
  * | PBX_TABLE_NAME        | nimbus-pbx | DynamoDB table (contracts/store/tables.ts) |
  * | PBX_DYNAMODB_ENDPOINT | (AWS)      | Another endpoint: dynalite, DynamoDB Local, LocalStack, another edge's embedded store |
  * | AWS_REGION            | us-east-1  | Region of the table |
- * | PBX_DIRECTORY_CACHE_SECONDS | 5    | How long a warm function keeps a tenant or user it read (functions/src/directory/cached-directory.ts); 0 = no cache |
+ * | PBX_DIRECTORY_CACHE_SECONDS | 5    | How long a warm function keeps a tenant or user it read (functions/src/directory/cached-directory.ts), and an edge a first 407 of authorize-call (edge/src/core/invite-challenges.ts); 0 = no cache |
  */
 import { z } from 'zod';
 import { parseEnv, valuesOrThrow, wholeNumber, type Env, type Parsed } from './env-values.js';

@@ -18,7 +18,7 @@ import { DIRECTORY_CHANGED_DETAIL_TYPE } from '../../contracts/bus/directory-eve
 import type { EventBus } from '../../contracts/bus/event-bus.js';
 import type { InProcessBus } from '../../contracts/bus/in-process-bus.js';
 import type { EdgeSettings } from '../../contracts/settings/edge-settings.js';
-import type { StoreSettings } from '../../contracts/settings/store-settings.js';
+import { DEFAULT_DIRECTORY_CACHE_SECONDS, type StoreSettings } from '../../contracts/settings/store-settings.js';
 import type { InProcessStore } from '../../contracts/store/in-process-store.js';
 import { newEdgeIdentity } from './core/edge-identity.js';
 import { SipEdge } from './core/sip-edge.js';
@@ -110,6 +110,8 @@ export async function startEdge(parts: EdgeParts, steps = new ShutdownSteps(part
       wsOrigins: settings.security.wsOrigins,
       ...(ops?.capture ? { capture: ops.capture } : {}),
       ...(ops ? { onLocalChallenge: ops.observeLocalRegister, onAddedLatency: ops.observeAddedLatency } : {}),
+      // The bound on staleness of directory data (trunks included) in the functions, for the edge's first 407s too.
+      inviteChallengeTtlMs: (parts.store.directoryCacheSeconds ?? DEFAULT_DIRECTORY_CACHE_SECONDS) * 1000,
       secret: parts.secret,
       advertisedHost: settings.advertisedHost,
       ...(parts.peerHost !== undefined ? { peerHost: parts.peerHost } : {}),
@@ -128,9 +130,12 @@ export async function startEdge(parts: EdgeParts, steps = new ShutdownSteps(part
     await edge.start();
     steps.push(() => edge.stop());
     // With in-process functions the edge hears directory changes too: a tenant's changed domains are re-learnt at once.
-    const challenges = edge.challenges;
-    if (parts.localBus && challenges) {
-      const unsubscribe = parts.localBus.subscribe({ detailType: [DIRECTORY_CHANGED_DETAIL_TYPE] }, async (event) => challenges.changed(event.detail));
+    const { challenges, inviteChallenges } = edge;
+    if (parts.localBus && (challenges || inviteChallenges)) {
+      const unsubscribe = parts.localBus.subscribe({ detailType: [DIRECTORY_CHANGED_DETAIL_TYPE] }, async (event) => {
+        challenges?.changed(event.detail);
+        inviteChallenges?.changed(event.detail);
+      });
       steps.push(async () => unsubscribe());
     }
     // After edge.start(): REGISTERs carry its listening ports. Stopped before the edge, so the unREGISTERs still go out.

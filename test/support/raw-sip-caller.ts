@@ -70,13 +70,23 @@ export class RawSipCall {
     ].join('\r\n');
   }
 
-  /** The first answer that matters: a 180/183, or the final response (the 407 is answered on the way). */
-  async start(timeoutMs = 5000): Promise<SipResponse> {
+  /**
+   * The first answer that matters: a 180/183, or the final response (the 407
+   * is answered on the way, after `onChallenge` if given: a test can look
+   * at what the challenge cost before the call goes on).
+   */
+  async start(timeoutMs = 5000, onChallenge?: (challenge: SipResponse) => Promise<void>): Promise<SipResponse> {
     const first = await this.send(newBranch(), this.cseq, undefined, timeoutMs);
     if (first.status !== 407) return first;
+    await onChallenge?.(first);
     this.final = undefined;
     const credentials = answerChallenge(first, { username: this.caller.ext, password: this.caller.password, uri: this.requestUri, method: 'INVITE' });
     return this.send(newBranch(), this.cseq + 1, credentials, timeoutMs);
+  }
+
+  /** Only the INVITE without credentials, and its answer (a 407 is ACKed: the attempt ends there). */
+  async offer(timeoutMs = 5000): Promise<SipResponse> {
+    return this.send(newBranch(), this.cseq, undefined, timeoutMs);
   }
 
   private async send(branch: string, cseq: number, credentials: string | undefined, timeoutMs: number): Promise<SipResponse> {

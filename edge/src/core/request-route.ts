@@ -6,7 +6,7 @@ import type { ServerTransaction } from '../transaction/index.js';
 import type { RouteContext, RouteStep } from './route-state.js';
 import { authenticateAndInvoke } from './steps/authentication.js';
 import { fromOtherEdge, inDialog } from './steps/in-dialog.js';
-import { cancel, options, registerChallenge, strayAck } from './steps/local-answers.js';
+import { cancel, inviteChallenge, options, registerChallenge, strayAck } from './steps/local-answers.js';
 import { maxForwards } from './steps/max-forwards.js';
 import { mergedRequest } from './steps/merged-request.js';
 import { relay } from './steps/relay.js';
@@ -31,6 +31,7 @@ export const REQUEST_ROUTE: readonly RouteStep[] = [
   mergedRequest, //          482 for an INVITE reusing the Call-ID of a call in progress here (§8.2.2.2)
   replayGuard, //            a (nonce, nc) seen before is no credential: a fresh challenge (RFC 7616 §5.4)
   registerChallenge, //      a REGISTER the registrar would only challenge: its 401, issued here (§22.2)
+  inviteChallenge, //        an INVITE authorize-call said it would only challenge: its 407, issued here (§22.3)
   authenticateAndInvoke, //  per-address authentication limit, then register / authorize-call (unless decided above)
   relay, //                  the registrar's answer, a reply, or the call forked (§16.6)
 ];

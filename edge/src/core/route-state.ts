@@ -6,6 +6,7 @@ import type { HopToken } from '../proxy/hop-token.js';
 import type { ProxyContext } from '../proxy/proxy-context.js';
 import type { AuthenticationGuard } from '../security/auth-guard.js';
 import type { NonceCounts } from '../security/nonce-counts.js';
+import type { InviteChallenges } from './invite-challenges.js';
 import type { RegistrarChallenges } from './registrar-challenges.js';
 import type { ServerTransaction } from '../transaction/index.js';
 
@@ -21,6 +22,8 @@ export interface RouteContext {
   nonces?: { counts: NonceCounts; ttlMs: number };
   /** First REGISTER challenges issued by this edge (registrar-challenges.ts); absent = every REGISTER goes to the registrar. */
   challenges?: RegistrarChallenges;
+  /** First INVITE challenges issued by this edge (invite-challenges.ts); absent = every INVITE goes to authorize-call. */
+  inviteChallenges?: InviteChallenges;
 }
 
 /** What the functions decided about the request (the `invoke` step, or the edge's own challenge), for `relay`. */

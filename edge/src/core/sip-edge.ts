@@ -23,6 +23,7 @@ import { OriginPolicy } from '../security/origin-policy.js';
 import type { ProxyContext } from '../proxy/proxy-context.js';
 import { popOwnRoutes } from '../proxy/route-set.js';
 import { EdgeHeartbeat } from './edge-heartbeat.js';
+import { InviteChallenges } from './invite-challenges.js';
 import { RegistrarChallenges } from './registrar-challenges.js';
 import { routeRequest } from './request-route.js';
 import type { RouteContext } from './route-state.js';
@@ -66,6 +67,8 @@ export interface SipEdgeOptions {
   onLocalChallenge?: (result: RegisterResult) => void;
   /** Told of every call's added set-up latency (ProxyContext.observeAddedLatency), for the metrics. */
   onAddedLatency?: (seconds: number) => void;
+  /** PBX_DIRECTORY_CACHE_SECONDS in ms: how long a first 407 of authorize-call is answered again here (invite-challenges.ts); none or 0 = never. */
+  inviteChallengeTtlMs?: number;
   /** Copies of every message admitted and sent (HEP capture, edge/src/ops/hep-capture.ts); none = no copies. */
   capture?: SipCapture;
   /** The media bridge (edge/src/media); none = calls that need one get 488. */
@@ -84,6 +87,8 @@ export class SipEdge {
   readonly proxy: ProxyContext;
   /** First REGISTER challenges issued here (with nonceTtlMs); directory.changed drops its domain realms. */
   readonly challenges?: RegistrarChallenges;
+  /** First INVITE challenges issued here (with nonceTtlMs and inviteChallengeTtlMs); directory.changed drops entries. */
+  readonly inviteChallenges?: InviteChallenges;
   private readonly heartbeat: EdgeHeartbeat;
   private stopping = false;
 
@@ -135,6 +140,9 @@ export class SipEdge {
         nonceTtlMs: options.nonceTtlMs,
         ...(options.onLocalChallenge ? { observe: options.onLocalChallenge } : {}),
       });
+      if (options.inviteChallengeTtlMs) {
+        this.inviteChallenges = new InviteChallenges({ secret: options.secret, identity: options.identity, ttlMs: options.inviteChallengeTtlMs });
+      }
     }
     this.router = {
       proxy: this.proxy,
@@ -143,6 +151,7 @@ export class SipEdge {
       ...(options.authGuard ? { authGuard: options.authGuard } : {}),
       ...(options.nonceTtlMs ? { nonces: { counts: new NonceCounts(options.nonceTtlMs), ttlMs: options.nonceTtlMs } } : {}),
       ...(this.challenges ? { challenges: this.challenges } : {}),
+      ...(this.inviteChallenges ? { inviteChallenges: this.inviteChallenges } : {}),
     };
     this.heartbeat = new EdgeHeartbeat(options.invoker, options.identity, this.proxy.addresses, logger, options.heartbeatMs ?? 10_000, options.peerHost);
   }

@@ -78,7 +78,9 @@ export async function authorizeCall(event: AuthorizeCallEvent, deps: AuthorizeCa
   // failToBan: the same counting as REGISTER (credentials that answered our nonce for this source and did not verify).
   const counted = deps.failToBan ? await recordAuthOutcome(deps.failToBan, { address: source.address, ...authInfo(auth.outcome, tenant, auth.username) }) : undefined;
   if (auth.outcome === 'challenge' || auth.outcome === 'stale') {
-    return { decision: 'reply', reply: challengeReply('proxy', auth.challenges), auth: authInfo(auth.outcome, tenant, auth.username) };
+    // A first challenge says how this domain challenges: the edge issues the next one itself (edge/src/core/invite-challenges.ts).
+    const digest = auth.outcome === 'challenge' ? { digest: { realm, algorithms: [...deps.settings.digestAlgorithms] } } : {};
+    return { decision: 'reply', reply: challengeReply('proxy', auth.challenges), auth: authInfo(auth.outcome, tenant, auth.username), ...digest };
   }
   if (auth.outcome === 'failed') {
     // Same reply whatever failed (unknown caller or wrong password): no enumeration.

@@ -30,12 +30,14 @@ function invokeFunction(ctx: RouteContext, { req, source }: RouteState): Promise
  */
 export const authenticateAndInvoke: RouteStep = async (ctx, state) => {
   const { tx, req, source } = state;
-  if (state.decision) return 'next'; // the edge's own challenge (steps/local-answers.ts registerChallenge)
+  if (state.decision) return 'next'; // the edge's own challenge (steps/local-answers.ts registerChallenge, inviteChallenge)
   const call = () => invokeFunction(ctx, state);
   const judged = ctx.authGuard ? await ctx.authGuard.judge(source.address, call) : { judged: true as const, result: await call() };
   if (!judged.judged) return respond(tx, req, judged.reply.status, judged.reply.reason, judged.reply.headers);
   // What the registrar says of the domain's realm lets the edge issue the next first challenges itself.
   if (req.method === 'REGISTER') ctx.challenges?.learn(req, judged.result as RegisterResult);
+  // And authorize-call's first 407 for an INVITE from this source, the next one's.
+  if (req.method === 'INVITE') ctx.inviteChallenges?.learn(req, source, judged.result as AuthorizeCallResult);
   state.decision = (req.method === 'REGISTER' ? { fn: 'register', result: judged.result } : { fn: 'authorize-call', result: judged.result }) as Decision;
   return 'next';
 };

@@ -41,3 +41,17 @@ export const registerChallenge: RouteStep = (ctx, state) => {
   if (result) state.decision = { fn: 'register', result };
   return 'next';
 };
+
+/**
+ * An INVITE authorize-call would only challenge, as it told this edge for
+ * this source, number and domain (no Proxy-Authorization, well-formed): the
+ * same 407, issued here with no function call and no store read
+ * (core/invite-challenges.ts). After the replay guard, like registerChallenge;
+ * answered by `relay` like authorize-call's own.
+ */
+export const inviteChallenge: RouteStep = (ctx, state) => {
+  if (state.req.method !== 'INVITE' || !ctx.inviteChallenges || state.decision) return 'next';
+  const result = ctx.inviteChallenges.answer(state.req, state.source);
+  if (result) state.decision = { fn: 'authorize-call', result };
+  return 'next';
+};
