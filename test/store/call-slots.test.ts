@@ -24,6 +24,11 @@ import { applySeed } from '../../functions/src/seed/apply-seed.js';
 import { parseSeed } from '../../functions/src/seed/seed-schema.js';
 import { binding, EDGE, NOW, REGISTRAR_SETTINGS } from '../unit/functions/fixtures.js';
 import { authorizedCall } from './call-client.js';
+import { CallAccounting, type CallPlan } from '../../edge/src/proxy/call-accounting.js';
+import { InProcessInvoker } from '../../edge/src/invoker/in-process-invoker.js';
+import { createLogger } from '../../edge/src/logger.js';
+import { InProcessBus } from '../../contracts/bus/in-process-bus.js';
+import type { FunctionName } from '../../contracts/function-events.js';
 import { startLocalDynamo, TEST_TABLE, type LocalDynamo } from './local-dynamo.js';
 import { logStoreRequests, type StoreRequestLog } from './store-requests.js';
 
@@ -183,6 +188,62 @@ describe('call slots through authorize-call and release-call: requests per call 
     expect(await release({ type: 'release-call', callId: c.callId, callRef: c.callRef, slots }, CONTEXT)).toEqual({ released: 2 });
     expect(slotRequests()).toEqual(['GetItem', 'UpdateItem', 'UpdateItem']);
     expect(await release({ type: 'release-call', callId: c.callId, callRef: c.callRef, slots }, CONTEXT)).toEqual({ released: 0 });
+  });
+});
+
+describe('the edge releases what authorize-call took, and nothing when nothing was taken', () => {
+  let invoked: FunctionName[];
+  let landed: Promise<unknown>[];
+  let ctx: ConstructorParameters<typeof CallAccounting>[0];
+
+  beforeAll(() => {
+    const releaseCall = createReleaseCallHandler({ slots: repo });
+    const invoker = new InProcessInvoker({ 'release-call': releaseCall });
+    ctx = {
+      identity: EDGE,
+      // Every invoke the edge makes, through the real release-call handler.
+      invoker: {
+        invoke: (name, event) => {
+          invoked.push(name);
+          const result = invoker.invoke(name, event);
+          landed.push(result);
+          return result;
+        },
+      },
+      bus: new InProcessBus(),
+      logger: createLogger('silent'),
+    };
+  });
+  beforeEach(() => {
+    invoked = [];
+    landed = [];
+  });
+  const take = (ext: string, callRef: string) => takeCallSlot(repo, owner(ext), entry(callRef, 'out'), { maxCalls: 3 }, everyoneAlive);
+
+  const plan = (callRef: string, slots: CallPlan['slots']): CallPlan => ({
+    tenantId: TENANT,
+    callId: `cid-${callRef}`,
+    callRef,
+    direction: 'internal',
+    caller: { ext: '3004' },
+    callee: { ext: '3001' },
+    slots,
+  });
+
+  it('a call that took no slot and no trunk slot ends without any invoke', () => {
+    new CallAccounting(ctx, plan(nextRef(), [])).ended(200, 'answered', 'caller');
+    expect(invoked).toEqual([]);
+  });
+
+  it('a call holding a slot ends with one release-call, which is one conditional UpdateItem', async () => {
+    const callRef = nextRef();
+    expect((await take('3004', callRef)).ok).toBe(true);
+    log.clear();
+    new CallAccounting(ctx, plan(callRef, [{ tenantId: TENANT, ext: '3004', direction: 'out' }])).ended(200, 'answered', 'caller');
+    expect(invoked).toEqual(['release-call']);
+    expect(await Promise.all(landed)).toEqual([{ released: 1 }]);
+    expect(slotRequests()).toEqual(['UpdateItem']);
+    expect((await item('3004')).counts).toEqual({ calls: 0, out: 0 });
   });
 });
 
