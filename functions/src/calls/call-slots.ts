@@ -14,6 +14,7 @@ import {
   type SlotLimit,
 } from './call-slot-rules.js';
 import { conflictBackoff } from '../store/conflict-backoff.js';
+import { callRefOf } from '../../../contracts/call-ref.js';
 
 export type TakeCallSlotResult = { ok: true } | { ok: false; limit: SlotLimit };
 
@@ -55,7 +56,7 @@ export async function takeCallSlot(
       alive ??= await loadHolderLiveness();
       const dead = deadSlots(item.entries, alive);
       if (dead.length === 0) return { ok: false, limit: why.limit };
-      for (const e of dead) await store.remove(owner, { callRef: e.callRef ?? e.callId, direction: e.direction }, e);
+      for (const e of dead) await store.remove(owner, { callRef: callRefOf(e), direction: e.direction }, e);
       continue;
     }
     // 'raced': a release got in between the write and the read.
@@ -83,17 +84,17 @@ export async function releaseCallSlot(
   for (let attempt = 1; attempt <= MAX_SLOT_ATTEMPTS; attempt++) {
     const item = await store.load(owner);
     if (item.legacy) {
-      const mine = item.legacy.calls.filter((e) => (e.callRef ?? e.callId) === callRef).length;
+      const mine = item.legacy.calls.filter((e) => callRefOf(e) === callRef).length;
       if (mine === 0) return 0;
       if (await store.migrateLegacy(owner, item.legacy, callRef)) return mine;
       continue;
     }
     let released = 0;
     for (const e of item.entries) {
-      if (e.callRef === callRef) {
+      if (callRefOf(e) === callRef) {
         if (await store.remove(owner, { callRef, direction: e.direction })) released++;
       } else if (isHolderAlive && !isHolderAlive(e)) {
-        await store.remove(owner, { callRef: e.callRef!, direction: e.direction }, e);
+        await store.remove(owner, { callRef: callRefOf(e), direction: e.direction }, e);
       }
     }
     return released;
