@@ -164,6 +164,14 @@ describe('trunk admission with DynamoDB conditional counters (dynalite)', () => 
     expect(await usage(t)).toEqual({ in: 0, out: 0, total: 0 });
   });
 
+  it('a release after the usage item was deleted (trunk deleted mid-call) is a harmless no-op', async () => {
+    const t = trunk({ maxOutgoingCalls: 1 });
+    await take(t, 'out', 'gone-1');
+    await db.doc.send(new DeleteCommand({ TableName: TEST_TABLE, Key: trunkUsageKey('acme', t.id) }));
+    expect(await releaseTrunkSlot(repo, t, 'gone-1', 'out')).toBe(false);
+    expect((await db.doc.send(new GetCommand({ TableName: TEST_TABLE, Key: trunkUsageKey('acme', t.id) }))).Item).toBeUndefined();
+  });
+
   it('admits exactly the limit when 50 takes race through two separate clients', async () => {
     const doc2: DynamoDBDocumentClient = createDocumentClient({ endpoint: db.endpoint, env: {} });
     try {

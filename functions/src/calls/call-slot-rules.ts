@@ -87,7 +87,7 @@ export function blockingLimit(calls: readonly CallSlotEntry[], direction: SlotDi
   return limitReached(countsOf(calls), direction, limits);
 }
 
-export const sameSlot = (a: CallSlotEntry, b: Pick<CallSlotEntry, 'callId' | 'callRef' | 'direction'>): boolean =>
+const sameSlot = (a: CallSlotEntry, b: Pick<CallSlotEntry, 'callId' | 'callRef' | 'direction'>): boolean =>
   callRefOf(a) === callRefOf(b) && a.direction === b.direction;
 
 /** Entries of live holders only. */
