@@ -129,6 +129,7 @@ export class CallSlotRepository implements CallSlotStore {
   async migrateLegacy(owner: SlotOwner, legacy: NonNullable<CallSlotItem['legacy']>, drop?: string): Promise<boolean> {
     const { attributes, counts } = legacyMigration(legacy.calls, drop);
     // A whole-item Put (no expression to outgrow), guarded like the earlier version's own writes: on its version.
+    // It drops no entry of this version: every take is conditioned on the list being gone.
     const guard: Pick<PutCommandInput, 'ConditionExpression' | 'ExpressionAttributeNames' | 'ExpressionAttributeValues'> =
       legacy.version === 0
         ? { ConditionExpression: 'attribute_exists(#legacy) AND attribute_not_exists(#version)', ExpressionAttributeNames: { '#legacy': LEGACY_CALLS, '#version': LEGACY_VERSION } }
