@@ -62,6 +62,7 @@ export const authorizeCallEventSchema = z.object({
 const callSlotSchema = z.object({
   tenantId: z.string().min(1),
   ext: z.string().min(1),
+  direction: z.enum(['in', 'out']).optional(),
 });
 
 const trunkSlotSchema = z.object({

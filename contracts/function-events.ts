@@ -124,6 +124,12 @@ export type CallDirection = 'internal' | 'inbound' | 'outbound';
 export interface CallSlot {
   tenantId: string;
   ext: string;
+  /**
+   * The slot's direction ('out': the caller's, 'in': the callee's): what a
+   * release removes in one conditional write. Absent (an earlier version):
+   * released by reading the user's slot item.
+   */
+  direction?: 'in' | 'out';
 }
 
 /** A SIP-trunk slot taken for a call (MSS per-trunk limits, functions/src/trunks/trunk-admission.ts). */
@@ -145,7 +151,11 @@ export interface RoutedCall {
   direction: CallDirection;
   caller: CallParty;
   callee: CallParty;
-  /** Slots taken for this call; the edge passes them to release-call on every end. */
+  /**
+   * Slots taken for this call (only users with a limit take one); the edge
+   * passes them to release-call on every end, and invokes nothing when
+   * neither these nor `trunkSlots` hold anything.
+   */
   slots: CallSlot[];
   /** The trunk an inbound call arrived on / an outbound call left through (CDR `trunkId`). */
   trunkId?: string;

@@ -39,7 +39,7 @@ export const callAttemptSchema = z.object({
   startTime: time,
   edgeId: z.string().min(1),
   bootId: z.string().min(1),
-  slots: z.array(z.object({ tenantId: z.string().min(1), ext: z.string().min(1) })).optional(),
+  slots: z.array(z.object({ tenantId: z.string().min(1), ext: z.string().min(1), direction: z.enum(['in', 'out']).optional() })).optional(),
   trunkId: z.string().min(1).optional(),
   trunkSlots: z.array(z.object({ tenantId: z.string().min(1), trunkId: z.string().min(1), direction: z.enum(['in', 'out']) })).optional(),
 }) satisfies z.ZodType<CallAttemptDetail, unknown>;

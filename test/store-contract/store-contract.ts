@@ -12,6 +12,8 @@ import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynam
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BindingRepository } from '../../functions/src/registration/binding-repository.js';
+import { CallSlotRepository } from '../../functions/src/calls/call-slot-repository.js';
+import { TrunkUsageRepository } from '../../functions/src/trunks/trunk-usage-repository.js';
 import { createDocumentClient, createDynamoClient } from '../../contracts/store/dynamo-client.js';
 import type { InProcessStore } from '../../contracts/store/in-process-store.js';
 import { ensureTables } from '../../functions/src/store/ensure-table.js';
@@ -148,6 +150,39 @@ export function describeStoreContract(name: string, start: () => Promise<StoreBa
       await expectConditionFailure(take('call-3'));
       const { Item } = await doc.send(new GetCommand({ TableName: TABLE, Key: key, ConsistentRead: true }));
       expect([...(Item?.slots as Set<string>)].sort()).toEqual(['call-1', 'call-2']);
+    });
+
+    it('takes a call slot with SET of a top-level entry and ADD of counters in one conditional write, creating the item; releases on the entry and its holder', async () => {
+      const slots = new CallSlotRepository(doc, TABLE);
+      const owner = { tenantId: 'contract', ext: '1001' };
+      const entry = (callRef: string, direction: 'in' | 'out') => ({ callId: callRef, callRef, direction, edgeId: 'edge-c', bootId: 'c-1', since: NOW });
+      const limits = { maxCalls: 2, maxOutgoingCalls: 1 };
+      expect(await slots.take(owner, entry('call-1', 'out'), limits)).toBe(true);
+      expect(await slots.take(owner, entry('call-1', 'out'), limits)).toBe(false); // held already
+      expect(await slots.take(owner, entry('call-2', 'out'), limits)).toBe(false); // maxOutgoingCalls
+      expect(await slots.take(owner, entry('call-2', 'in'), limits)).toBe(true);
+      expect(await slots.take(owner, entry('call-3', 'in'), limits)).toBe(false); // maxCalls
+      expect((await slots.load(owner)).counts).toEqual({ calls: 2, out: 1 });
+      expect(await slots.remove(owner, { callRef: 'call-2', direction: 'in' }, { edgeId: 'edge-c', bootId: 'other-boot' })).toBe(false);
+      expect(await slots.remove(owner, { callRef: 'call-2', direction: 'in' }, { edgeId: 'edge-c', bootId: 'c-1' })).toBe(true);
+      expect(await slots.remove(owner, { callRef: 'call-1', direction: 'out' })).toBe(true);
+      expect(await slots.remove(owner, { callRef: 'call-1', direction: 'out' })).toBe(false);
+      expect(await slots.load(owner)).toEqual({ entries: [], counts: { calls: 0, out: 0 } });
+    });
+
+    it('refuses a nested SET under a missing map with ValidationException: a trunk\'s first take creates its item, then takes and releases are one write', async () => {
+      const key = { pk: 'CONTRACT#nested', sk: 'MISSING' };
+      const nested = doc.send(
+        new UpdateCommand({ TableName: TABLE, Key: key, UpdateExpression: 'SET #m.#k = :v', ExpressionAttributeNames: { '#m': 'calls', '#k': 'c1' }, ExpressionAttributeValues: { ':v': 1 } }),
+      );
+      await expect(nested).rejects.toMatchObject({ name: 'ValidationException' });
+      const usage = new TrunkUsageRepository(doc, TABLE);
+      const ref = { tenantId: 'contract', trunkId: 'fresh' };
+      const edge = { id: 'edge-c', bootId: 'c-1' };
+      expect(await usage.take(ref, 'out', 'call-1', edge, { max: 1 }, NOW)).toEqual({ ok: true, alreadyHeld: false });
+      expect(await usage.take(ref, 'out', 'call-2', edge, { max: 1 }, NOW)).toEqual({ ok: false, refusedBy: 'direction' });
+      expect(await usage.release(ref, 'call-1', 'out')).toBe(true);
+      expect(await usage.usage(ref)).toEqual({ in: 0, out: 0, total: 0 });
     });
 
     it('appends to a list, compares its size() in a condition and returns the new item (fail-to-ban window)', async () => {

@@ -34,6 +34,8 @@ const LIMITS_SEED = parseSeed({
         { ext: '2006', password: 'pw-2006', maxOutgoingCalls: 2 },
         { ext: '2007', password: 'pw-2007', maxCalls: 2 },
         { ext: '2008', password: 'pw-2008' },
+        { ext: '2009', password: 'pw-2009', maxCalls: 10 },
+        { ext: '2010', password: 'pw-2010', maxOutgoingCalls: 10 },
       ],
     },
   ],
@@ -96,7 +98,7 @@ async function setBindings(tenantId: string, ext: string, bindings: Binding[]): 
 }
 const online = (tenantId: string, ext: string) => setBindings(tenantId, ext, [binding({ key: `k-${ext}`, contact: `sip:${ext}@10.1.0.1:5060` })]);
 
-const slotsOf = async (tenantId: string, ext: string) => (await db.stores.callSlots.loadSlots({ tenantId, ext })).calls;
+const slotsOf = async (tenantId: string, ext: string) => (await db.stores.callSlots.load({ tenantId, ext })).entries;
 
 describe('authorize-call: authentication and routing', () => {
   it('challenges with 407, then routes to every live device of the callee', async () => {
@@ -122,10 +124,8 @@ describe('authorize-call: authentication and routing', () => {
         direction: 'internal',
         caller: { ext: '1001', displayName: 'Alice' },
         callee: { ext: '1002' },
-        slots: [
-          { tenantId: 'acme', ext: '1001' },
-          { tenantId: 'acme', ext: '1002' },
-        ],
+        // Neither has a call limit: no slot, nothing to release.
+        slots: [],
       },
       targets: [
         { contact: 'sip:1002@10.0.0.40:5060', bindingKey: 'desk', edgeId: EDGE.id, bootId: EDGE.bootId, protocol: 'udp', address: '198.51.100.7', port: 5060 },
@@ -133,8 +133,8 @@ describe('authorize-call: authentication and routing', () => {
       ],
       auth: { outcome: 'ok', tenantId: 'acme', username: '1001' },
     });
-    expect(await slotsOf('acme', '1001')).toEqual([{ callId: o.callId, callRef: o.callId, direction: 'out', edgeId: EDGE.id, bootId: EDGE.bootId, since: clock }]);
-    expect(await slotsOf('acme', '1002')).toEqual([{ callId: o.callId, callRef: o.callId, direction: 'in', edgeId: EDGE.id, bootId: EDGE.bootId, since: clock }]);
+    expect(await slotsOf('acme', '1001')).toEqual([]);
+    expect(await slotsOf('acme', '1002')).toEqual([]);
   });
 
   it('reveals nothing before authentication: a missing number gets the same 407 as a real one', async () => {
@@ -171,9 +171,9 @@ describe('authorize-call: authentication and routing', () => {
   });
 
   it('answers 480 for a known user with no binding, and takes no slot', async () => {
-    const o = acmeCall('1001', '1002');
+    const o = callcoCall('2009', '2003');
     expect(await authorizedCall(authorize, o)).toMatchObject({ decision: 'reply', reply: { status: 480, reason: 'Temporarily Unavailable' } });
-    expect((await slotsOf('acme', '1001')).filter((s) => s.callId === o.callId)).toEqual([]);
+    expect((await slotsOf('callco', '2009')).filter((s) => s.callId === o.callId)).toEqual([]);
   });
 
   it('routes a MESSAGE like a call but takes no slot, even to a user allowed no calls', async () => {
@@ -221,9 +221,10 @@ describe('authorize-call: per-user call limits (MSS maxCalls / maxOutgoingCalls)
 
   it('answers 486 for a callee allowed no calls (maxCalls 0) and gives the caller its slot back', async () => {
     await online('callco', '2005');
-    const o = callcoCall('2001', '2005');
+    const o = callcoCall('2009', '2005');
     expect(await authorizedCall(authorize, o)).toMatchObject({ decision: 'reply', reply: { status: 486, reason: 'Busy Here' } });
-    expect((await slotsOf('callco', '2001')).filter((s) => s.callId === o.callId)).toEqual([]);
+    expect((await slotsOf('callco', '2009')).filter((s) => s.callId === o.callId)).toEqual([]);
+    expect((await db.stores.callSlots.load({ tenantId: 'callco', ext: '2009' })).counts).toEqual({ calls: 0, out: 0 });
   });
 
   it('holds maxCalls 1 for both directions until the call is released, and release is idempotent', async () => {
@@ -241,30 +242,36 @@ describe('authorize-call: per-user call limits (MSS maxCalls / maxOutgoingCalls)
     expect(await slotsOf('callco', '2003')).toHaveLength(1);
 
     const slots = r1.decision === 'route' ? r1.call.slots : [];
-    expect(await release({ type: 'release-call', callId: first.callId, slots }, CONTEXT)).toEqual({ released: 2 });
+    // Only 2003 has a limit: one slot, its outgoing one.
+    expect(slots).toEqual([{ tenantId: 'callco', ext: '2003', direction: 'out' }]);
+    expect(await release({ type: 'release-call', callId: first.callId, slots }, CONTEXT)).toEqual({ released: 1 });
     expect(await release({ type: 'release-call', callId: first.callId, slots }, CONTEXT)).toEqual({ released: 0 });
-    expect((await authorizedCall(authorize, callcoCall('2002', '2003'))).decision).toBe('route');
+    const r2 = await authorizedCall(authorize, callcoCall('2002', '2003'));
+    expect(r2.decision).toBe('route');
+    if (r2.decision === 'route') await release({ type: 'release-call', callId: r2.call.callId, callRef: r2.call.callRef, slots: r2.call.slots }, CONTEXT);
   });
 
-  it('treats absent limits as unlimited but still records every call', async () => {
+  it('treats absent limits as unlimited and records nothing for them (issue 14: no slot, no release)', async () => {
     await online('callco', '2002');
     const results = [];
     for (let i = 0; i < 5; i++) results.push(await authorizedCall(authorize, callcoCall('2008', '2002')));
     expect(results.map((r) => r.decision)).toEqual(['route', 'route', 'route', 'route', 'route']);
-    expect((await slotsOf('callco', '2008')).filter((s) => s.direction === 'out')).toHaveLength(5);
+    expect(results.map((r) => r.decision === 'route' && r.call.slots)).toEqual(Array(5).fill([]));
+    expect(await slotsOf('callco', '2008')).toEqual([]);
   });
 
   it('reclaims the slot of a call whose edge died (lease = heartbeat)', async () => {
     await online('callco', '2002');
-    const { version } = await db.stores.callSlots.loadSlots({ tenantId: 'callco', ext: '2003' });
-    await db.stores.callSlots.saveSlots({ tenantId: 'callco', ext: '2003' }, [{ callId: 'lost', direction: 'out', edgeId: 'edge-gone', bootId: 'x', since: clock - 60_000 }], version);
+    const lost = { callId: 'lost', callRef: 'lost', direction: 'out' as const, edgeId: 'edge-gone', bootId: 'x', since: clock - 60_000 };
+    expect(await db.stores.callSlots.take({ tenantId: 'callco', ext: '2003' }, lost, {})).toBe(true);
     expect((await authorizedCall(authorize, callcoCall('2003', '2002'))).decision).toBe('route');
     expect((await slotsOf('callco', '2003')).map((s) => s.callId)).not.toContain('lost');
   });
 
   it('never exceeds maxCalls when calls to one user race (Promise.all)', async () => {
     await online('callco', '2007');
-    const callers = ['2001', '2002', '2008', '2001', '2002', '2008'];
+    // Callers with limits of their own (taking slots) and without (taking none).
+    const callers = ['2009', '2010', '2001', '2009', '2010', '2001'];
     const authorized = await Promise.all(
       callers.map(async (from) => {
         const o = callcoCall(from, '2007');
@@ -275,10 +282,10 @@ describe('authorize-call: per-user call limits (MSS maxCalls / maxOutgoingCalls)
     expect(results.filter((r) => r.decision === 'route')).toHaveLength(2);
     expect(results.filter((r) => statusOf(r) === 486)).toHaveLength(4);
     expect(await slotsOf('callco', '2007')).toHaveLength(2);
-    // Refused calls gave their callers' slots back.
+    // Refused calls gave their callers' slots back; callers without limits hold none.
     for (const [i, { o }] of authorized.entries()) {
       const held = (await slotsOf('callco', o.from)).some((s) => s.callId === o.callId);
-      expect(held).toBe(results[i]!.decision === 'route');
+      expect(held).toBe(o.from !== '2001' && results[i]!.decision === 'route');
     }
   });
 

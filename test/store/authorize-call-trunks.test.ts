@@ -153,7 +153,7 @@ describe('outbound: prefix routes, admission, failover legs', () => {
     const result = await userCall('7123', callId);
     expect(result).toMatchObject({ decision: 'reply', reply: { status: 403, reason: 'Outgoing trunk calls not allowed' } });
     expect(result.decision === 'reply' && result.rejectedCall?.call.direction).toBe('outbound');
-    expect((await db.stores.callSlots.loadSlots({ tenantId: 'tco', ext: '3001' })).calls.some((c) => c.callId === callId)).toBe(false);
+    expect((await db.stores.callSlots.load({ tenantId: 'tco', ext: '3001' })).entries.some((c) => c.callId === callId)).toBe(false);
   });
 
   it('a number matching no extension and no trunk route is 404', async () => {

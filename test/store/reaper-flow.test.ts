@@ -14,7 +14,9 @@ import { createReaperHandler } from '../../functions/src/edges/reaper-handler.js
 import { DEAD_EDGE_RETENTION_MS, REAPER_PERIOD_SECONDS } from '../../functions/src/edges/reaper.js';
 import { binding, NOW, REGISTRAR_SETTINGS } from '../unit/functions/fixtures.js';
 import { authorizedCall } from './call-client.js';
-import { PASSWORDS, startLocalDynamo, type LocalDynamo } from './local-dynamo.js';
+import { PASSWORDS, startLocalDynamo, TEST_SEED, type LocalDynamo } from './local-dynamo.js';
+import { applySeed } from '../../functions/src/seed/apply-seed.js';
+import { parseSeed } from '../../functions/src/seed/seed-schema.js';
 
 const CONTEXT = {} as Context;
 const HEARTBEAT_TTL_SECONDS = 30;
@@ -28,6 +30,9 @@ let reaper: ReturnType<typeof createReaperHandler>;
 
 beforeAll(async () => {
   db = await startLocalDynamo();
+  // Call limits on both users: only a user with a limit holds slots for the reaper to free.
+  const limited = TEST_SEED.tenants.map((t) => (t.id === 'acme' ? { ...t, users: t.users.map((u) => ({ ...u, maxCalls: 10 })) } : t));
+  await applySeed({ directory: db.stores.directory }, parseSeed({ ...TEST_SEED, tenants: limited }));
   const { directory, bindings, callSlots, edges, cdrs } = db.stores;
   authorize = createAuthorizeCallHandler({ directory, bindings, slots: callSlots, edges, settings: REGISTRAR_SETTINGS, now: () => clock });
   cdr = createCdrHandler({ cdrs });
@@ -64,13 +69,18 @@ async function answeredCall(edge: EdgeIdentity, callId: string): Promise<Extract
   return r;
 }
 
-const slotIds = async (ext: string) => (await db.stores.callSlots.loadSlots({ tenantId: 'acme', ext })).calls.map((c) => c.callId);
+const slotIds = async (ext: string) => (await db.stores.callSlots.load({ tenantId: 'acme', ext })).entries.map((c) => c.callId);
 
 describe('reaper with DynamoDB (dynalite)', () => {
   it('closes the calls of an edge whose heartbeat expired, as a timeout at its last heartbeat, and frees their slots', async () => {
     const edge = { id: 'edge-dies', bootId: 'd-1' };
     await beat(edge);
     await answeredCall(edge, 'lost-call');
+    // The open call keeps each slot's direction: the reaper releases each with one conditional write.
+    expect((await db.stores.cdrs.listOpenCalls(edge.id))[0]?.slots).toEqual([
+      { tenantId: 'acme', ext: '1001', direction: 'out' },
+      { tenantId: 'acme', ext: '1002', direction: 'in' },
+    ]);
     clock += 10_000;
     await beat(edge);
     const lastHeartbeat = clock;

@@ -12,6 +12,7 @@ import { TrunkUsageRepository, trunkUsageKey } from '../../functions/src/trunks/
 import { releaseTrunkSlot, takeFirstTrunk, takeTrunkSlot, trunkLimitReply } from '../../functions/src/trunks/trunk-admission.js';
 import type { Trunk } from '../../contracts/trunk.js';
 import { startLocalDynamo, TEST_TABLE, type LocalDynamo } from './local-dynamo.js';
+import { logStoreRequests } from './store-requests.js';
 
 const EDGE: EdgeIdentity = { id: 'edge-a', bootId: 'a-1' };
 const NOW = Date.UTC(2026, 0, 5, 10, 0, 0);
@@ -49,7 +50,7 @@ describe('trunk admission with DynamoDB conditional counters (dynalite)', () => 
     const t = trunk({ maxOutgoingCalls: 2 });
     await take(t, 'out', 'c1');
     await take(t, 'out', 'c2');
-    expect(await releaseTrunkSlot(repo, t, 'c1')).toBe(true);
+    expect(await releaseTrunkSlot(repo, t, 'c1', 'out')).toBe(true);
     expect(await take(t, 'out', 'c3')).toMatchObject({ ok: true });
     expect(await usage(t)).toEqual({ in: 0, out: 2, total: 2 });
   });
@@ -58,9 +59,9 @@ describe('trunk admission with DynamoDB conditional counters (dynalite)', () => 
     const t = trunk({ maxOutgoingCalls: 2 });
     await take(t, 'out', 'c1');
     await take(t, 'out', 'c2');
-    expect(await releaseTrunkSlot(repo, t, 'c1')).toBe(true);
-    expect(await releaseTrunkSlot(repo, t, 'c1')).toBe(false);
-    expect(await releaseTrunkSlot(repo, t, 'never-taken')).toBe(false);
+    expect(await releaseTrunkSlot(repo, t, 'c1', 'out')).toBe(true);
+    expect(await releaseTrunkSlot(repo, t, 'c1', 'out')).toBe(false);
+    expect(await releaseTrunkSlot(repo, t, 'never-taken', 'out')).toBe(false);
     expect(await usage(t)).toEqual({ in: 0, out: 1, total: 1 });
   });
 
@@ -102,7 +103,7 @@ describe('trunk admission with DynamoDB conditional counters (dynalite)', () => 
     expect(await take(t, 'out', 'o1')).toMatchObject({ ok: true });
     expect(await take(t, 'in', 'i2')).toMatchObject({ ok: false, limit: 'maxTotalCalls' });
     expect(await take(t, 'out', 'o2')).toMatchObject({ ok: false, limit: 'maxTotalCalls' });
-    await releaseTrunkSlot(repo, t, 'i1');
+    await releaseTrunkSlot(repo, t, 'i1', 'in');
     expect(await take(t, 'out', 'o2')).toMatchObject({ ok: true });
     expect(await usage(t)).toEqual({ in: 0, out: 2, total: 2 });
   });
@@ -125,6 +126,50 @@ describe('trunk admission with DynamoDB conditional counters (dynalite)', () => 
     await db.doc.send(new DeleteCommand({ TableName: TEST_TABLE, Key: trunkUsageKey('acme', t.id) }));
     expect(await take(t, 'out', 'c2')).toMatchObject({ ok: true });
     expect(await usage(t)).toEqual({ in: 0, out: 1, total: 1 });
+  });
+
+  it('takes and releases with one conditional UpdateItem each (issue 14); only the trunk\'s first call creates its item', async () => {
+    const doc2: DynamoDBDocumentClient = createDocumentClient({ endpoint: db.endpoint, env: {} });
+    try {
+      const log = logStoreRequests(doc2);
+      const counted = new TrunkUsageRepository(doc2, TEST_TABLE);
+      const t = trunk({ maxOutgoingCalls: 2, maxTotalCalls: 3 });
+      // First call ever on the trunk: the nested SET finds no item, which is created once.
+      expect(await takeTrunkSlot(counted, t, 'out', 'n1', EDGE, NOW)).toMatchObject({ ok: true });
+      expect(log.to('TRUNKUSE#')).toEqual(['UpdateItem', 'PutItem', 'UpdateItem']);
+      log.clear();
+      // Every later call, from any (cold) instance: one write to take, one to release.
+      const cold = new TrunkUsageRepository(doc2, TEST_TABLE);
+      expect(await takeTrunkSlot(cold, t, 'in', 'n2', EDGE, NOW)).toMatchObject({ ok: true });
+      expect(await releaseTrunkSlot(cold, t, 'n2', 'in')).toBe(true);
+      expect(await releaseTrunkSlot(counted, t, 'n1', 'out')).toBe(true);
+      expect(log.to('TRUNKUSE#')).toEqual(['UpdateItem', 'UpdateItem', 'UpdateItem']);
+      expect(log.requests).toHaveLength(3);
+      expect(await usage(t)).toEqual({ in: 0, out: 0, total: 0 });
+      // A second release: its write is refused, one read confirms nothing is held in the other direction either.
+      log.clear();
+      expect(await releaseTrunkSlot(counted, t, 'n1', 'out')).toBe(false);
+      expect(log.to('TRUNKUSE#')).toEqual(['UpdateItem', 'GetItem']);
+    } finally {
+      doc2.destroy();
+    }
+  });
+
+  it('releases a slot the edge listed with the other direction, and one without direction (an earlier event)', async () => {
+    const t = trunk({ maxIncomingCalls: 1 });
+    await take(t, 'in', 'w1');
+    expect(await releaseTrunkSlot(repo, t, 'w1', 'out')).toBe(true);
+    await take(t, 'in', 'w2');
+    expect(await repo.release({ tenantId: t.tenantId, trunkId: t.id }, 'w2')).toBe(true);
+    expect(await usage(t)).toEqual({ in: 0, out: 0, total: 0 });
+  });
+
+  it('a release after the usage item was deleted (trunk deleted mid-call) is a harmless no-op', async () => {
+    const t = trunk({ maxOutgoingCalls: 1 });
+    await take(t, 'out', 'gone-1');
+    await db.doc.send(new DeleteCommand({ TableName: TEST_TABLE, Key: trunkUsageKey('acme', t.id) }));
+    expect(await releaseTrunkSlot(repo, t, 'gone-1', 'out')).toBe(false);
+    expect((await db.doc.send(new GetCommand({ TableName: TEST_TABLE, Key: trunkUsageKey('acme', t.id) }))).Item).toBeUndefined();
   });
 
   it('admits exactly the limit when 50 takes race through two separate clients', async () => {
@@ -188,7 +233,7 @@ describe('the reaper gives back trunk slots of dead edges (dynalite)', () => {
     expect(await repo.usage(ref)).toEqual({ in: 0, out: 1, total: 1 });
 
     // The live edge releases its call normally afterwards; the next run finds nothing.
-    expect(await releaseTrunkSlot(repo, t, 'live-call')).toBe(true);
+    expect(await releaseTrunkSlot(repo, t, 'live-call', 'out')).toBe(true);
     expect(await reap(deps)).toMatchObject({ reclaimedTrunkSlots: 0 });
     expect(await repo.usage(ref)).toEqual({ in: 0, out: 0, total: 0 });
   });

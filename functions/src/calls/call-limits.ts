@@ -2,14 +2,16 @@
  * The call-limits step of a call between users (MSS per-user limits): the
  * caller takes an outgoing slot, then the callee an incoming one; if the
  * callee refuses, the caller's slot is given back, so a refused call holds
- * nothing. Absent limits are unlimited, but the call is still recorded: a
- * limit set later, and the reaper, see the calls already running.
+ * nothing. Only a user with a limit that counts the call takes a slot
+ * (call-slot-rules.ts needsSlot): a call between users without limits
+ * writes nothing and needs no release-call (issue 14); a limit set later
+ * counts the calls started after it.
  */
 import type { CallSlot, EdgeIdentity, SipReply } from '../../../contracts/function-events.js';
 import type { UserAccount } from '../directory/user-account.js';
-import { CallSlotConflictError, type CallSlotStore } from './call-slot-repository.js';
-import type { CallLimits, SlotDirection, SlotHolderAlive } from './call-slot-rules.js';
-import { releaseCallSlot, takeCallSlot } from './call-slots.js';
+import type { CallSlotStore } from './call-slot-repository.js';
+import { needsSlot, type CallLimits, type SlotDirection, type SlotHolderAlive } from './call-slot-rules.js';
+import { CallSlotConflictError, releaseCallSlot, takeCallSlot } from './call-slots.js';
 import { limitReply } from './limit-replies.js';
 
 export interface CallLimitsInput {
@@ -43,29 +45,29 @@ export function limitsOf(user: Pick<UserAccount, 'maxCalls' | 'maxOutgoingCalls'
 
 /** Gives back slots taken by takeCallLimits (a call refused later, e.g. every trunk full). */
 export async function releaseCallLimits(store: CallSlotStore, slots: readonly CallSlot[], callRef: string): Promise<void> {
-  for (const slot of slots) await releaseCallSlot(store, slot, callRef);
+  for (const slot of slots) await releaseCallSlot(store, slot, callRef, slot.direction);
 }
 
 export async function takeCallLimits(store: CallSlotStore, input: CallLimitsInput): Promise<CallLimitsResult> {
   const { callId, callRef, caller, callee, edge, now } = input;
   const taken: CallSlot[] = [];
 
-  /** undefined when the slot is taken, else the refusal. */
+  /** undefined when the slot is taken (or none is needed), else the refusal. */
   const take = async (user: UserAccount, direction: SlotDirection): Promise<SipReply | undefined> => {
     const limits = limitsOf(user);
+    if (!needsSlot(direction, limits)) return undefined;
     const entry = { callId, callRef, direction, edgeId: edge.id, bootId: edge.bootId, since: now };
     const result = await takeCallSlot(store, { tenantId: user.tenantId, ext: user.ext }, entry, limits, input.loadHolderLiveness);
-    return result.ok ? undefined : limitReply(direction, result.limit, limits[result.limit]);
+    if (!result.ok) return limitReply(direction, result.limit, limits[result.limit]);
+    taken.push({ tenantId: user.tenantId, ext: user.ext, direction });
+    return undefined;
   };
-  const giveBack = async (): Promise<void> => {
-    for (const slot of taken) await releaseCallSlot(store, slot, callRef);
-  };
+  const giveBack = (): Promise<void> => releaseCallLimits(store, taken, callRef);
 
   try {
     if (caller) {
       const callerRefused = await take(caller, 'out');
       if (callerRefused) return { ok: false, reply: callerRefused };
-      taken.push({ tenantId: caller.tenantId, ext: caller.ext });
     }
     if (callee) {
       const calleeRefused = await take(callee, 'in');
@@ -73,8 +75,6 @@ export async function takeCallLimits(store: CallSlotStore, input: CallLimitsInpu
         await giveBack();
         return { ok: false, reply: calleeRefused };
       }
-      // A user calling itself holds both entries in one slot item, released together.
-      if (!caller || callee.ext !== caller.ext || callee.tenantId !== caller.tenantId) taken.push({ tenantId: callee.tenantId, ext: callee.ext });
     }
     return { ok: true, slots: taken };
   } catch (err) {

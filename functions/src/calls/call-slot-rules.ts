@@ -1,14 +1,19 @@
 /**
  * Per-user concurrent-call limits (MSS "max calls" and "max outgoing calls").
- * Pure: the slot list is data, liveness of the edges holding the calls is a
+ * Pure: the slot item is data, liveness of the edges holding the calls is a
  * predicate.
  *
  * - maxCalls counts incoming and outgoing calls together, maxOutgoingCalls
  *   only outgoing ones; absent = unlimited, 0 = none allowed.
+ * - Only a limit needs a slot (issue 14: a call between users without limits
+ *   costs no slot request and no release): an outgoing call takes one when
+ *   the caller has either limit, an incoming call when the callee has
+ *   maxCalls. The trade: a limit set while calls run counts only the calls
+ *   started after it (those before it end on their own).
  * - A slot is a lease held by the edge that carries the call: an entry whose
  *   edge is dead (heartbeat expired) or restarted (other bootId) is pruned
- *   whenever the list is rewritten, so calls lost with an edge never block a
- *   user for good.
+ *   when it stands in the way of a take, so calls lost with an edge never
+ *   block a user for good.
  * - A call is its callRef (contracts/call-ref.ts), never its Call-ID: a
  *   second INVITE reusing the Call-ID of a call in progress is a call of its
  *   own and needs a slot of its own (issue 12). Taking a slot again for the
@@ -42,20 +47,45 @@ export interface CallLimits {
 
 export type SlotLimit = 'maxCalls' | 'maxOutgoingCalls';
 
+/** The counters of a slot item, kept by the same writes as its entries. */
+export interface SlotCounts {
+  /** Entries in both directions (checked against maxCalls). */
+  calls: number;
+  /** Outgoing entries (checked against maxOutgoingCalls). */
+  out: number;
+}
+
+/** A user's slot item as read (call-slot-item.ts parses it). */
+export interface CallSlotItem {
+  entries: CallSlotEntry[];
+  counts: SlotCounts;
+  /** An item an earlier version wrote (one list, optimistic `version`): migrated before the next take. */
+  legacy?: { calls: CallSlotEntry[]; version: number };
+}
+
 /** Whether the edge (boot) holding an entry still carries its call. */
 export type SlotHolderAlive = (entry: Pick<CallSlotEntry, 'edgeId' | 'bootId'>) => boolean;
 
-export interface TakeSlotInput {
-  current: readonly CallSlotEntry[];
-  entry: CallSlotEntry;
-  limits: CallLimits;
-  isHolderAlive: SlotHolderAlive;
+/** Whether a call in this direction is counted against any of the user's limits. */
+export function needsSlot(direction: SlotDirection, limits: CallLimits): boolean {
+  return limits.maxCalls !== undefined || (direction === 'out' && limits.maxOutgoingCalls !== undefined);
 }
 
-export type TakeSlotResult =
-  /** `changed` false: the list is as stored (the slot was already held, nothing pruned). */
-  | { ok: true; calls: CallSlotEntry[]; changed: boolean }
-  | { ok: false; limit: SlotLimit; calls: CallSlotEntry[] };
+export function countsOf(entries: readonly Pick<CallSlotEntry, 'direction'>[]): SlotCounts {
+  return { calls: entries.length, out: entries.filter((e) => e.direction === 'out').length };
+}
+
+/** The limit that blocks one more call in this direction at these counts, if any. */
+export function limitReached(counts: SlotCounts, direction: SlotDirection, limits: CallLimits): SlotLimit | undefined {
+  if (direction === 'out' && limits.maxOutgoingCalls !== undefined && counts.out >= limits.maxOutgoingCalls) return 'maxOutgoingCalls';
+  if (limits.maxCalls !== undefined && counts.calls >= limits.maxCalls) return 'maxCalls';
+  return undefined;
+}
+
+/** The limit that blocks one more call in this direction, if any. */
+export function blockingLimit(calls: readonly CallSlotEntry[], direction: SlotDirection, limits: CallLimits): SlotLimit | undefined {
+  return limitReached(countsOf(calls), direction, limits);
+}
 
 const sameSlot = (a: CallSlotEntry, b: Pick<CallSlotEntry, 'callId' | 'callRef' | 'direction'>): boolean =>
   callRefOf(a) === callRefOf(b) && a.direction === b.direction;
@@ -65,23 +95,29 @@ export function pruneDeadSlots(current: readonly CallSlotEntry[], isHolderAlive:
   return current.filter((e) => isHolderAlive(e));
 }
 
-/** The limit that blocks one more call in this direction, if any. */
-export function blockingLimit(calls: readonly CallSlotEntry[], direction: SlotDirection, limits: CallLimits): SlotLimit | undefined {
-  if (direction === 'out' && limits.maxOutgoingCalls !== undefined) {
-    const outgoing = calls.filter((e) => e.direction === 'out').length;
-    if (outgoing >= limits.maxOutgoingCalls) return 'maxOutgoingCalls';
-  }
-  if (limits.maxCalls !== undefined && calls.length >= limits.maxCalls) return 'maxCalls';
-  return undefined;
+/** Entries whose holder is dead or restarted: what a take may prune. */
+export function deadSlots(current: readonly CallSlotEntry[], isHolderAlive: SlotHolderAlive): CallSlotEntry[] {
+  return current.filter((e) => !isHolderAlive(e));
 }
 
-export function takeSlot(input: TakeSlotInput): TakeSlotResult {
-  const live = pruneDeadSlots(input.current, input.isHolderAlive);
-  const pruned = live.length !== input.current.length;
-  if (live.some((e) => sameSlot(e, input.entry))) return { ok: true, calls: live, changed: pruned };
-  const limit = blockingLimit(live, input.entry.direction, input.limits);
-  if (limit) return { ok: false, limit, calls: live };
-  return { ok: true, calls: [...live, input.entry], changed: true };
+/**
+ * Why the conditional write of a take was refused, from the item read just
+ * after it — what to do next:
+ * - 'legacy': migrate the item an earlier version wrote, then take again;
+ * - 'held': this callRef holds the slot already (a retried invoke): taken;
+ * - 'raced': the counters are below the limits now (a release got in
+ *   between): take again;
+ * - 'full': the user is at that limit — unless dead holders (deadSlots)
+ *   fill it: prune them and take again.
+ */
+export type RefusedTake = { kind: 'legacy' } | { kind: 'held' } | { kind: 'raced' } | { kind: 'full'; limit: SlotLimit };
+
+export function explainRefusedTake(item: CallSlotItem, entry: CallSlotEntry, limits: CallLimits): RefusedTake {
+  if (item.legacy) return { kind: 'legacy' };
+  if (item.entries.some((e) => sameSlot(e, entry))) return { kind: 'held' };
+  // The write's condition is on the counters, so they decide here too.
+  const limit = limitReached(item.counts, entry.direction, limits);
+  return limit ? { kind: 'full', limit } : { kind: 'raced' };
 }
 
 export interface ReleaseSlotResult {
@@ -91,7 +127,7 @@ export interface ReleaseSlotResult {
   changed: boolean;
 }
 
-/** Removes every entry of the call (both directions: a user may call itself); optionally prunes dead holders too. */
+/** Removes every entry of the call from a list (both directions: a user may call itself); optionally prunes dead holders too. */
 export function releaseSlot(current: readonly CallSlotEntry[], callRef: string, isHolderAlive?: SlotHolderAlive): ReleaseSlotResult {
   const others = current.filter((e) => callRefOf(e) !== callRef);
   const calls = isHolderAlive ? pruneDeadSlots(others, isHolderAlive) : others;

@@ -20,9 +20,11 @@ export async function releaseCall(event: ReleaseCallEvent, deps: ReleaseCallDeps
   // The call's slots and leases are keyed by its callRef (contracts/call-ref.ts), not by its Call-ID.
   const callRef = callRefOf(event);
   let released = 0;
-  // The same owner listed twice (a user calling itself) is released once.
-  const owners = new Map(event.slots.map((s) => [`${s.tenantId}/${s.ext}`, s]));
-  for (const owner of owners.values()) released += await releaseCallSlot(deps.slots, owner, callRef);
+  // A slot that names its direction is one conditional write; one without
+  // (an earlier version's) releases the owner's entries in both directions,
+  // so the same owner listed twice that way is released once.
+  const slots = new Map(event.slots.map((s) => [`${s.tenantId}/${s.ext}/${s.direction ?? '*'}`, s]));
+  for (const slot of slots.values()) released += await releaseCallSlot(deps.slots, slot, callRef, slot.direction);
 
   // Keyed by trunk: the lease is per call and trunk, whatever direction the edge listed.
   const trunkSlots = [...new Map((event.trunkSlots ?? []).map((s) => [`${s.tenantId}#${s.trunkId}`, s])).values()];
@@ -30,8 +32,7 @@ export async function releaseCall(event: ReleaseCallEvent, deps: ReleaseCallDeps
     const usage = deps.trunkUsage;
     if (!usage) throw new Error('release-call: trunk slots given but no trunk usage store configured');
     for (const slot of trunkSlots) {
-      // The stored lease names its direction: releasing by callRef frees exactly what this call took.
-      if (await usage.release({ tenantId: slot.tenantId, trunkId: slot.trunkId }, callRef)) released++;
+      if (await usage.release({ tenantId: slot.tenantId, trunkId: slot.trunkId }, callRef, slot.direction)) released++;
     }
   }
   return { released };

@@ -14,7 +14,8 @@
  * The CDR's end time is when the call was last known to exist: the last
  * heartbeat of a dead edge, or the first heartbeat of the boot that replaced
  * it. Slots of calls that never reached call.attempt are not indexed here;
- * they are pruned the next time their user takes a slot (call-slot-rules).
+ * they are pruned when they stand in the way of their user's next take
+ * (calls/call-slots.ts).
  *
  * Trunk slots (store/trunk-usage-repository.ts) are leases of their edge
  * too: after the calls, every trunk lease of a dead edge or an earlier boot
@@ -117,7 +118,7 @@ async function reclaimCall(
     await deps.cdrs.applyWrite(timeoutCloseWrite(record, lostAtIso));
   }
   let released = 0;
-  for (const slot of call.slots) released += await releaseCallSlot(deps.slots, slot, callRef, isHolderAlive);
+  for (const slot of call.slots) released += await releaseCallSlot(deps.slots, slot, callRef, slot.direction, isHolderAlive);
   // Last: if anything above fails, the next run finds the entry again.
   await deps.cdrs.deleteOpenCall(call.edgeId, call.tenantId, callRef);
   return released;

@@ -72,7 +72,7 @@ export async function authorizeInboundTrunkCall(
       },
     });
     if (!limits.ok) {
-      await releaseTrunkSlot(deps.trunkUsage, trunk, req.callRef);
+      await releaseTrunkSlot(deps.trunkUsage, trunk, req.callRef, 'in');
       return refuse(limits.reply, callee, 'rejected');
     }
     slots = limits.slots;

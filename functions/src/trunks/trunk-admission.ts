@@ -72,8 +72,14 @@ export async function takeFirstTrunk<T extends Pick<Trunk, 'tenantId' | 'id'> & 
   return { refused };
 }
 
-export async function releaseTrunkSlot(store: Pick<TrunkUsageStore, 'release'>, trunk: Pick<Trunk, 'tenantId' | 'id'>, callRef: string): Promise<boolean> {
-  return store.release({ tenantId: trunk.tenantId, trunkId: trunk.id }, callRef);
+export async function releaseTrunkSlot(
+  store: Pick<TrunkUsageStore, 'release'>,
+  trunk: Pick<Trunk, 'tenantId' | 'id'>,
+  callRef: string,
+  /** The direction it was taken in: the release is then one conditional write. */
+  direction: TrunkDirection,
+): Promise<boolean> {
+  return store.release({ tenantId: trunk.tenantId, trunkId: trunk.id }, callRef, direction);
 }
 
 /**

@@ -70,7 +70,8 @@ export interface LeaseHolderLiveness {
 export interface TrunkUsageStore {
   /** `callRef`: the call's key (contracts/call-ref.ts). */
   take(ref: TrunkRef, direction: TrunkDirection, callRef: string, edge: EdgeIdentity, limits: TrunkTakeLimits, now: number): Promise<TrunkTakeResult>;
-  release(ref: TrunkRef, callRef: string): Promise<boolean>;
+  /** `direction`: the one the slot was taken in (one write); absent = read the lease first. */
+  release(ref: TrunkRef, callRef: string, direction?: TrunkDirection): Promise<boolean>;
   usage(ref: TrunkRef): Promise<TrunkUsage>;
   reclaimDeadLeases(now: number, liveness: LeaseHolderLiveness): Promise<number>;
 }
@@ -101,9 +102,6 @@ function leasesOf(item: Record<string, unknown> | undefined): Record<string, Tru
 }
 
 export class TrunkUsageRepository implements TrunkUsageStore {
-  /** Usage items this instance knows exist (never deleted), so the create-if-missing Put runs once per trunk and container. */
-  private readonly known = new Set<string>();
-
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly tableName: string,
@@ -142,18 +140,18 @@ export class TrunkUsageRepository implements TrunkUsageStore {
       ExpressionAttributeValues: values,
     });
 
-    await this.ensureItem(ref);
-    let recreated = false;
+    // The write first: the item exists for every trunk that took a slot once, so
+    // only a trunk's first call (or one after an admin deleted the item) creates it.
+    let created = false;
     for (let attempt = 1; attempt <= MAX_TAKE_ATTEMPTS; attempt++) {
       try {
         await this.doc.send(update());
         return { ok: true, alreadyHeld: false };
       } catch (err) {
-        if (isMissingPath(err) && !recreated) {
-          // The item went away (deleted by hand) after this instance created it.
-          this.known.delete(this.cacheKey(ref));
-          await this.ensureItem(ref);
-          recreated = true;
+        if (isMissingPath(err) && !created) {
+          // No item (or no `calls` map) yet: the nested SET needs it.
+          await this.createItem(ref);
+          created = true;
           continue;
         }
         if (!isConditionalCheckFailed(err)) throw err;
@@ -172,11 +170,15 @@ export class TrunkUsageRepository implements TrunkUsageStore {
   /**
    * Gives the call's slot back: `REMOVE calls.#cid ADD <dir>Count :minus`
    * if the lease is still there. false = nothing held (released before:
-   * harmless, so every end of a call may release).
+   * harmless, so every end of a call may release). With the direction the
+   * slot was taken in (TrunkSlot.direction) that is the only request; a
+   * refused write reads the lease once, in case it was taken in the other
+   * direction, and so does a release without it.
    */
-  async release(ref: TrunkRef, callRef: string): Promise<boolean> {
+  async release(ref: TrunkRef, callRef: string, direction?: TrunkDirection): Promise<boolean> {
+    if (direction && (await this.removeLease(ref, callRef, { dir: direction }, false))) return true;
     const lease = leasesOf(await this.getItem(ref))[callRef];
-    if (!lease) return false;
+    if (!lease || lease.dir === direction) return false;
     return this.removeLease(ref, callRef, lease, false);
   }
 
@@ -215,7 +217,7 @@ export class TrunkUsageRepository implements TrunkUsageStore {
     return released;
   }
 
-  private async removeLease(ref: TrunkRef, callRef: string, lease: TrunkLease, sameHolder: boolean): Promise<boolean> {
+  private async removeLease(ref: TrunkRef, callRef: string, lease: Pick<TrunkLease, 'dir'> & Partial<TrunkLease>, sameHolder: boolean): Promise<boolean> {
     const conditions = ['attribute_exists(calls.#cid)', 'calls.#cid.#dir = :dir'];
     const names: Record<string, string> = { '#cid': callRef, '#dir': 'dir', '#count': COUNT_ATTRIBUTE[lease.dir] };
     const values: Record<string, unknown> = { ':minus': -1, ':dir': lease.dir };
@@ -248,14 +250,8 @@ export class TrunkUsageRepository implements TrunkUsageStore {
     return res.Item;
   }
 
-  private cacheKey(ref: TrunkRef): string {
-    return `${ref.tenantId}#${ref.trunkId}`;
-  }
-
   /** Creates the usage item with an empty `calls` map (the nested SET needs it); losing the race to another writer is fine. */
-  private async ensureItem(ref: TrunkRef): Promise<void> {
-    const key = this.cacheKey(ref);
-    if (this.known.has(key)) return;
+  private async createItem(ref: TrunkRef): Promise<void> {
     try {
       await this.doc.send(
         new PutCommand({
@@ -263,7 +259,7 @@ export class TrunkUsageRepository implements TrunkUsageStore {
           Item: {
             ...trunkUsageKey(ref.tenantId, ref.trunkId),
             gsi1pk: TRUNK_USAGE_PARTITION,
-            gsi1sk: key,
+            gsi1sk: `${ref.tenantId}#${ref.trunkId}`,
             tenantId: ref.tenantId,
             trunkId: ref.trunkId,
             inCount: 0,
@@ -277,6 +273,5 @@ export class TrunkUsageRepository implements TrunkUsageStore {
     } catch (err) {
       if (!isConditionalCheckFailed(err)) throw err;
     }
-    this.known.add(key);
   }
 }

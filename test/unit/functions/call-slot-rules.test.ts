@@ -1,12 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import {
   blockingLimit,
+  countsOf,
+  deadSlots,
+  explainRefusedTake,
+  needsSlot,
   releaseSlot,
-  takeSlot,
   type CallLimits,
   type CallSlotEntry,
+  type CallSlotItem,
   type SlotDirection,
 } from '../../../functions/src/calls/call-slot-rules.js';
+import { legacyMigration, parseSlotItem, slotAttribute } from '../../../functions/src/calls/call-slot-item.js';
 import { limitReply } from '../../../functions/src/calls/limit-replies.js';
 
 const entry = (callId: string, direction: SlotDirection, edgeId = 'edge-a', bootId = 'boot-1'): CallSlotEntry => ({
@@ -16,7 +21,8 @@ const entry = (callId: string, direction: SlotDirection, edgeId = 'edge-a', boot
   bootId,
   since: 1,
 });
-const allAlive = () => true;
+/** The item as the store holds these entries (counters kept with them). */
+const itemOf = (entries: CallSlotEntry[]): CallSlotItem => ({ entries, counts: countsOf(entries) });
 
 describe('call slot rules (MSS maxCalls / maxOutgoingCalls)', () => {
   it.each<[string, CallSlotEntry[], SlotDirection, CallLimits, string | undefined]>([
@@ -32,37 +38,46 @@ describe('call slot rules (MSS maxCalls / maxOutgoingCalls)', () => {
     expect(blockingLimit(calls, direction, limits)).toBe(expected);
   });
 
-  it('adds the entry when under the limit', () => {
-    const r = takeSlot({ current: [entry('a', 'in')], entry: entry('b', 'out'), limits: { maxCalls: 2 }, isHolderAlive: allAlive });
-    expect(r).toEqual({ ok: true, calls: [entry('a', 'in'), entry('b', 'out')], changed: true });
+  it.each<[string, SlotDirection, CallLimits, boolean]>([
+    ['no limits: no slot either way', 'out', {}, false],
+    ['no limits: no slot either way (in)', 'in', {}, false],
+    ['maxCalls counts an incoming call', 'in', { maxCalls: 2 }, true],
+    ['maxOutgoingCalls does not count an incoming call', 'in', { maxOutgoingCalls: 1 }, false],
+    ['maxOutgoingCalls counts an outgoing call', 'out', { maxOutgoingCalls: 1 }, true],
+    ['maxCalls counts an outgoing call', 'out', { maxCalls: 3 }, true],
+  ])('needsSlot: %s', (_name, direction, limits, expected) => {
+    expect(needsSlot(direction, limits)).toBe(expected);
+  });
+
+  it('a refused take below the limits raced with a release: take again', () => {
+    expect(explainRefusedTake(itemOf([entry('a', 'in')]), entry('b', 'out'), { maxCalls: 2 })).toEqual({ kind: 'raced' });
   });
 
   it('is idempotent for the same call and direction (a retransmitted or re-authorized INVITE)', () => {
-    const current = [entry('a', 'out')];
-    const r = takeSlot({ current, entry: { ...entry('a', 'out'), since: 99 }, limits: { maxCalls: 1 }, isHolderAlive: allAlive });
-    expect(r).toEqual({ ok: true, calls: current, changed: false });
+    const item = itemOf([{ ...entry('a', 'out'), callRef: 'a' }]);
+    expect(explainRefusedTake(item, { ...entry('a', 'out'), since: 99 }, { maxCalls: 1 })).toEqual({ kind: 'held' });
   });
 
   it('treats the other direction of the same call (a user calling itself) as another slot', () => {
-    const r = takeSlot({ current: [entry('a', 'out')], entry: entry('a', 'in'), limits: { maxCalls: 1 }, isHolderAlive: allAlive });
-    expect(r).toMatchObject({ ok: false, limit: 'maxCalls' });
+    expect(explainRefusedTake(itemOf([entry('a', 'out')]), entry('a', 'in'), { maxCalls: 1 })).toEqual({ kind: 'full', limit: 'maxCalls' });
   });
 
-  it('reclaims slots of calls whose edge died or restarted before counting', () => {
+  it('names the dead or restarted holders that fill a limit (pruned before the user is refused)', () => {
     const current = [entry('dead', 'out', 'edge-b', 'boot-1'), entry('old-boot', 'in', 'edge-a', 'boot-0'), entry('live', 'in')];
     const isHolderAlive = (e: { edgeId: string; bootId: string }) => e.edgeId === 'edge-a' && e.bootId === 'boot-1';
-    const r = takeSlot({ current, entry: entry('new', 'out'), limits: { maxCalls: 2 }, isHolderAlive });
-    expect(r).toEqual({ ok: true, calls: [entry('live', 'in'), entry('new', 'out')], changed: true });
+    expect(explainRefusedTake(itemOf(current), entry('new', 'out'), { maxCalls: 2 })).toEqual({ kind: 'full', limit: 'maxCalls' });
+    expect(deadSlots(current, isHolderAlive)).toEqual([current[0], current[1]]);
   });
 
-  it('reports a change when only pruning happened on an idempotent take', () => {
-    const r = takeSlot({
-      current: [entry('a', 'out'), entry('gone', 'in', 'edge-x')],
-      entry: entry('a', 'out'),
-      limits: {},
-      isHolderAlive: (e) => e.edgeId !== 'edge-x',
-    });
-    expect(r).toEqual({ ok: true, calls: [entry('a', 'out')], changed: true });
+  it('decides by the counters, which the condition of the write checked', () => {
+    // The counters say full although one entry is listed: the write was refused on them.
+    const item: CallSlotItem = { entries: [entry('a', 'out')], counts: { calls: 2, out: 1 } };
+    expect(explainRefusedTake(item, entry('b', 'in'), { maxCalls: 2 })).toEqual({ kind: 'full', limit: 'maxCalls' });
+  });
+
+  it('migrates an item an earlier version wrote before anything else', () => {
+    const item: CallSlotItem = { entries: [], counts: { calls: 0, out: 0 }, legacy: { calls: [entry('a', 'out')], version: 3 } };
+    expect(explainRefusedTake(item, entry('a', 'out'), { maxCalls: 1 })).toEqual({ kind: 'legacy' });
   });
 
   it('releases every entry of the call, and releasing twice is harmless', () => {
@@ -83,16 +98,15 @@ describe('call slot rules: a call is its callRef, not its Call-ID (issue 12)', (
   const named = (callId: string, callRef: string, direction: SlotDirection): CallSlotEntry => ({ ...entry(callId, direction), callRef });
 
   it('counts a second call with the Call-ID of a call in progress as a call of its own', () => {
-    const r = takeSlot({ current: [named('shared', 'ref-1', 'out')], entry: named('shared', 'ref-2', 'out'), limits: { maxCalls: 1 }, isHolderAlive: allAlive });
-    expect(r).toMatchObject({ ok: false, limit: 'maxCalls' });
-    const unlimited = takeSlot({ current: [named('shared', 'ref-1', 'out')], entry: named('shared', 'ref-2', 'out'), limits: {}, isHolderAlive: allAlive });
-    expect(unlimited).toMatchObject({ ok: true, changed: true });
-    if (unlimited.ok) expect(unlimited.calls.map((c) => c.callRef)).toEqual(['ref-1', 'ref-2']);
+    const item = itemOf([named('shared', 'ref-1', 'out')]);
+    expect(explainRefusedTake(item, named('shared', 'ref-2', 'out'), { maxCalls: 1 })).toEqual({ kind: 'full', limit: 'maxCalls' });
+    // Each callRef has an attribute of its own: the second call's take is not the first's.
+    expect(slotAttribute('out', 'ref-1')).not.toBe(slotAttribute('out', 'ref-2'));
   });
 
   it('is idempotent for the same callRef (authorize-call invoked again for the same INVITE)', () => {
-    const current = [named('shared', 'ref-1', 'out')];
-    expect(takeSlot({ current, entry: { ...named('shared', 'ref-1', 'out'), since: 99 }, limits: { maxCalls: 1 }, isHolderAlive: allAlive })).toEqual({ ok: true, calls: current, changed: false });
+    const item = itemOf([named('shared', 'ref-1', 'out')]);
+    expect(explainRefusedTake(item, { ...named('shared', 'ref-1', 'out'), since: 99 }, { maxCalls: 1 })).toEqual({ kind: 'held' });
   });
 
   it('releases only the entries of the callRef it is given', () => {
@@ -104,7 +118,40 @@ describe('call slot rules: a call is its callRef, not its Call-ID (issue 12)', (
 
   it('keys an entry stored without callRef (an earlier version) by its Call-ID', () => {
     const legacy = entry('old-call', 'out');
-    expect(takeSlot({ current: [legacy], entry: named('old-call', 'old-call', 'out'), limits: { maxCalls: 1 }, isHolderAlive: allAlive })).toMatchObject({ ok: true, changed: false });
+    expect(explainRefusedTake(itemOf([legacy]), named('old-call', 'old-call', 'out'), { maxCalls: 1 })).toEqual({ kind: 'held' });
     expect(releaseSlot([legacy], 'old-call')).toMatchObject({ released: 1, calls: [] });
+    expect(Object.keys(legacyMigration([legacy]).attributes)).toEqual([slotAttribute('out', 'old-call')]);
+  });
+});
+
+describe('the slot item (call-slot-item.ts)', () => {
+  it('reads one entry per attribute, its direction and callRef from the name, and the counters', () => {
+    const stored = {
+      pk: 'TENANT#t',
+      sk: 'CALLS#1001',
+      callCount: 2,
+      outCount: 1,
+      [slotAttribute('out', 'ref#with#hashes')]: { ...entry('c1', 'out'), callRef: 'ref#with#hashes' },
+      [slotAttribute('in', 'ref-2')]: { ...entry('c2', 'in'), callRef: 'ref-2' },
+    };
+    expect(parseSlotItem(stored)).toEqual({
+      entries: [
+        { ...entry('c1', 'out'), callRef: 'ref#with#hashes' },
+        { ...entry('c2', 'in'), callRef: 'ref-2' },
+      ],
+      counts: { calls: 2, out: 1 },
+    });
+    expect(parseSlotItem(undefined)).toEqual({ entries: [], counts: { calls: 0, out: 0 } });
+  });
+
+  it('recognises an item an earlier version wrote, and migrates it to attributes and counters (without the call being released)', () => {
+    const calls = [entry('a', 'out'), { ...entry('b', 'in'), callRef: 'ref-b' }, { ...entry('c', 'out'), callRef: 'ref-c' }];
+    expect(parseSlotItem({ pk: 'p', sk: 's', calls, version: 4 }).legacy).toEqual({ calls, version: 4 });
+    const { attributes, counts } = legacyMigration(calls, 'ref-c');
+    expect(counts).toEqual({ calls: 2, out: 1 });
+    expect(parseSlotItem({ ...attributes, callCount: counts.calls, outCount: counts.out }).entries.map((e) => [e.callRef, e.direction])).toEqual([
+      ['a', 'out'],
+      ['ref-b', 'in'],
+    ]);
   });
 });
