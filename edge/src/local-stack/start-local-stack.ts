@@ -85,9 +85,11 @@ export async function startLocalStack(settings: PbxSettings, logger: Logger, par
       storeObserver: ops.storeObserver,
       ...(inProcessStore ? { inProcessStore } : {}),
     });
-    const stopBackground = startLocalBackground(functions.background, bus, logger, edgeSettings.reaperIntervalSeconds * 1000);
+    const stopBackground = startLocalBackground(functions.background, bus, logger, edgeSettings.reaperIntervalSeconds * 1000, edgeSettings.cdrBatchWindowMs);
     steps.push(async () => {
-      stopBackground();
+      // Events published so far reach the batchers, the pending batches are written, then anything they published.
+      await bus.drain();
+      await stopBackground();
       await bus.drain();
     });
     const mediaNg = await mediaBridge(settings, logger, steps);
