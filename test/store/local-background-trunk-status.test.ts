@@ -39,7 +39,7 @@ describe('local background routing of trunk.status (dynalite)', () => {
         edgeId: 'edge-local',
       });
     } finally {
-      stop();
+      await stop();
     }
   });
 });

@@ -20,7 +20,8 @@
  */
 import type { CallAttemptDetail, CallEndDetail, CallEvent } from '../../../contracts/bus/call-events.js';
 import { callRefOf } from '../../../contracts/call-ref.js';
-import { cdrWriteFor, type CdrWrite } from './cdr-merge.js';
+import { applyCdrWrite, cdrWriteFor, type CdrWrite } from './cdr-merge.js';
+import type { CdrRecord } from './cdr-record.js';
 
 /** The events of one call in a batch, in arrival order, with the ids of the records that carried them. */
 export interface CallGroup<Id = string> {
@@ -73,4 +74,12 @@ export function coalescedWrite(endWrite: CdrWrite, attemptWrite: CdrWrite | unde
   const owned = new Set<string>([...Object.keys(endWrite.set), ...endWrite.remove]);
   const setIfAbsent = Object.fromEntries(Object.entries(attemptWrite.setIfAbsent).filter(([k]) => !owned.has(k)));
   return { ...endWrite, setIfAbsent: { ...endWrite.setIfAbsent, ...setIfAbsent } };
+}
+
+/** The plan's effect on a record in memory (applyCdrWrite semantics): what recordCallBatch does to the store. */
+export function applyPlan(item: CdrRecord | undefined, plan: GroupPlan): CdrRecord | undefined {
+  if (plan.kind === 'coalesced') return applyCdrWrite(item, plan.write).item;
+  let next = item;
+  for (const event of plan.events) next = applyCdrWrite(next, cdrWriteFor(event)).item;
+  return next;
 }
