@@ -38,7 +38,7 @@ describe('local background batching of call events for cdr (dynalite)', () => {
       received.push(event);
       return cdr(event, context);
     };
-    const stop = startLocalBackground(handlers, bus, createLogger('silent'), 3_600_000, 3_600_000);
+    const { stop, invokes } = startLocalBackground(handlers, bus, createLogger('silent'), 3_600_000, 3_600_000);
 
     const base = { tenantId: 'acme', callId: 'local-batch-cid', callRef: 'local-batch-1' };
     const caller = { ext: '1001' };
@@ -61,6 +61,8 @@ describe('local background batching of call events for cdr (dynalite)', () => {
     await stop();
     expect(errors).toEqual([]);
     expect(received).toHaveLength(1);
+    // One invoke for the call, as Lambda bills it (the stack's count that the cost bench reads).
+    expect(invokes).toEqual({ cdr: 1 });
     const batch = received[0] as { Records: { messageId: string; body: string }[] };
     expect(batch.Records.map((r) => JSON.parse(r.body)['detail-type'])).toEqual(['call.attempt', 'call.alert', 'call.answer', 'call.end']);
     expect(JSON.parse(batch.Records[0]!.body)).toMatchObject({ version: '0', source: 'nimbus.edge', detail: { callRef: 'local-batch-1' } });

@@ -16,17 +16,25 @@ export type BackgroundHandlers = Record<'cdr' | 'trunk-status' | 'reaper' | 'rol
  * route with `batching` (the cdr route; an SQS queue in the cloud) gets its
  * events in batches collected for `batchWindowMs`, in the SQS shape
  * `{ Records: [{ messageId, body }] }` its handler reads in the cloud.
- * Returns the function that stops it all; it delivers the pending batches
- * first, so nothing accepted is lost on a clean stop.
+ * `stop` ends it all; it delivers the pending batches first, so nothing
+ * accepted is lost on a clean stop. `invokes` counts the consumer functions'
+ * invocations (a batch is one), as Lambda would bill them.
  */
+export interface LocalBackground {
+  stop(): Promise<void>;
+  invokes: Record<string, number>;
+}
+
 export function startLocalBackground(
   handlers: BackgroundHandlers,
   bus: InProcessBus,
   logger: Logger,
   reaperIntervalMs: number,
   batchWindowMs = 250,
-): () => Promise<void> {
+): LocalBackground {
   const stops: Array<() => void | Promise<void>> = [];
+  const invokes: Record<string, number> = {};
+  const counted = (name: string) => void (invokes[name] = (invokes[name] ?? 0) + 1);
   let sequence = 0;
   for (const route of EVENT_ROUTES) {
     const consumer = route.consumer;
@@ -49,6 +57,7 @@ export function startLocalBackground(
             sequence += 1;
             return { messageId: `local-${sequence}`, body: JSON.stringify(toEventBridgeEnvelope(event, `local-${sequence}`)) };
           });
+          counted(consumer.name);
           const response = (await handler({ Records: records }, localContext(consumer.name))) as { batchItemFailures?: { itemIdentifier: string }[] } | undefined;
           // There is no queue to redeliver locally: a record the handler refused is reported, as a DLQ would hold it.
           const failed = response?.batchItemFailures ?? [];
@@ -66,6 +75,7 @@ export function startLocalBackground(
     stops.push(
       bus.subscribe(route.pattern, async (event) => {
         sequence += 1;
+        counted(consumer.name);
         await handler(toEventBridgeEnvelope(event, `local-${sequence}`), localContext(consumer.name));
       }),
     );
@@ -78,8 +88,11 @@ export function startLocalBackground(
   timer.unref();
   stops.push(() => clearInterval(timer));
   stops.push(startHourlyRollup(handlers.rollup, localContext('rollup'), logger));
-  return async () => {
-    for (const stop of stops) await stop();
+  return {
+    invokes,
+    stop: async () => {
+      for (const stop of stops) await stop();
+    },
   };
 }
 
