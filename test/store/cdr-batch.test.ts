@@ -102,7 +102,8 @@ describe('cdr with SQS batches (dynalite)', () => {
     const handler = createCdrHandler({ cdrs });
     const s = callSteps('progress-1', 'edge-live');
     await handler(batch(record(s.attempt), record(s.alert), record(s.answer)), CONTEXT);
-    expect(requests).toEqual(['Put acme#progress-1', 'Update CDR#progress-1', 'Update CDR#progress-1', 'Update CDR#progress-1']);
+    // The index entry for the live view and the reaper, then one guarded write for the three events.
+    expect(requests).toEqual(['Put acme#progress-1', 'Update CDR#progress-1']);
     expect(await db.stores.cdrs.listOpenCalls('edge-live')).toEqual([expect.objectContaining({ callRef: 'progress-1', bootId: 'boot-1' })]);
     expect(await db.stores.cdrs.getCdr('acme', 'progress-1')).toMatchObject({ state: 'open', answerTime: T(4) });
 
@@ -112,6 +113,18 @@ describe('cdr with SQS batches (dynalite)', () => {
     expect(requests).toEqual(['Update CDR#progress-1', 'Delete acme#progress-1']);
     expect(await db.stores.cdrs.listOpenCalls('edge-live')).toEqual([]);
     expect(await storedItem('progress-1')).toEqual({ ...((await storedItem('single-1')) as object), edgeId: 'edge-live' });
+  });
+
+  it('a call in progress whose combined write is refused (an earlier alert is stored) is written event by event, as single events would', async () => {
+    const { cdrs, requests } = observedStore();
+    const handler = createCdrHandler({ cdrs });
+    const s = callSteps('refused-1', 'edge-refused');
+    const early: Step = ['call.alert', { tenantId: 'acme', callId: 'cid-refused-1', callRef: 'refused-1', time: T(0), status: 183 }];
+    await handler(batch(record(early)), CONTEXT);
+    requests.length = 0;
+    await handler(batch(record(s.alert), record(s.answer)), CONTEXT);
+    expect(requests).toEqual(['Update CDR#refused-1', 'Update CDR#refused-1', 'Update CDR#refused-1']);
+    expect(await db.stores.cdrs.getCdr('acme', 'refused-1')).toMatchObject({ state: 'open', alertTime: T(0), answerTime: T(4) });
   });
 
   it('returns every record of a call whose write failed, only those, and the redelivered records complete its CDR', async () => {

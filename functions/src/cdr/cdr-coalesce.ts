@@ -15,6 +15,8 @@
  *   fields the end does not SET, where absent" — one UpdateItem, in which a
  *   path may appear only once (DynamoDB rejects overlapping paths), hence
  *   the attempt's fields the end SETs or REMOVEs are left out.
+ * A call still in progress whose batch holds several of its events
+ * (attempt and alert, say) is one write too, guarded (planGroup, 'open').
  * The unit tests check it against applying the events one by one in every
  * order (applyCdrWrite).
  */
@@ -49,15 +51,50 @@ export function groupByCall<Id>(items: readonly { id: Id; event: CallEvent }[]):
   return [...groups.values()];
 }
 
-/** How a group is written: one coalesced write when it holds its end, else event by event as before. */
+/**
+ * How a group is written:
+ * - 'coalesced': it holds its end: one unguarded write.
+ * - 'open': a call in progress with more than one kind of event (attempt,
+ *   alert, answer): one write guarded like all of theirs at once (open, and
+ *   the batch's earliest alert and answer earlier than the stored ones).
+ *   When that guard holds, each event's own guard holds too, so the write
+ *   is theirs applied one by one; when it does not (a duplicate, a late
+ *   event), `events` are written one by one instead, as single events are.
+ * - 'singly': one event kind only, written event by event.
+ */
 export type GroupPlan =
   | { kind: 'coalesced'; write: CdrWrite; end: CallEndDetail; attempt?: CallAttemptDetail }
+  | { kind: 'open'; write: CdrWrite; attempt?: CallAttemptDetail; events: CallEvent[] }
   | { kind: 'singly'; events: CallEvent[] };
+
+/** The event of the earliest time; the first to arrive among equals (a later equal one is refused by its guard). */
+function earliest<E extends CallEvent & { detail: { time: string } }>(events: readonly E[]): E | undefined {
+  return events.reduce<E | undefined>((best, e) => (best === undefined || e.detail.time < best.detail.time ? e : best), undefined);
+}
+
+function openPlan(events: readonly CallEvent[]): GroupPlan {
+  const attempt = events.find((e) => e.detailType === 'call.attempt');
+  const alert = earliest(events.filter((e): e is Extract<CallEvent, { detailType: 'call.alert' }> => e.detailType === 'call.alert'));
+  const answer = earliest(events.filter((e): e is Extract<CallEvent, { detailType: 'call.answer' }> => e.detailType === 'call.answer'));
+  const parts = [attempt, alert, answer].filter((e) => e !== undefined);
+  if (parts.length < 2) return { kind: 'singly', events: [...events] };
+  const writes = parts.map((e) => cdrWriteFor(e));
+  const earlier = writes.flatMap((w) => (w.guard?.kind === 'open-and-earlier' ? [{ attribute: w.guard.attribute, value: w.guard.value }] : []));
+  const write: CdrWrite = {
+    ...writes[0]!,
+    set: Object.assign({}, ...writes.map((w) => w.set)),
+    // alert and answer only add state 'open', which the attempt's carries too.
+    setIfAbsent: Object.assign({}, ...writes.map((w) => w.setIfAbsent)),
+    remove: [],
+    guard: { kind: 'open-and-earlier-each', earlier },
+  };
+  return { kind: 'open', write, events: [...events], ...(attempt?.detailType === 'call.attempt' ? { attempt: attempt.detail } : {}) };
+}
 
 export function planGroup(events: readonly CallEvent[]): GroupPlan {
   // Duplicates of an end carry the same account (the edge reports a call once); the last one stands.
   const end = [...events].reverse().find((e) => e.detailType === 'call.end');
-  if (end?.detailType !== 'call.end') return { kind: 'singly', events: [...events] };
+  if (end?.detailType !== 'call.end') return openPlan(events);
   const attempt = events.find((e) => e.detailType === 'call.attempt');
   const attemptDetail = attempt?.detailType === 'call.attempt' ? attempt.detail : undefined;
   return {
@@ -79,6 +116,10 @@ export function coalescedWrite(endWrite: CdrWrite, attemptWrite: CdrWrite | unde
 /** The plan's effect on a record in memory (applyCdrWrite semantics): what recordCallBatch does to the store. */
 export function applyPlan(item: CdrRecord | undefined, plan: GroupPlan): CdrRecord | undefined {
   if (plan.kind === 'coalesced') return applyCdrWrite(item, plan.write).item;
+  if (plan.kind === 'open') {
+    const combined = applyCdrWrite(item, plan.write);
+    if (combined.applied) return combined.item;
+  }
   let next = item;
   for (const event of plan.events) next = applyCdrWrite(next, cdrWriteFor(event)).item;
   return next;

@@ -109,9 +109,10 @@ export function toUpdateExpression(write: CdrWrite): {
   if (write.guard) {
     const state = name('state');
     condition = `(attribute_not_exists(${state}) OR ${state} <> ${value('closed')})`;
-    if (write.guard.kind === 'open-and-earlier') {
-      const a = name(write.guard.attribute);
-      condition += ` AND (attribute_not_exists(${a}) OR ${a} > ${value(write.guard.value)})`;
+    const earlier = write.guard.kind === 'open-and-earlier' ? [write.guard] : write.guard.kind === 'open-and-earlier-each' ? write.guard.earlier : [];
+    for (const e of earlier) {
+      const a = name(e.attribute);
+      condition += ` AND (attribute_not_exists(${a}) OR ${a} > ${value(e.value)})`;
     }
   }
   return {

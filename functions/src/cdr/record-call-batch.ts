@@ -8,8 +8,12 @@
  *   reaper or live view ever needs its entry. The write returns the record
  *   before it: an edgeId there means an attempt was recorded in an earlier
  *   batch (its entry exists), and that entry is deleted as call.end did.
- * - other calls: event by event, exactly as single events (record-call-event.ts),
- *   so calls in progress appear in the live view within the window.
+ * - a call in progress with several of its events in the batch (attempt,
+ *   alert, answer): its open-call index entry when the attempt is there,
+ *   and ONE guarded UpdateItem; should the guard be refused (a duplicate,
+ *   the call closed already) the events are written one by one as single
+ *   events are. Calls in progress appear in the live view within the window.
+ * - a lone event: as a single event (record-call-event.ts).
  *
  * (One residue, as with single events: an attempt whose index Put succeeded
  * but whose CDR write failed, redelivered together with its end, leaves an
@@ -57,6 +61,25 @@ export async function recordCallBatch<Id>(items: readonly { id: Id; event: CallE
 /** Returns whether the group was written as one coalesced write. */
 async function recordGroup(group: CallGroup<unknown>, deps: CdrDeps): Promise<boolean> {
   const plan = planGroup(group.events);
+  if (plan.kind === 'open') {
+    // As call.attempt does alone: the index entry first, so no interleaving leaves a CDR the reaper cannot find.
+    const a = plan.attempt;
+    if (a) {
+      await deps.cdrs.putOpenCall({
+        edgeId: a.edgeId,
+        tenantId: a.tenantId,
+        callId: a.callId,
+        ...(a.callRef !== undefined ? { callRef: a.callRef } : {}),
+        bootId: a.bootId,
+        startTime: a.startTime,
+        slots: a.slots ?? [],
+      });
+    }
+    // Applied: the record is open, its entry stays. Refused (closed already, or a stored event is earlier): one by one.
+    if ((await deps.cdrs.applyWrite(plan.write)) !== undefined) return true;
+    for (const event of plan.events) await recordCallEvent(event, deps);
+    return false;
+  }
   if (plan.kind === 'singly') {
     // In arrival order, as single deliveries would be: the index entry is written before the CDR opens.
     for (const event of plan.events) await recordCallEvent(event, deps);

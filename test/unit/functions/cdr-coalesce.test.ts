@@ -129,10 +129,55 @@ describe('coalesced CDR writes equal the events applied one by one', () => {
     expect(plan.write.guard).toBeUndefined();
   });
 
-  it('an end alone is its own write; a call without its end is written event by event', () => {
+  it('an end alone is its own write; one event kind without the end is written event by event', () => {
     const c = variants['answered call'];
     expect(coalescedWrite(cdrWriteFor(c.end), undefined)).toEqual(cdrWriteFor(c.end));
-    expect(planGroup([c.attempt, c.alert, c.answer])).toEqual({ kind: 'singly', events: [c.attempt, c.alert, c.answer] });
+    expect(planGroup([c.alert, c.alert])).toEqual({ kind: 'singly', events: [c.alert, c.alert] });
+  });
+
+  it('a call in progress is one write guarded by all its events: open, and the earliest alert and answer earlier than the stored', () => {
+    const c = variants['answered call'];
+    const plan = planGroup([c.answer, c.attempt, c.alert]);
+    expect(plan.kind).toBe('open');
+    if (plan.kind !== 'open') return;
+    expect(plan.write.guard).toEqual({ kind: 'open-and-earlier-each', earlier: [{ attribute: 'alertTime', value: T(2) }, { attribute: 'answerTime', value: T(10) }] });
+    expect(plan.write.set).toEqual({ alertTime: T(2), answerTime: T(10), answeredBy });
+    expect(plan.attempt).toEqual(c.attempt.detail);
+  });
+
+  it('two different alerts (183 then an earlier 180), a duplicate answer: every order, every cut, from an empty or a part-written record (360 × 32 × 3)', () => {
+    const c = variants['answered call'];
+    const base = { tenantId: 'acme', callId: 'c-1', callRef: 'r-1' };
+    const early180: CallEvent = { detailType: 'call.alert', detail: { ...base, time: T(1), status: 180 } };
+    const events = [c.attempt, c.alert, early180, c.answer, c.answer, c.end];
+    const starts: (CdrRecord | undefined)[] = [
+      undefined,
+      single([c.alert]),
+      // A stored alert earlier than the batch's refuses the combined write: the events go one by one.
+      single([{ detailType: 'call.alert', detail: { ...base, time: T(0), status: 183 } }]),
+    ];
+    let checked = 0;
+    for (const start of starts) {
+      const expected = single(events, start);
+      for (const order of orderings(events)) {
+        for (const batches of cuts(order)) {
+          expect(batched(batches, start)).toEqual(expected);
+          checked += 1;
+        }
+      }
+    }
+    expect(checked).toBe(360 * 32 * 3);
+  });
+
+  it('a call in progress (two alerts, one repeated) whose batches leave it open gives the record its events applied singly, in every order and cut', () => {
+    const c = variants['trunk call whose end names no trunk'];
+    const early183: CallEvent = { detailType: 'call.alert', detail: { tenantId: 'acme', callId: 'c-1', callRef: 'r-4', time: T(1), status: 183 } };
+    const events = [c.attempt, c.alert, early183, c.answer, c.alert];
+    for (const order of orderings(events)) {
+      const expected = single(order);
+      expect(expected?.state).toBe('open');
+      for (const batches of cuts(order)) expect(batched(batches)).toEqual(expected);
+    }
   });
 });
 
