@@ -25,7 +25,7 @@
  */
 import type { CallEvent } from '../../../contracts/bus/call-events.js';
 import { groupByCall, planGroup, type CallGroup } from './cdr-coalesce.js';
-import { recordCallEvent, type CdrDeps } from './record-call-event.js';
+import { openCallOf, recordCallEvent, type CdrDeps } from './record-call-event.js';
 
 /** Calls written at the same time: a batch of 100 records must not open 100 sockets at once. */
 const CONCURRENT_CALLS = 8;
@@ -63,18 +63,7 @@ async function recordGroup(group: CallGroup<unknown>, deps: CdrDeps): Promise<bo
   const plan = planGroup(group.events);
   if (plan.kind === 'open') {
     // As call.attempt does alone: the index entry first, so no interleaving leaves a CDR the reaper cannot find.
-    const a = plan.attempt;
-    if (a) {
-      await deps.cdrs.putOpenCall({
-        edgeId: a.edgeId,
-        tenantId: a.tenantId,
-        callId: a.callId,
-        ...(a.callRef !== undefined ? { callRef: a.callRef } : {}),
-        bootId: a.bootId,
-        startTime: a.startTime,
-        slots: a.slots ?? [],
-      });
-    }
+    if (plan.attempt) await deps.cdrs.putOpenCall(openCallOf(plan.attempt));
     // Applied: the record is open, its entry stays. Refused (closed already, or a stored event is earlier): one by one.
     if ((await deps.cdrs.applyWrite(plan.write)) !== undefined) return true;
     for (const event of plan.events) await recordCallEvent(event, deps);
