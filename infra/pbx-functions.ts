@@ -17,6 +17,9 @@ import type { CatalogEntry } from './function-catalog.js';
 import type { PbxData } from './pbx-data.js';
 import { functionPrefix, type StageConfig } from './stage-config.js';
 
+/** A function's timeout: its catalog entry's, else 30 s. */
+export const functionTimeoutSeconds = (entry: Pick<CatalogEntry, 'timeoutSeconds'> | undefined): number => entry?.timeoutSeconds ?? 30;
+
 export interface PbxFunctionsProps {
   readonly config: StageConfig;
   readonly catalog: readonly CatalogEntry[];
@@ -78,7 +81,7 @@ export class PbxFunctions extends Construct {
         runtime: lambda.Runtime.NODEJS_22_X,
         architecture: lambda.Architecture.ARM_64,
         memorySize: entry.memoryMiB ?? 256,
-        timeout: Duration.seconds(entry.timeoutSeconds ?? 30),
+        timeout: Duration.seconds(functionTimeoutSeconds(entry)),
         projectRoot: props.repoRoot,
         depsLockFilePath: join(props.repoRoot, 'package-lock.json'),
         bundling: {

@@ -216,7 +216,7 @@ const stack = await startTestStack({
 });
 try {
   await registerCallees(`127.0.0.1:${stack.sipPort}`, devicePort, dir);
-  const scrape = costScraper(stack.httpPort, METRICS_TOKEN, stack.bus);
+  const scrape = costScraper(stack.httpPort, METRICS_TOKEN, stack.consumerInvokes);
   const results: Record<string, unknown> = {};
   for (const mode of modes) {
     const nimbus = await withAnsweringDevice(devicePort, dir, () => benchNimbus(stack, scrape, mode, carrierPort, dir));

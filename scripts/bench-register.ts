@@ -56,7 +56,7 @@ async function benchNimbus(dir: string) {
     seed: { tenants: [{ id: 'bench', domains: [DOMAIN], users }] },
     env: { PBX_PIKE_REQUESTS: '0', PBX_AUTH_CONCURRENCY_PER_ADDRESS: '256', PBX_AUTH_QUEUE_PER_ADDRESS: '100000', PBX_METRICS_TOKEN: METRICS_TOKEN },
   });
-  const scrape = costScraper(stack.httpPort, METRICS_TOKEN, stack.bus);
+  const scrape = costScraper(stack.httpPort, METRICS_TOKEN, stack.consumerInvokes);
   try {
     const steps = [];
     let first = 0;

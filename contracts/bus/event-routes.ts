@@ -23,6 +23,13 @@ export interface EventRoute {
   description: string;
   pattern: EventPattern;
   consumer: EventConsumer;
+  /**
+   * Deliver the route's events in batches (SQS-shaped, `{ Records }`) rather than one per invoke:
+   * in the cloud through an SQS queue and a Lambda event source with these bounds, locally
+   * through an in-process window (PBX_CDR_BATCH_WINDOW_MS). An event waits at most
+   * `maxWindowSeconds` (plus the consumer's run) before it is handled.
+   */
+  batching?: { maxBatchSize: number; maxWindowSeconds: number };
 }
 
 export const EVENT_ROUTES = [
@@ -31,6 +38,8 @@ export const EVENT_ROUTES = [
     description: 'Call progress reported by the edges becomes one CDR per call (written idempotently)',
     pattern: { source: ['nimbus.edge'], detailType: ['call.attempt', 'call.alert', 'call.answer', 'call.end'] },
     consumer: { kind: 'function', name: 'cdr' },
+    // A short call's four events meet in one batch and become one UpdateItem (functions/src/cdr/record-call-batch.ts).
+    batching: { maxBatchSize: 100, maxWindowSeconds: 1 },
   },
   {
     id: 'BanEventsToEventLog',

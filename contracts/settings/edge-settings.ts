@@ -76,6 +76,8 @@ export interface EdgeSettings {
   /** PBX_DIALOG_MAX_SECONDS: the longest call (dialog) the edge routes; its Record-Route tokens expire then. */
   dialogMaxSeconds: number;
   reaperIntervalSeconds: number;
+  /** PBX_CDR_BATCH_WINDOW_MS: how long the local stack collects call events before handing them to cdr as one batch. */
+  cdrBatchWindowMs: number;
   heartbeatSeconds: number;
   peerHost?: string;
   /** Lease on each registering trunk (edge/src/trunks/trunk-lease.ts). */
@@ -128,6 +130,11 @@ const edgeSchema = z
     PBX_DIALOG_MAX_SECONDS: wholeNumber(86_400, 60),
     /** How often the local stack runs the reaper (closes calls and frees slots of dead edges; every minute in the cloud). */
     PBX_REAPER_INTERVAL_SECONDS: wholeNumber(60, 1),
+    /**
+     * The local stack's stand-in for the cdr queue's batching window (1 s in the cloud, event-routes.ts): call events are
+     * collected this long and written as one batch (a short call's four events as one UpdateItem). 0 = a batch per event.
+     */
+    PBX_CDR_BATCH_WINDOW_MS: wholeNumber(250, 0, 60_000),
     /** The edge's heartbeat period; its calls, slots and flows count as lost 3 periods after the last beat. */
     PBX_HEARTBEAT_SECONDS: wholeNumber(10, 1),
     /** Address other edges use to reach this one (edge-to-edge SIP); PBX_ADVERTISED_HOST by default, the task's private IP on ECS. */
@@ -200,6 +207,7 @@ export function parseEdgeSettings(env: Env): Parsed<EdgeSettings> {
       timerCSeconds: e.PBX_TIMER_C_SECONDS,
       dialogMaxSeconds: e.PBX_DIALOG_MAX_SECONDS,
       reaperIntervalSeconds: e.PBX_REAPER_INTERVAL_SECONDS,
+      cdrBatchWindowMs: e.PBX_CDR_BATCH_WINDOW_MS,
       heartbeatSeconds: e.PBX_HEARTBEAT_SECONDS,
       ...(e.PBX_PEER_HOST !== undefined ? { peerHost: e.PBX_PEER_HOST } : {}),
       trunkLeaseSeconds: e.PBX_TRUNK_LEASE_SECONDS,

@@ -7,12 +7,11 @@
  *
  * /metrics counts the functions the edge calls (in-process here, Lambda
  * Invoke in the cloud). The consumers of bus events (the cdr function on
- * call.* events) run from EventBridge rules in the cloud, one invoke per
- * event, and the edge does not count them: they are counted here, on the
- * local stack's in-process bus, with the same route table.
+ * call.* events) run from EventBridge rules in the cloud — cdr in batches
+ * through its SQS queue — and the edge does not count them: the local
+ * stack's background counts them (LocalStack.consumerInvokes), a batch as
+ * one invoke, as Lambda bills it.
  */
-import { EVENT_ROUTES } from '../../contracts/bus/event-routes.js';
-import type { InProcessBus } from '../../contracts/bus/in-process-bus.js';
 import { parseExposition, type Sample } from '../../test/support/prometheus-text.js';
 
 export interface CostCounters {
@@ -53,25 +52,14 @@ function countsBy(samples: Sample[], name: string, label: string): Record<string
   return out;
 }
 
-/** Counts, by function, the bus events delivered to a consumer function (from now on). */
-export function countBusInvokes(bus: InProcessBus): { counts: Record<string, number>; stop(): void } {
-  const counts: Record<string, number> = {};
-  const stops = EVENT_ROUTES.flatMap((route) => {
-    const consumer = route.consumer;
-    if (consumer.kind !== 'function') return [];
-    return [bus.subscribe(route.pattern, async () => void (counts[consumer.name] = (counts[consumer.name] ?? 0) + 1))];
-  });
-  return { counts, stop: () => stops.forEach((stop) => stop()) };
-}
-
 /**
  * Reads the cost counters of the stack listening on `httpPort`
  * (PBX_METRICS_TOKEN = `token`), with the bus consumers' invokes when the
- * stack's bus is given.
+ * stack's counts are given (LocalStack.consumerInvokes).
  */
-export function costScraper(httpPort: number, token: string, bus?: InProcessBus): () => Promise<CostCounters> {
-  const busInvokes = bus ? countBusInvokes(bus).counts : {};
+export function costScraper(httpPort: number, token: string, consumerInvokes: Readonly<Record<string, number>> = {}): () => Promise<CostCounters> {
   return async () => {
+    const busInvokes = { ...consumerInvokes };
     const response = await fetch(`http://127.0.0.1:${httpPort}/metrics`, { headers: { authorization: `Bearer ${token}` } });
     const samples = parseExposition(await response.text());
     const invokes = countsBy(samples, 'nimbus_function_duration_seconds', 'function');

@@ -39,6 +39,12 @@ beforeAll(() => {
 
 const tableArn = () => ({ 'Fn::GetAtt': [tableId, 'Arn'] });
 const tableIndexArn = () => ({ 'Fn::Join': ['', [tableArn(), '/index/*']] });
+/** The logical id of a batched route's queue (infra/pbx-event-routing.ts: `<route id>Queue`). */
+const queueOf = (routeId: string) => {
+  const ids = resourcesOf(template, 'AWS::SQS::Queue').map(([id]) => id).filter((id) => id.startsWith(`Routing${routeId}Queue`));
+  expect(ids).toHaveLength(1);
+  return ids[0]!;
+};
 const functionArn = (name: string) => ({ 'Fn::GetAtt': [lambdaNamed(template, `nimbus-test-${name}`)[0], 'Arn'] });
 
 describe('PBX table', () => {
@@ -114,30 +120,67 @@ describe.each(FUNCTION_CATALOG.map((e) => [e.name, e] as const))('function %s', 
       { Action: [...entry.table.actions].sort(), Effect: 'Allow', Resource: usesIndex ? [tableArn(), tableIndexArn()] : tableArn() },
     ]);
     const others = statements.filter((s) => !dynamo.includes(s) && !actionsOf(s).every((a) => a.startsWith('xray:')));
-    expect(others).toEqual([
+    // A function fed by a batched route reads (and deletes from) its queue, and nothing else of SQS.
+    const batched = EVENT_ROUTES.some((r) => r.consumer.kind === 'function' && r.consumer.name === name && 'batching' in r);
+    expect(others.map((s) => (Array.isArray(s.Action) ? { ...s, Action: [...s.Action].sort() } : s))).toEqual([
+      ...(batched
+        ? [
+            {
+              Action: ['sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:ReceiveMessage'],
+              Effect: 'Allow',
+              Resource: { 'Fn::GetAtt': [queueOf('CallEventsToCdr'), 'Arn'] },
+            },
+          ]
+        : []),
       ...(entry.publishesToBus ? [{ Action: 'events:PutEvents', Effect: 'Allow', Resource: { 'Fn::GetAtt': [busId, 'Arn'] } }] : []),
       ...(entry.needsNonceSecret
-        ? [{ Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], Effect: 'Allow', Resource: { Ref: secretId } }]
+        ? [{ Action: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'], Effect: 'Allow', Resource: { Ref: secretId } }]
         : []),
     ]);
   });
 });
 
 describe('bus and schedules', () => {
-  it('routes call events from the edges to the cdr function with the shared pattern, retries and a dead-letter queue', () => {
+  it('routes call events from the edges through an encrypted SQS queue (with its DLQ) to the cdr function in batches', () => {
     const route = EVENT_ROUTES.find((r) => r.id === 'CallEventsToCdr')!;
+    expect(route.batching).toEqual({ maxBatchSize: 100, maxWindowSeconds: 1 });
+    const queue = queueOf('CallEventsToCdr');
     template.hasResourceProperties('AWS::Events::Rule', {
       EventBusName: { Ref: busId },
       EventPattern: { source: ['nimbus.edge'], 'detail-type': ['call.attempt', 'call.alert', 'call.answer', 'call.end'] },
       Targets: [
         Match.objectLike({
-          Arn: functionArn('cdr'),
+          Arn: { 'Fn::GetAtt': [queue, 'Arn'] },
           RetryPolicy: { MaximumRetryAttempts: 8, MaximumEventAgeInSeconds: 21600 },
           DeadLetterConfig: { Arn: Match.anyValue() },
         }),
       ],
     });
     expect(route.pattern.detailType).toEqual(['call.attempt', 'call.alert', 'call.answer', 'call.end']);
+
+    const queues = Object.fromEntries(resourcesOf(template, 'AWS::SQS::Queue'));
+    const props = queues[queue] as Record<string, unknown>;
+    // cdr's timeout is 30 s: six times that, so a batch in progress is not handed out twice.
+    expect(props).toMatchObject({ SqsManagedSseEnabled: true, MessageRetentionPeriod: 4 * 86400, VisibilityTimeout: 180 });
+    const redrive = props.RedrivePolicy as { deadLetterTargetArn: { 'Fn::GetAtt': [string, string] }; maxReceiveCount: number };
+    expect(redrive.maxReceiveCount).toBe(5);
+    expect(queues[redrive.deadLetterTargetArn['Fn::GetAtt'][0]]).toMatchObject({ SqsManagedSseEnabled: true, MessageRetentionPeriod: 14 * 86400 });
+
+    template.resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: { 'Fn::GetAtt': [queue, 'Arn'] },
+      FunctionName: { Ref: lambdaNamed(template, 'nimbus-test-cdr')[0] },
+      BatchSize: 100,
+      MaximumBatchingWindowInSeconds: 1,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+    // The rule may send to the queue, and only the rule.
+    template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      Queues: [{ Ref: queue }],
+      PolicyDocument: Match.objectLike({
+        Statement: Match.arrayWith([Match.objectLike({ Action: ['sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'], Principal: { Service: 'events.amazonaws.com' } })]),
+      }),
+    });
   });
 
   it('routes ban, trunk and directory events to the event log', () => {

@@ -112,6 +112,9 @@ describe('function bundles (functions/build.ts)', () => {
       detail: { tenantId: 'acme', callId: 'bundle-call', time: '2025-01-15T12:00:01Z', status: 180 },
     };
     expect(await invokeBundle('cdr', envelope)).toEqual({ tenantId: 'acme', callId: 'bundle-call', callRef: 'bundle-call', applied: true, state: 'open' });
+    // What its SQS event source hands it in the cloud: a batch, answered with the records to retry.
+    const batch = { Records: [{ messageId: 'm-1', body: JSON.stringify({ ...envelope, detail: { ...envelope.detail, callId: 'bundle-batch' } }) }, { messageId: 'm-2', body: '{' }] };
+    expect(await invokeBundle('cdr', batch)).toEqual({ batchItemFailures: [{ itemIdentifier: 'm-2' }] });
     expect(await invokeBundle('reaper', { 'detail-type': 'Scheduled Event' })).toMatchObject({ failedCalls: 0 });
   });
   it('take-trunk-slot, trunk-lines, trunk-lease and trunk-status bundles run against the store', async () => {

@@ -27,7 +27,7 @@ describe('local background routing of trunk.status (dynalite)', () => {
     const errors: unknown[] = [];
     const bus = new InProcessBus((err) => errors.push(err));
     const runtime = createFunctionsRuntime({ store: { tableName: TEST_TABLE, dynamoEndpoint: db.endpoint, region: 'eu-west-1' }, bus });
-    const stop = startLocalBackground(createBackgroundHandlers(runtime), bus, createLogger('silent'), 3_600_000);
+    const { stop } = startLocalBackground(createBackgroundHandlers(runtime), bus, createLogger('silent'), 3_600_000);
     try {
       const since = Date.UTC(2026, 0, 5, 9, 0, 0);
       await bus.publish([trunkStatusEvent({ tenantId: 'acme', trunkId: 'local-line', status: 'online', since }, 'edge-local')]);
@@ -39,7 +39,7 @@ describe('local background routing of trunk.status (dynalite)', () => {
         edgeId: 'edge-local',
       });
     } finally {
-      stop();
+      await stop();
     }
   });
 });

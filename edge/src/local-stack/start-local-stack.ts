@@ -30,6 +30,8 @@ export interface LocalStack extends RunningEdge {
   seed: Seed;
   /** The bus the edge and the in-process functions share (what EventBridge is in the cloud). */
   bus: InProcessBus;
+  /** Invocations of the bus consumer functions so far, by function (a batch of events is one, as on Lambda). */
+  consumerInvokes: Readonly<Record<string, number>>;
   /** Bearer token of the admin API (/api/…), PBX_ADMIN_TOKEN or generated into the data folder. */
   adminToken: AdminToken;
   /** Metrics (/metrics) and SIP capture (PBX_HEP_ADDRESS). */
@@ -89,9 +91,11 @@ export async function startLocalStack(settings: PbxSettings, logger: Logger, par
       storeObserver: ops.storeObserver,
       ...(inProcessStore ? { inProcessStore } : {}),
     });
-    const stopBackground = startLocalBackground(functions.background, bus, logger, edgeSettings.reaperIntervalSeconds * 1000);
+    const background = startLocalBackground(functions.background, bus, logger, edgeSettings.reaperIntervalSeconds * 1000, edgeSettings.cdrBatchWindowMs);
     steps.push(async () => {
-      stopBackground();
+      // Events published so far reach the batchers, the pending batches are written, then anything they published.
+      await bus.drain();
+      await background.stop();
       await bus.drain();
     });
     const mediaNg = await mediaBridge(settings, logger, steps);
@@ -117,7 +121,7 @@ export async function startLocalStack(settings: PbxSettings, logger: Logger, par
       },
       steps,
     );
-    return { ...running, storeEndpoint, seed, bus, adminToken, ops, ...(mediaNg ? { mediaNg } : {}) };
+    return { ...running, storeEndpoint, seed, bus, consumerInvokes: background.invokes, adminToken, ops, ...(mediaNg ? { mediaNg } : {}) };
   } catch (err) {
     await steps.run();
     throw err;

@@ -37,7 +37,9 @@ export type CdrGuard =
   /** The record is absent or not closed. */
   | { kind: 'open' }
   /** Open, and `attribute` is absent or later than `value` (ISO times compare as strings). */
-  | { kind: 'open-and-earlier'; attribute: 'alertTime' | 'answerTime'; value: string };
+  | { kind: 'open-and-earlier'; attribute: 'alertTime' | 'answerTime'; value: string }
+  /** Open, and each attribute absent or later than its value (a batch's alert and answer together, cdr-coalesce.ts). */
+  | { kind: 'open-and-earlier-each'; earlier: { attribute: 'alertTime' | 'answerTime'; value: string }[] };
 
 export interface CdrWrite {
   tenantId: string;
@@ -183,8 +185,11 @@ function guardHolds(item: CdrRecord | undefined, guard: CdrGuard | undefined): b
   if (!guard) return true;
   if (item?.state === 'closed') return false;
   if (guard.kind === 'open') return true;
-  const current = item?.[guard.attribute];
-  return current === undefined || current > guard.value;
+  const earlier = guard.kind === 'open-and-earlier' ? [guard] : guard.earlier;
+  return earlier.every(({ attribute, value }) => {
+    const current = item?.[attribute];
+    return current === undefined || current > value;
+  });
 }
 
 /**

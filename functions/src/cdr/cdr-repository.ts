@@ -46,6 +46,12 @@ export interface OpenCall {
 export interface CdrStore {
   /** Applies the write; returns the record after it, or undefined when its guard did not hold (nothing changed). */
   applyWrite(write: CdrWrite): Promise<CdrRecord | undefined>;
+  /**
+   * Applies an unguarded write (a coalesced call.end) and returns the record BEFORE it
+   * (undefined: there was none), so the caller knows whether an attempt was recorded earlier
+   * (its edgeId) without a read; the record after it is applyCdrWrite(before, write).
+   */
+  applyWriteReturningOld(write: CdrWrite): Promise<CdrRecord | undefined>;
   /** `callRef`: callRefOf of the call. */
   getCdr(tenantId: string, callRef: string): Promise<CdrRecord | undefined>;
   /** CDRs of a tenant whose start time lies in [fromIso, toIso) — the reports' access path. */
@@ -103,9 +109,10 @@ export function toUpdateExpression(write: CdrWrite): {
   if (write.guard) {
     const state = name('state');
     condition = `(attribute_not_exists(${state}) OR ${state} <> ${value('closed')})`;
-    if (write.guard.kind === 'open-and-earlier') {
-      const a = name(write.guard.attribute);
-      condition += ` AND (attribute_not_exists(${a}) OR ${a} > ${value(write.guard.value)})`;
+    const earlier = write.guard.kind === 'open-and-earlier' ? [write.guard] : write.guard.kind === 'open-and-earlier-each' ? write.guard.earlier : [];
+    for (const e of earlier) {
+      const a = name(e.attribute);
+      condition += ` AND (attribute_not_exists(${a}) OR ${a} > ${value(e.value)})`;
     }
   }
   return {
@@ -137,6 +144,19 @@ export class CdrRepository implements CdrStore {
       if (isConditionalCheckFailed(err)) return undefined;
       throw err;
     }
+  }
+
+  async applyWriteReturningOld(write: CdrWrite): Promise<CdrRecord | undefined> {
+    if (write.guard) throw new Error('applyWriteReturningOld takes unguarded writes only (a refused guard would look like an absent record)');
+    const res = await this.doc.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: cdrKey(write.tenantId, callRefOf(write)),
+        ...toUpdateExpression(write),
+        ReturnValues: 'ALL_OLD',
+      }),
+    );
+    return toCdrRecord(res.Attributes);
   }
 
   async getCdr(tenantId: string, callRef: string): Promise<CdrRecord | undefined> {

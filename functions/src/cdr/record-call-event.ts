@@ -7,8 +7,8 @@
  * be closed already; end closes the CDR and then deletes the entry. Every
  * interleaving of the two leaves no entry behind for a closed call.
  */
-import type { CdrStore } from './cdr-repository.js';
-import type { CallEvent } from '../../../contracts/bus/call-events.js';
+import type { CdrStore, OpenCall } from './cdr-repository.js';
+import type { CallAttemptDetail, CallEvent } from '../../../contracts/bus/call-events.js';
 import { cdrWriteFor } from './cdr-merge.js';
 import { callRefOf } from '../../../contracts/call-ref.js';
 import type { CdrState } from './cdr-record.js';
@@ -27,6 +27,19 @@ export interface RecordCallEventResult {
   state?: CdrState;
 }
 
+/** The open-call index entry of an attempt. */
+export function openCallOf(d: CallAttemptDetail): OpenCall {
+  return {
+    edgeId: d.edgeId,
+    tenantId: d.tenantId,
+    callId: d.callId,
+    ...(d.callRef !== undefined ? { callRef: d.callRef } : {}),
+    bootId: d.bootId,
+    startTime: d.startTime,
+    slots: d.slots ?? [],
+  };
+}
+
 export async function recordCallEvent(event: CallEvent, deps: CdrDeps): Promise<RecordCallEventResult> {
   const { tenantId, callId } = event.detail;
   const callRef = callRefOf(event.detail);
@@ -34,15 +47,7 @@ export async function recordCallEvent(event: CallEvent, deps: CdrDeps): Promise<
 
   if (event.detailType === 'call.attempt') {
     const d = event.detail;
-    await deps.cdrs.putOpenCall({
-      edgeId: d.edgeId,
-      tenantId,
-      callId,
-      ...(d.callRef !== undefined ? { callRef: d.callRef } : {}),
-      bootId: d.bootId,
-      startTime: d.startTime,
-      slots: d.slots ?? [],
-    });
+    await deps.cdrs.putOpenCall(openCallOf(d));
     const after = await deps.cdrs.applyWrite(write);
     if (after?.state === 'closed') await deps.cdrs.deleteOpenCall(d.edgeId, tenantId, callRef);
     return { tenantId, callId, callRef, applied: after !== undefined, ...(after?.state ? { state: after.state } : {}) };
