@@ -9,7 +9,7 @@
  * |------------------------------------|-------------------------------------------------------------|
  * | tenant (created, updated, deleted) | the event's domains, every domain of that tenant, its users |
  * | user (created, updated, deleted)   | that user of that tenant                                    |
- * | trunk, settings                    | nothing (not cached here)                                   |
+ * | trunk, settings                    | nothing here (trunks: trunks/cached-trunks.ts)              |
  * | a detail it cannot read            | everything                                                  |
  *
  * So a password change, a deleted user or a removed domain take effect on
@@ -24,7 +24,7 @@
  * stored either.
  */
 import { parseDirectoryChanged, type DirectoryChangedDetail } from '../../../contracts/bus/directory-events.js';
-import { ExpiringCache } from '../../../contracts/expiring-cache.js';
+import { ReadThrough } from '../store/read-through.js';
 import { DEFAULT_DIRECTORY_CACHE_SECONDS } from '../../../contracts/settings/store-settings.js';
 import { normalizeDomain } from '../store/keys.js';
 import type { DirectoryReader } from './directory-repository.js';
@@ -36,40 +36,31 @@ export const DIRECTORY_CACHE_TTL_MS = DEFAULT_DIRECTORY_CACHE_SECONDS * 1000;
 const MAX_TENANT_DOMAINS = 10_000;
 const MAX_USERS = 50_000;
 
-/** One cache with the store reads under way for it. */
-interface ReadThrough<V> {
-  cache: ExpiringCache<string, V>;
-  pending: Map<string, Promise<V>>;
-}
-
 export class CachedDirectory implements DirectoryReader {
   private readonly tenants: ReadThrough<Tenant | undefined>;
   private readonly users: ReadThrough<UserAccount | undefined>;
-  /** Bumped by every change heard: a read started before it must not be stored (nor shared with later requests). */
-  private generation = 0;
 
   constructor(
     private readonly store: DirectoryReader,
     options: { ttlMs?: number; now?: () => number; maxTenantDomains?: number; maxUsers?: number } = {},
   ) {
     const ttl = options.ttlMs ?? DIRECTORY_CACHE_TTL_MS;
-    this.tenants = { cache: new ExpiringCache(ttl, options.maxTenantDomains ?? MAX_TENANT_DOMAINS, options.now), pending: new Map() };
-    this.users = { cache: new ExpiringCache(ttl, options.maxUsers ?? MAX_USERS, options.now), pending: new Map() };
+    this.tenants = new ReadThrough(ttl, options.maxTenantDomains ?? MAX_TENANT_DOMAINS, options.now);
+    this.users = new ReadThrough(ttl, options.maxUsers ?? MAX_USERS, options.now);
   }
 
   findTenantByDomain(domain: string): Promise<Tenant | undefined> {
-    return this.through(this.tenants, normalizeDomain(domain), () => this.store.findTenantByDomain(domain));
+    return this.tenants.get(normalizeDomain(domain), () => this.store.findTenantByDomain(domain));
   }
 
   getUser(tenantId: string, ext: string): Promise<UserAccount | undefined> {
-    return this.through(this.users, userCacheKey(tenantId, ext), () => this.store.getUser(tenantId, ext));
+    return this.users.get(userCacheKey(tenantId, ext), () => this.store.getUser(tenantId, ext));
   }
 
   /** A directory.changed detail (as published on the bus): drops what it names (see the table above). */
   changed(detail: unknown): void {
-    this.generation++;
-    this.tenants.pending.clear();
-    this.users.pending.clear();
+    this.tenants.changed();
+    this.users.changed();
     let change: DirectoryChangedDetail;
     try {
       change = parseDirectoryChanged(detail);
@@ -89,25 +80,6 @@ export class CachedDirectory implements DirectoryReader {
       if (change.tenantId !== undefined) this.users.cache.delete(userCacheKey(change.tenantId, change.id));
       else this.users.cache.clear();
     }
-  }
-
-  private through<V>({ cache, pending }: ReadThrough<V>, key: string, read: () => Promise<V>): Promise<V> {
-    const hit = cache.lookup(key);
-    if (hit) return Promise.resolve(hit.value);
-    // Under load many requests miss the same entry at once (a cold start, an expiry): one store read serves them all.
-    const underWay = pending.get(key);
-    if (underWay) return underWay;
-    const generation = this.generation;
-    const value = read()
-      .then((v) => {
-        if (generation === this.generation) cache.set(key, v);
-        return v;
-      })
-      .finally(() => {
-        if (pending.get(key) === value) pending.delete(key);
-      });
-    pending.set(key, value);
-    return value;
   }
 }
 

@@ -16,6 +16,7 @@ import { DIRECTORY_CHANGED_DETAIL_TYPE, parseDirectoryChanged, type DirectoryCha
 import type { OnlineRepository } from '../reports/online-repository.js';
 import { InProcessBus } from '../../../contracts/bus/in-process-bus.js';
 import { CachedDirectory } from '../directory/cached-directory.js';
+import { CachedTrunks } from '../trunks/cached-trunks.js';
 import { createEventBridgePublisher } from '../../../contracts/bus/eventbridge-publisher.js';
 import { BUS_ENV, parseBusSettings, type BusSettings } from '../../../contracts/settings/bus-settings.js';
 import { SettingsError, valuesOrThrow, type Env } from '../../../contracts/settings/env-values.js';
@@ -37,6 +38,8 @@ export interface FunctionsRuntime {
    * and writes stores.directory itself.
    */
   readonly directory: CachedDirectory;
+  /** The trunk data authorize-call reads for every INVITE, with the same bound and invalidation (functions/src/trunks/cached-trunks.ts). */
+  readonly trunks: CachedTrunks;
   /** Digest and registrar settings; reading it without a nonce secret throws a SettingsError naming PBX_NONCE_SECRET. */
   readonly registrar: RegistrarSettings;
   /** PBX_ADMIN_TOKEN, the admin API's system token (undefined: only JWT-authorized requests pass). */
@@ -80,8 +83,10 @@ export function createFunctionsRuntime(options: FunctionsRuntimeOptions): Functi
   const cacheSeconds = options.store.directoryCacheSeconds;
   const stores = createStores(doc, options.store.tableName, { now, ...(cacheSeconds !== undefined ? { cacheTtlMs: cacheSeconds * 1000 } : {}) });
   const directory = new CachedDirectory(stores.directory, { now, ...(cacheSeconds !== undefined ? { ttlMs: cacheSeconds * 1000 } : {}) });
+  const trunks = new CachedTrunks(stores.trunks, { now, ...(cacheSeconds !== undefined ? { ttlMs: cacheSeconds * 1000 } : {}) });
   options.directoryChanges?.subscribe({ detailType: [DIRECTORY_CHANGED_DETAIL_TYPE] }, async (event) => {
     directory.changed(event.detail);
+    trunks.changed(event.detail);
     forgetRollupJoins(stores.online, event.detail);
   });
   const registrar = options.registrar;
@@ -89,6 +94,7 @@ export function createFunctionsRuntime(options: FunctionsRuntimeOptions): Functi
   return {
     stores,
     directory,
+    trunks,
     get registrar(): RegistrarSettings {
       if (registrar === undefined) throw new SettingsError(['PBX_NONCE_SECRET: is required by the functions that sign digest nonces']);
       return typeof registrar === 'function' ? registrar() : registrar;

@@ -40,6 +40,14 @@ export const trunkSourcePartition = (address: string, port: number): string => `
 
 const STORAGE_ATTRIBUTES = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'order'] as const;
 
+/** Of the IP trunks at one source, the one a request to `calledNumber` arrived on (findTrunkBySource's rule). */
+export function trunkForSource(trunks: readonly Trunk[], calledNumber?: string): Trunk | undefined {
+  if (trunks.length <= 1) return trunks[0];
+  if (calledNumber === undefined) return undefined;
+  const byDid = trunks.filter((t) => Object.hasOwn(t.dids, calledNumber));
+  return byDid.length === 1 ? byDid[0] : undefined;
+}
+
 export interface TrunkReader {
   listTrunks(tenantId: string): Promise<Trunk[]>;
   getTrunk(tenantId: string, trunkId: string): Promise<Trunk | undefined>;
@@ -135,11 +143,7 @@ export class TrunkRepository implements TrunkReader, TrunkWriter {
    * undefined (the edge treats the request as from an unknown peer).
    */
   async findTrunkBySource(address: string, port: number, calledNumber?: string): Promise<Trunk | undefined> {
-    const trunks = await this.findTrunksBySource(address, port);
-    if (trunks.length <= 1) return trunks[0];
-    if (calledNumber === undefined) return undefined;
-    const byDid = trunks.filter((t) => Object.hasOwn(t.dids, calledNumber));
-    return byDid.length === 1 ? byDid[0] : undefined;
+    return trunkForSource(await this.findTrunksBySource(address, port), calledNumber);
   }
 
   /** The gVarSipRegSameDialog that applies to the trunk (trunk → tenant → system → 1). */
