@@ -220,6 +220,13 @@ export type AuthorizeCallResult =
        * (edge/src/core/invite-challenges.ts).
        */
       digest?: DomainDigest;
+      /**
+       * Set with `digest` when no trunk could have sent an INVITE from this
+       * source whatever number it called (no IP trunk at its address:port,
+       * no registering line whose carrier is its address): the edge may then
+       * answer the source's INVITEs to any number, not only to this one.
+       */
+      anyNumber?: true;
     }
   | {
       decision: 'route';

@@ -16,6 +16,10 @@
  * would answer 400 or 416 goes to it) with no Proxy-Authorization at all.
  * A carrier's INVITE is admitted by authorize-call, never answered 407, so
  * nothing is learnt for it; a spoofed carrier source is a trunk call too.
+ * When authorize-call adds that no trunk at all could send from the source
+ * (AuthorizeCallResult.anyNumber: no IP trunk at its address:port, no
+ * registering line whose carrier is its address — a phone), the number
+ * changes nothing and the entry covers the source's INVITEs to any number.
  *
  * The reply is the one authorize-call builds, from the same builder
  * (contracts/digest-challenge.ts): same realm, same algorithms in the same
@@ -60,13 +64,22 @@ interface Learned {
  * function's 400/416), or with any Proxy-Authorization (the function's to
  * judge, stale and foreign nonces included).
  */
-export function inviteChallengeKey(request: SipRequest, source: Pick<Source, 'address' | 'port'>): { key: string; callerDomain: string } | undefined {
+export function inviteChallengeKey(
+  request: SipRequest,
+  source: Pick<Source, 'address' | 'port'>,
+): { key: string; anyNumberKey: string; callerDomain: string } | undefined {
   if (request.method !== 'INVITE') return undefined;
   if (getHeaders(request, DIGEST_HEADERS.proxy.credentials).length > 0) return undefined;
   const req = readCallRequest(request);
   if ('status' in req) return undefined;
   // As the trunk index keys sources (trunk-repository.ts trunkSourcePartition), plus what else the trunk match and the realm read.
-  return { key: JSON.stringify([normalizeDomain(source.address), source.port, req.number, req.callerDomain]), callerDomain: req.callerDomain };
+  const address = normalizeDomain(source.address);
+  return {
+    key: JSON.stringify([address, source.port, req.number, req.callerDomain]),
+    // For a source no trunk can be (AuthorizeCallResult.anyNumber): the number does not change the answer.
+    anyNumberKey: JSON.stringify([address, source.port, null, req.callerDomain]),
+    callerDomain: req.callerDomain,
+  };
 }
 
 export interface InviteChallengesOptions {
@@ -91,7 +104,7 @@ export class InviteChallenges {
   /** authorize-call's 407 for this INVITE when it taught the edge that is all it would answer; undefined: ask it. */
   answer(request: SipRequest, source: Source): AuthorizeCallResult | undefined {
     const k = inviteChallengeKey(request, source);
-    const learned = k && this.entries.lookup(k.key)?.value;
+    const learned = k && (this.entries.lookup(k.key)?.value ?? this.entries.lookup(k.anyNumberKey)?.value);
     if (!learned) return undefined;
     const { digest } = learned;
     const binding = { source: source.address, issuer: nonceIssuer(this.options.identity) };
@@ -110,7 +123,7 @@ export class InviteChallenges {
     const k = inviteChallengeKey(request, source);
     if (!k) return;
     const tenantId = result.auth.tenantId;
-    this.entries.set(k.key, {
+    this.entries.set(result.anyNumber ? k.anyNumberKey : k.key, {
       digest: { realm: result.digest.realm, algorithms: [...result.digest.algorithms] },
       callerDomain: k.callerDomain,
       ...(tenantId !== undefined ? { tenantId } : {}),

@@ -27,7 +27,7 @@ export interface AuthorizeCallDeps {
   /** Fail-to-ban: failed authentications are counted per source address (absent = not counted). */
   failToBan?: FailToBanDeps;
   /** SIP trunks (absent = no trunk routes, no inbound trunk calls). */
-  trunks?: Pick<TrunkReader, 'listTrunks' | 'findTrunkBySource' | 'listRegisteringTrunks'>;
+  trunks?: Pick<TrunkReader, 'listTrunks' | 'findTrunkBySource' | 'findTrunksBySource' | 'listRegisteringTrunks'>;
   /** Trunk admission counters (absent = trunks unlimited). */
   trunkUsage?: Pick<TrunkUsageStore, 'take' | 'release'>;
   /** Resolves a registered line's carrier host to compare with the source (default: DNS). */

@@ -22,7 +22,7 @@ import type { Tenant } from '../directory/tenant.js';
 import type { UserAccount } from '../directory/user-account.js';
 import { candidateExtensions, DEFAULT_DIAL_PLAN, resolveDialPlan, resolveTrunkRoutes } from './dial-plan.js';
 import { authenticateDigest, challengeRealm, challengeReply, findCredentials } from '../auth/authenticate.js';
-import { findInboundTrunk } from '../trunks/inbound-trunk.js';
+import { findInboundTrunk, mayComeFromTrunk } from '../trunks/inbound-trunk.js';
 import { callNames, readCallRequest } from './call-request.js';
 import { authorizeInboundTrunkCall } from '../trunks/inbound-trunk-call.js';
 import { liveTargets } from './live-targets.js';
@@ -79,7 +79,14 @@ export async function authorizeCall(event: AuthorizeCallEvent, deps: AuthorizeCa
   const counted = deps.failToBan ? await recordAuthOutcome(deps.failToBan, { address: source.address, ...authInfo(auth.outcome, tenant, auth.username) }) : undefined;
   if (auth.outcome === 'challenge' || auth.outcome === 'stale') {
     // A first challenge says how this domain challenges: the edge issues the next one itself (edge/src/core/invite-challenges.ts).
-    const digest = auth.outcome === 'challenge' ? { digest: { realm, algorithms: [...deps.settings.digestAlgorithms] } } : {};
+    const digest =
+      auth.outcome === 'challenge'
+        ? {
+            digest: { realm, algorithms: [...deps.settings.digestAlgorithms] },
+            // The trunk lookups are the warm function's cache (trunks/cached-trunks.ts): no store read for a phone's source.
+            ...(deps.trunks && (await mayComeFromTrunk(deps.trunks, source, deps.resolveHost)) ? {} : { anyNumber: true as const }),
+          }
+        : {};
     return { decision: 'reply', reply: challengeReply('proxy', auth.challenges), auth: authInfo(auth.outcome, tenant, auth.username), ...digest };
   }
   if (auth.outcome === 'failed') {

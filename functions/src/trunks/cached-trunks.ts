@@ -24,7 +24,7 @@ const MAX_SOURCES = 50_000;
 const MAX_TENANTS = 10_000;
 const REGISTERING = 'registering';
 
-export type CallTrunkReader = Pick<TrunkReader, 'listTrunks' | 'findTrunkBySource' | 'listRegisteringTrunks'>;
+export type CallTrunkReader = Pick<TrunkReader, 'listTrunks' | 'findTrunkBySource' | 'findTrunksBySource' | 'listRegisteringTrunks'>;
 
 export class CachedTrunks implements CallTrunkReader {
   private readonly bySource: ReadThrough<Trunk[]>;
@@ -49,9 +49,12 @@ export class CachedTrunks implements CallTrunkReader {
     return this.registering.get(REGISTERING, () => this.store.listRegisteringTrunks());
   }
 
+  findTrunksBySource(address: string, port: number): Promise<Trunk[]> {
+    return this.bySource.get(trunkSourcePartition(address, port), () => this.store.findTrunksBySource(address, port));
+  }
+
   async findTrunkBySource(address: string, port: number, calledNumber?: string): Promise<Trunk | undefined> {
-    const trunks = await this.bySource.get(trunkSourcePartition(address, port), () => this.store.findTrunksBySource(address, port));
-    return trunkForSource(trunks, calledNumber);
+    return trunkForSource(await this.findTrunksBySource(address, port), calledNumber);
   }
 
   /**

@@ -56,6 +56,23 @@ async function comesFrom(trunk: Pick<Trunk, 'host' | 'outboundProxy'>, address: 
   return false;
 }
 
+/**
+ * Whether any trunk could have sent a request from this source, whatever
+ * number it called: an IP trunk at its address and port, or a registering
+ * line whose carrier (or outbound proxy) is its address. False is what lets
+ * the edge answer this source's next INVITEs without credentials 407 for
+ * any number (edge/src/core/invite-challenges.ts).
+ */
+export async function mayComeFromTrunk(
+  trunks: Pick<TrunkReader, 'findTrunksBySource' | 'listRegisteringTrunks'>,
+  source: Source,
+  resolve: HostResolver = dnsResolver,
+): Promise<boolean> {
+  if ((await trunks.findTrunksBySource(source.address, source.port)).length > 0) return true;
+  for (const line of await trunks.listRegisteringTrunks()) if (await comesFrom(line, source.address, resolve)) return true;
+  return false;
+}
+
 export async function findInboundTrunk(
   trunks: Pick<TrunkReader, 'findTrunkBySource' | 'listRegisteringTrunks'>,
   source: Source,

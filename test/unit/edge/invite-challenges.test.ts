@@ -38,6 +38,7 @@ const deps: AuthorizeCallDeps = {
   trunks: {
     listTrunks: async () => [TRUNK],
     findTrunkBySource: async (address, port) => (address === TRUNK.host && port === TRUNK.port ? TRUNK : undefined),
+    findTrunksBySource: async (address, port) => (address === TRUNK.host && port === TRUNK.port ? [TRUNK] : []),
     listRegisteringTrunks: async () => [],
   },
 };
@@ -81,16 +82,30 @@ describe('first INVITE challenges issued by the edge', () => {
     }
   });
 
-  it('leaves an INVITE to authorize-call until authorize-call has challenged that source, number and From domain', async () => {
+  it('leaves an INVITE to authorize-call until authorize-call has challenged that source and From domain', async () => {
     expect(edge().answer(invite(), UDP_SOURCE)).toBeUndefined();
     const challenges = await taught(invite());
     expect(challenges.answer(invite({ callId: 'another-call', fromTag: 'other' }), UDP_SOURCE)).toBeDefined();
     // Each of these may be a trunk call, or another tenant's realm: only authorize-call can tell.
     expect(challenges.answer(invite(), { ...UDP_SOURCE, port: 5062 })).toBeUndefined();
     expect(challenges.answer(invite(), { ...UDP_SOURCE, address: '198.51.100.8' })).toBeUndefined();
-    expect(challenges.answer(invite({ to: '5551000' }), UDP_SOURCE)).toBeUndefined();
     expect(challenges.answer(invite({ domain: 'other.test', requestHost: 'acme.test' }), UDP_SOURCE)).toBeUndefined();
     expect(challenges.answer(invite({ method: 'MESSAGE' }), UDP_SOURCE)).toBeUndefined();
+    // No trunk can be at a phone's source (anyNumber): its INVITEs to other numbers are the edge's to challenge too.
+    expect(challenges.answer(invite({ to: '5551000' }), UDP_SOURCE)).toBeDefined();
+  });
+
+  it('keys by the number too where a trunk could send from the source: a registering line whose carrier is that address', async () => {
+    const line: Trunk = { ...TRUNK, id: 'line1', kind: 'register', host: UDP_SOURCE.address, port: 5060, username: 'acct1', password: 'pw' } as Trunk;
+    const withLine: AuthorizeCallDeps = { ...deps, trunks: { ...deps.trunks!, listRegisteringTrunks: async () => [line] } };
+    const first = await authorizeCall(authorizeCallEvent(invite(), UDP_SOURCE, EDGE, 'ref-2'), withLine);
+    expect(first).toMatchObject({ decision: 'reply', reply: { status: 407 } });
+    expect(first).not.toHaveProperty('anyNumber');
+    const challenges = edge();
+    challenges.learn(invite(), UDP_SOURCE, first);
+    expect(challenges.answer(invite({ callId: 'again', fromTag: 'again' }), UDP_SOURCE)).toBeDefined();
+    // The line's account number from the carrier's address is a trunk call: only authorize-call can tell.
+    expect(challenges.answer(invite({ to: 'acct1' }), UDP_SOURCE)).toBeUndefined();
   });
 
   it('leaves to authorize-call every INVITE with Proxy-Authorization, its own nonces, foreign ones and forged ones alike', async () => {
