@@ -49,6 +49,14 @@ const PRUNE_EVERY = 1_000;
  */
 export class BindingBook {
   private readonly byAor = new Map<string, BookEntry[]>();
+  /**
+   * The AORs a flow registered (one, rarely more), so a flow's close looks
+   * at its own AORs, not at every binding of the edge (tens of thousands of
+   * WebSocket flows closing at once). An AOR whose bindings moved on stays
+   * listed until the flow closes; flowClosed then finds nothing of the flow
+   * there, which is harmless.
+   */
+  private readonly aorsByFlow = new Map<string, string | string[]>();
   private registers = 0;
 
   /** A REGISTER relayed by this edge and the registrar's answer to it. */
@@ -70,6 +78,7 @@ export class BindingBook {
       const expiresAt = current.get(contact.uri);
       if (expiresAt === undefined) continue;
       const entry: BookEntry = { uri: ownCopy(contact.uri), expiresAt, ...(flowId !== undefined ? { flowId } : {}) };
+      if (flowId !== undefined) this.indexFlow(flowId, aor);
       const known = entries.findIndex((e) => e.uri === contact.uri);
       if (known >= 0) entries[known] = entry;
       else entries.push(entry);
@@ -80,7 +89,25 @@ export class BindingBook {
 
   /** The flow-closed function removed bindings of this flow (RFC 5626 §5.3: a flow-only device is gone with its flow). */
   flowClosed(flowId: string): void {
-    this.keepOnly((entry) => entry.flowId !== flowId);
+    const aors = this.aorsByFlow.get(flowId);
+    if (aors === undefined) return;
+    this.aorsByFlow.delete(flowId);
+    for (const aor of typeof aors === 'string' ? [aors] : aors) {
+      const entries = this.byAor.get(aor);
+      if (!entries) continue;
+      const kept = entries.filter((entry) => entry.flowId !== flowId);
+      if (kept.length === entries.length) continue;
+      if (kept.length > 0) this.byAor.set(aor, kept);
+      else this.byAor.delete(aor);
+    }
+  }
+
+  private indexFlow(flowId: string, aor: string): void {
+    const known = this.aorsByFlow.get(flowId);
+    if (known === undefined) this.aorsByFlow.set(flowId, aor);
+    else if (typeof known === 'string') {
+      if (known !== aor) this.aorsByFlow.set(flowId, [known, aor]);
+    } else if (!known.includes(aor)) known.push(aor);
   }
 
   /** Live bindings and the users holding at least one; expired entries are forgotten on the way. */

@@ -59,4 +59,27 @@ describe('BindingBook: the bindings registered through this edge, from the regis
     book.flowClosed('ws-1');
     expect(book.counts(T0)).toEqual({ bindings: 1, users: 1 });
   });
+
+  it('closing one flow keeps the bindings of other flows, also of a user with a device on each', () => {
+    const book = new BindingBook();
+    book.register(register('<sip:a@a.invalid;transport=ws>'), ok('1001', [['sip:a@a.invalid;transport=ws', 600]]), 'ws-1', T0);
+    book.register(register('<sip:b@b.invalid;transport=ws>'), ok('1001', [['sip:a@a.invalid;transport=ws', 590], ['sip:b@b.invalid;transport=ws', 600]]), 'ws-2', T0);
+    book.register(register('<sip:c@c.invalid;transport=ws>'), ok('1002', [['sip:c@c.invalid;transport=ws', 600]]), 'ws-2', T0);
+    book.flowClosed('ws-2');
+    expect(book.counts(T0)).toEqual({ bindings: 1, users: 1 });
+    book.flowClosed('ws-1');
+    expect(book.counts(T0)).toEqual({ bindings: 0, users: 0 });
+  });
+
+  it('a binding that moved to another flow stays when the old flow closes', () => {
+    const book = new BindingBook();
+    const uri = 'sip:1001@10.0.0.1:5060;transport=tcp';
+    book.register(register(`<${uri}>`), ok('1001', [[uri, 600]]), 'tcp-1', T0);
+    // The phone reconnected and refreshed the same Contact over a new connection.
+    book.register(register(`<${uri}>`), ok('1001', [[uri, 600]]), 'tcp-2', T0 + 1);
+    book.flowClosed('tcp-1');
+    expect(book.counts(T0 + 1)).toEqual({ bindings: 1, users: 1 });
+    book.flowClosed('tcp-2');
+    expect(book.counts(T0 + 1)).toEqual({ bindings: 0, users: 0 });
+  });
 });
