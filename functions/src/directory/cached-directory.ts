@@ -53,8 +53,9 @@ export class CachedDirectory implements DirectoryReader {
     return this.tenants.get(normalizeDomain(domain), () => this.store.findTenantByDomain(domain));
   }
 
-  getUser(tenantId: string, ext: string): Promise<UserAccount | undefined> {
-    return this.users.get(userCacheKey(tenantId, ext), () => this.store.getUser(tenantId, ext));
+  /** `read` replaces the store read on a miss (registration/user-with-bindings.ts reads the bindings along). */
+  getUser(tenantId: string, ext: string, read?: () => Promise<UserAccount | undefined>): Promise<UserAccount | undefined> {
+    return this.users.get(userCacheKey(tenantId, ext), read ?? (() => this.store.getUser(tenantId, ext)));
   }
 
   /** A directory.changed detail (as published on the bus): drops what it names (see the table above). */

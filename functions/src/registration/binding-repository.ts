@@ -86,19 +86,27 @@ export class BindingRepository implements BindingStore {
     return saved;
   }
 
+  /** Whether a copy of the user's item is remembered (a REGISTER then needs no read of it). */
+  remembers(aor: AorRef): boolean {
+    return this.remembered.lookup(aorKey(aor)) !== undefined;
+  }
+
+  /**
+   * The user's bindings item as a strongly consistent read just returned it
+   * (undefined: there is none), read along with something else
+   * (user-with-bindings.ts): remembered like one of this repository's reads.
+   */
+  rememberItem(aor: AorRef, item: Record<string, unknown> | undefined): void {
+    this.remembered.set(aorKey(aor), storedSet(item));
+  }
+
   private async read(aor: AorRef): Promise<StoredSet> {
     const res = await this.doc.send(
       // Strongly consistent: the version we read must be the latest one or every write would conflict.
       new GetCommand({ TableName: this.tableName, Key: bindingsKey(aor.tenantId, aor.ext), ConsistentRead: true }),
     );
-    const item = res.Item;
-    if (!item) return { bindings: [], version: 0 };
-    const set: StoredSet = {
-      bindings: Array.isArray(item.bindings) ? (item.bindings as Binding[]) : [],
-      version: typeof item.version === 'number' ? item.version : 0,
-      ...(typeof item.from === 'string' && typeof item.until === 'string' ? { online: { from: item.from, until: item.until } } : {}),
-    };
-    this.remembered.set(aorKey(aor), set);
+    const set = storedSet(res.Item);
+    if (res.Item) this.remembered.set(aorKey(aor), set);
     return set;
   }
 
@@ -126,4 +134,13 @@ export class BindingRepository implements BindingStore {
   async deleteFlow(edgeId: string, flowId: string): Promise<void> {
     await this.doc.send(new DeleteCommand({ TableName: this.tableName, Key: flowKey(edgeId, flowId) }));
   }
+}
+
+function storedSet(item: Record<string, unknown> | undefined): StoredSet {
+  if (!item) return { bindings: [], version: 0 };
+  return {
+    bindings: Array.isArray(item.bindings) ? (item.bindings as Binding[]) : [],
+    version: typeof item.version === 'number' ? item.version : 0,
+    ...(typeof item.from === 'string' && typeof item.until === 'string' ? { online: { from: item.from, until: item.until } } : {}),
+  };
 }

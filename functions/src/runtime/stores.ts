@@ -7,6 +7,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { BanRepository } from '../fail-to-ban/ban-repository.js';
 import { SystemSettingsRepository } from '../fail-to-ban/system-settings-repository.js';
 import { BindingRepository } from '../registration/binding-repository.js';
+import { UserWithBindingsReader } from '../registration/user-with-bindings.js';
 import { CallSlotRepository } from '../calls/call-slot-repository.js';
 import { CdrRepository } from '../cdr/cdr-repository.js';
 import { DirectoryRepository } from '../directory/directory-repository.js';
@@ -28,6 +29,8 @@ import { TrunkAdminRepository } from '../trunks/trunk-admin-repository.js';
 export interface Stores {
   directory: DirectoryRepository;
   bindings: BindingRepository;
+  /** A user and its bindings in one read (REGISTER with credentials, nothing remembered). */
+  userWithBindings: UserWithBindingsReader;
   /** Fail-to-ban: bans and failure counters (functions/src/ban). */
   bans: BanRepository;
   /** The seed's "system" settings (fail-to-ban's among them). */
@@ -74,9 +77,12 @@ export interface StoreMemoryOptions {
 
 export function createStores(doc: DynamoDBDocumentClient, tableName: string, memory: StoreMemoryOptions = {}): Stores {
   const online = new OnlineRepository(doc, tableName, { ...(memory.cacheTtlMs !== undefined ? { joinedTtlMs: memory.cacheTtlMs } : {}), ...(memory.now ? { now: memory.now } : {}) });
+  const directory = new DirectoryRepository(doc, tableName);
+  const bindings = new BindingRepository(doc, tableName, online);
   return {
-    directory: new DirectoryRepository(doc, tableName),
-    bindings: new BindingRepository(doc, tableName, online),
+    directory,
+    bindings,
+    userWithBindings: new UserWithBindingsReader(doc, tableName, bindings, directory),
     bans: new BanRepository(doc, tableName),
     systemSettings: new SystemSettingsRepository(doc, tableName),
     edges: new EdgeRegistryRepository(doc, tableName),

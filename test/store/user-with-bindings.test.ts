@@ -1,0 +1,124 @@
+/**
+ * A REGISTER with credentials from a user the warm registrar knows nothing
+ * of reads the user and its bindings in one BatchGetItem (issue 14:
+ * registration/user-with-bindings.ts), against the real DynamoDB API
+ * (dynalite): the answer is built on the stored bindings — also those
+ * another container wrote — and the write that follows is the only other
+ * request.
+ */
+import type { Context } from 'aws-lambda';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { RegisterResult } from '../../contracts/function-events.js';
+import { createDocumentClient } from '../../contracts/store/dynamo-client.js';
+import { CachedDirectory } from '../../functions/src/directory/cached-directory.js';
+import { createRegisterHandler } from '../../functions/src/registration/register-handler.js';
+import { createStores, type Stores } from '../../functions/src/runtime/stores.js';
+import { serveDynalite, type EmbeddedStore } from '../../edge/src/local-stack/embedded-store.js';
+import { ensureTables } from '../../functions/src/store/ensure-table.js';
+import { applySeed } from '../../functions/src/seed/apply-seed.js';
+import { createDynamoClient } from '../../contracts/store/dynamo-client.js';
+import { NOW, REGISTRAR_SETTINGS, registerEvent, registerText, sipRequest, UDP_SOURCE } from '../unit/functions/fixtures.js';
+import { answerChallenge } from './digest-client.js';
+import { PASSWORDS, TEST_SEED, TEST_TABLE } from './local-dynamo.js';
+import { logStoreRequests, type StoreRequestLog } from './store-requests.js';
+
+const TTL_MS = 5_000;
+let store: EmbeddedStore;
+let clock = NOW;
+
+/** One warm registrar container: its own client, repositories and directory cache. */
+function container() {
+  const doc = createDocumentClient({ inProcess: store.inProcess });
+  const stores: Stores = createStores(doc, TEST_TABLE, { now: () => clock });
+  const directory = stores.userWithBindings.forRegistrar(new CachedDirectory(stores.directory, { ttlMs: TTL_MS, now: () => clock }));
+  const handler = createRegisterHandler({ directory, bindings: stores.bindings, settings: REGISTRAR_SETTINGS, now: () => clock });
+  const log = logStoreRequests(doc);
+  let seq = 0;
+  /** REGISTER → 401 → REGISTER with credentials, as a phone does; the store requests of the second one. */
+  async function registerAs(ext: string, host: string, password = PASSWORDS[`acme/${ext}`]!): Promise<{ result: RegisterResult; requests: string[] }> {
+    const callId = `uwb-${host}-${++seq}@test`;
+    const send = (cseq: number, authorization?: string) =>
+      handler(
+        registerEvent(sipRequest(registerText({ user: ext, domain: 'acme.test', callId, cseq, contacts: [`<sip:${ext}@${host}:5060>`], expires: 600, ...(authorization ? { authorization } : {}) })), { ...UDP_SOURCE, address: host }),
+        {} as Context,
+      );
+    const challenge = await send(1);
+    expect(challenge.reply.status).toBe(401);
+    log.clear();
+    const result = await send(2, answerChallenge(challenge.reply, { username: ext, password, uri: 'sip:acme.test' }));
+    return { result, requests: log.requests.map((r) => (r.sk ? `${r.operation} ${r.sk}` : r.operation)) };
+  }
+  return { stores, registerAs, destroy: () => doc.destroy() };
+}
+
+const contacts = (result: RegisterResult) =>
+  result.reply.headers.filter((h) => h.name === 'Contact').map((h) => /<([^>]+)>/.exec(h.value)![1]).sort();
+
+let a: ReturnType<typeof container>;
+let b: ReturnType<typeof container>;
+
+beforeAll(async () => {
+  store = await serveDynalite();
+  const client = createDynamoClient({ inProcess: store.inProcess });
+  await ensureTables(client, TEST_TABLE);
+  client.destroy();
+  const seeding = createDocumentClient({ inProcess: store.inProcess });
+  await applySeed({ directory: createStores(seeding, TEST_TABLE).directory }, TEST_SEED);
+  seeding.destroy();
+  a = container();
+  b = container();
+});
+afterAll(async () => {
+  a?.destroy();
+  b?.destroy();
+  await store?.close();
+});
+beforeEach(() => {
+  clock += 3_600_000; // past the previous test's bindings and every cache
+});
+
+describe('a registration that finds nothing in the warm registrar', () => {
+  it('reads the user and its bindings in one request, then writes once', async () => {
+    const { result, requests } = await a.registerAs('1001', '198.51.100.1');
+    expect(result.reply.status).toBe(200);
+    expect(contacts(result)).toEqual(['sip:1001@198.51.100.1:5060']);
+    // The tenant's first user online this hour also joins the tenant to the hourly rollup (reports), once per container.
+    expect(requests).toEqual(['BatchGetItem', 'UpdateItem TENANT#acme', 'PutItem BINDINGS#1001']);
+  });
+
+  it('answers with the devices another container stored, and keeps them', async () => {
+    // 1002 is a multi-device user: the desk phone registers through B, the softphone through A, which never saw the user.
+    expect((await b.registerAs('1002', '198.51.100.2')).result.reply.status).toBe(200);
+    const { result, requests } = await a.registerAs('1002', '198.51.100.3');
+    expect(result.reply.status).toBe(200);
+    expect(contacts(result)).toEqual(['sip:1002@198.51.100.2:5060', 'sip:1002@198.51.100.3:5060']);
+    // No failed write, no second read: the batch's bindings were the stored ones.
+    expect(requests).toEqual(['BatchGetItem', 'PutItem BINDINGS#1002']);
+  });
+
+  it('a refresh once the user has left the directory cache reads the user alone (the bindings are remembered)', async () => {
+    expect((await a.registerAs('1001', '198.51.100.1')).result.reply.status).toBe(200);
+    clock += TTL_MS;
+    const { result, requests } = await a.registerAs('1001', '198.51.100.1');
+    expect(result.reply.status).toBe(200);
+    expect(requests).toEqual(['GetItem USER#1001', 'PutItem BINDINGS#1001']);
+  });
+
+  it('a wrong password costs the same one read and no write', async () => {
+    const fresh = container();
+    try {
+      const { result, requests } = await fresh.registerAs('1002', '198.51.100.9', 'not-the-password');
+      expect(result.reply.status).toBe(403);
+      expect(requests).toEqual(['BatchGetItem']);
+    } finally {
+      fresh.destroy();
+    }
+  });
+
+  it('a made-up user gets 403 and leaves no remembered bindings behind', async () => {
+    const { result, requests } = await a.registerAs('7777', '198.51.100.7', 'guess');
+    expect(result.reply.status).toBe(403);
+    expect(requests).toEqual(['BatchGetItem']);
+    expect(a.stores.bindings.remembers({ tenantId: 'acme', ext: '7777' })).toBe(false);
+  });
+});
