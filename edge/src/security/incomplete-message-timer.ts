@@ -4,22 +4,31 @@
  * is how long a message has stayed incomplete. It starts with the first byte
  * of a message and stops when the message (or a keep-alive) completes; if it
  * runs out, the connection is closed.
+ *
+ * The timeout callback is a function or an object with
+ * `incompleteMessageTimedOut()` (a flow can be its own target: no closure
+ * per connection, issue 14), and the timer is armed without a closure.
  */
+export interface IncompleteMessageTarget {
+  incompleteMessageTimedOut(): void;
+}
+
+function expire(timer: IncompleteMessageTimer): void {
+  timer.expired();
+}
+
 export class IncompleteMessageTimer {
   private timer?: NodeJS.Timeout;
 
   constructor(
     private readonly timeoutMs: number,
-    private readonly onTimeout: () => void,
+    private readonly onTimeout: (() => void) | IncompleteMessageTarget,
   ) {}
 
   /** Bytes of an unfinished message are waiting: start the clock unless it runs already. */
   pending(): void {
     if (this.timer || this.timeoutMs <= 0) return;
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      this.onTimeout();
-    }, this.timeoutMs);
+    this.timer = setTimeout(expire, this.timeoutMs, this);
     this.timer.unref();
   }
 
@@ -36,5 +45,12 @@ export class IncompleteMessageTimer {
 
   get running(): boolean {
     return this.timer !== undefined;
+  }
+
+  /** @internal the clock ran out. */
+  expired(): void {
+    this.timer = undefined;
+    if (typeof this.onTimeout === 'function') this.onTimeout();
+    else this.onTimeout.incompleteMessageTimedOut();
   }
 }

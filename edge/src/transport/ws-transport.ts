@@ -2,11 +2,11 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import type { Logger } from '../logger.js';
-import { IncompleteMessageTimer } from '../security/incomplete-message-timer.js';
 import type { OriginPolicy } from '../security/origin-policy.js';
 import type { SecurityGate } from '../security/security-gate.js';
 import type { FlowRegistry } from './flow.js';
-import { WsFlow, type WsFlowEvents } from './ws-flow.js';
+import { IdleSweep } from './idle-sweep.js';
+import { WsFlow, type WsFlowContext, type WsFlowEvents } from './ws-flow.js';
 
 export interface WsTransportOptions {
   protocol: 'ws' | 'wss';
@@ -30,16 +30,21 @@ export interface WsTransportOptions {
 export class WsTransport {
   private readonly wss: WebSocketServer;
   /** Shared by every flow: a flow lives for hours, so per-flow closures and objects add up (issue 14: ≤ 8 kB per idle flow). */
-  private readonly flowEvents: WsFlowEvents;
+  private readonly context: WsFlowContext;
 
   constructor(private readonly options: WsTransportOptions) {
-    const { flows, events } = options;
-    this.flowEvents = {
-      onMessage: events.onMessage,
-      onClose: (closed) => {
-        flows.remove(closed.id);
-        events.onClose(closed);
+    const { flows, events, security } = options;
+    this.context = {
+      logger: options.logger,
+      events: {
+        onMessage: events.onMessage,
+        onClose: (closed) => {
+          flows.remove(closed.id);
+          events.onClose(closed);
+        },
       },
+      idle: new IdleSweep(options.idleTimeoutMs),
+      ...(security ? { releaseConnection: (address: string) => security.releaseConnection(address) } : {}),
     };
     this.wss = new WebSocketServer({
       noServer: true,
@@ -75,24 +80,13 @@ export class WsTransport {
       socket.destroy(); // a banned address gets nothing, not even an HTTP status
       return true;
     }
-    // Slowloris: registered before the WebSocket's own listener, so a frame that completes in this chunk settles the clock after it starts.
-    const incomplete = security ? new IncompleteMessageTimer(security.headerTimeoutMs, () => socket.destroy()) : undefined;
-    if (incomplete) socket.on('data', () => incomplete.pending());
-    // One close listener and one completion listener per flow, not one per purpose: each costs a closure (and a `once` wrapper) for the flow's life.
-    if (admission || incomplete) {
-      socket.once('close', () => {
-        incomplete?.stop();
-        if (admission) security!.releaseConnection(admission.address);
-      });
-    }
     const remote = { address: admission?.address ?? req.socket.remoteAddress ?? '0.0.0.0', port: req.socket.remotePort ?? 0 };
+    // The flow watches the socket from here on: slow-sender clock (edge/src/security) and the connection slot, handshake included.
+    const flow = new WsFlow(this.options.protocol, remote, this.context, admission?.address, security?.headerTimeoutMs);
+    flow.watch(socket);
     this.wss.handleUpgrade(req, socket, head, (ws) => {
-      const flow = new WsFlow(this.options.protocol, ws, remote, this.options.logger, this.flowEvents, this.options.idleTimeoutMs);
+      flow.attach(ws);
       this.options.flows.add(flow);
-      if (incomplete) {
-        const completed = () => incomplete.completed();
-        for (const completion of ['message', 'ping', 'pong'] as const) ws.on(completion, completed);
-      }
     });
     return true;
   }
@@ -100,5 +94,6 @@ export class WsTransport {
   close(): void {
     for (const client of this.wss.clients) client.terminate();
     this.wss.close();
+    this.context.idle.stop();
   }
 }
