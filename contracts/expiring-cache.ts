@@ -33,11 +33,27 @@ export class ExpiringCache<K, V> {
 
   set(key: K, value: V): void {
     this.entries.delete(key);
+    const now = this.now();
+    this.dropExpired(now);
     if (this.entries.size >= this.maxEntries) {
       const oldest = this.entries.keys().next();
       if (!oldest.done) this.entries.delete(oldest.value);
     }
-    this.entries.set(key, { value, storedAt: this.now() });
+    this.entries.set(key, { value, storedAt: now });
+  }
+
+  /**
+   * Entries are kept in the order they were stored, so the expired ones are
+   * at the front: each store forgets them (amortised O(1)), and a cache only
+   * holds what its TTL covers — not the last 50,000 users of a registration
+   * burst for as long as nobody asks (issue 14: memory per idle flow). A
+   * clock that went back only stops this early; lookup still checks.
+   */
+  private dropExpired(now: number): void {
+    for (const [key, entry] of this.entries) {
+      if (now - entry.storedAt < this.ttlMs) return;
+      this.entries.delete(key);
+    }
   }
 
   delete(key: K): void {
