@@ -164,4 +164,29 @@ describe('cdr with SQS batches (dynalite)', () => {
     const [type, detail] = callSteps('compat-1').attempt;
     expect(await handler(toEventBridgeEnvelope(callEvent(type, detail as never), 'c-1'), CONTEXT)).toMatchObject({ callRef: 'compat-1', applied: true, state: 'open' });
   });
+
+  it('writes as many calls at once as writeConcurrency allows (the local stack: one), and every CDR of the batch', async () => {
+    const inFlightPeak = async (writeConcurrency: number | undefined, prefix: string) => {
+      let inFlight = 0;
+      let peak = 0;
+      const doc = {
+        send: async (command: unknown) => {
+          peak = Math.max(peak, ++inFlight);
+          try {
+            return await (db.doc.send as (c: unknown) => Promise<unknown>)(command);
+          } finally {
+            inFlight--;
+          }
+        },
+      } as unknown as DynamoDBDocumentClient;
+      const handler = createCdrHandler({ cdrs: new CdrRepository(doc, TEST_TABLE), ...(writeConcurrency !== undefined ? { writeConcurrency } : {}) });
+      const calls = Array.from({ length: 20 }, (_, i) => callSteps(`${prefix}-${i}`));
+      const response = (await handler(batch(...calls.flatMap((c) => [record(c.attempt), record(c.end)])), CONTEXT)) as SqsBatchResponse;
+      expect(response).toEqual({ batchItemFailures: [] });
+      for (let i = 0; i < 20; i++) expect(await db.stores.cdrs.getCdr('acme', `${prefix}-${i}`)).toMatchObject({ state: 'closed' });
+      return peak;
+    };
+    expect(await inFlightPeak(1, 'one-at-a-time')).toBe(1);
+    expect(await inFlightPeak(undefined, 'default')).toBe(8);
+  });
 });

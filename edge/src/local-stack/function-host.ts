@@ -42,6 +42,8 @@ export function hostFunctions(options: {
     bus: options.bus,
     // The in-process bus delivers directory.changed here too: the warm directory cache drops changed entries at once.
     ...(options.bus instanceof InProcessBus ? { directoryChanges: options.bus } : {}),
+    // The store and the SIP side share this machine's cores: one CDR write at a time, so an INVITE's read never waits behind a batch.
+    cdrWriteConcurrency: 1,
   });
   return {
     invoker: new InProcessInvoker(createFunctionHandlers(runtime)),

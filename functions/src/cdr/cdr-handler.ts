@@ -60,7 +60,7 @@ export function createCdrHandler(deps: CdrDeps | (() => CdrDeps)) {
 
 /** cdr's dependencies, from the functions runtime. */
 export function cdrDeps(rt: FunctionsRuntime): CdrDeps {
-  return { cdrs: rt.stores.cdrs };
+  return { cdrs: rt.stores.cdrs, ...(rt.cdrWriteConcurrency !== undefined ? { writeConcurrency: rt.cdrWriteConcurrency } : {}) };
 }
 
 export const handler = createCdrHandler(() => cdrDeps(runtimeFromEnv()));

@@ -27,7 +27,7 @@ import type { CallEvent } from '../../../contracts/bus/call-events.js';
 import { groupByCall, planGroup, type CallGroup } from './cdr-coalesce.js';
 import { openCallOf, recordCallEvent, type CdrDeps } from './record-call-event.js';
 
-/** Calls written at the same time: a batch of 100 records must not open 100 sockets at once. */
+/** Calls written at the same time (CdrDeps.writeConcurrency): a batch of 100 records must not open 100 sockets at once. */
 const CONCURRENT_CALLS = 8;
 
 export interface CallBatchResult<Id> {
@@ -54,7 +54,8 @@ export async function recordCallBatch<Id>(items: readonly { id: Id; event: CallE
       }
     }
   };
-  await Promise.all(Array.from({ length: Math.min(CONCURRENT_CALLS, groups.length) }, worker));
+  const concurrency = Math.max(1, deps.writeConcurrency ?? CONCURRENT_CALLS);
+  await Promise.all(Array.from({ length: Math.min(concurrency, groups.length) }, worker));
   return result;
 }
 

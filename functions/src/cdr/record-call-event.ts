@@ -15,6 +15,13 @@ import type { CdrState } from './cdr-record.js';
 
 export interface CdrDeps {
   cdrs: CdrStore;
+  /**
+   * Calls of a batch written at the same time (default 8). The local stack
+   * writes one at a time: its store and its SIP side share two cores, and
+   * eight CDR writes at once queue the next INVITE's read behind them
+   * (issue 14: the edge's added latency).
+   */
+  writeConcurrency?: number;
 }
 
 export interface RecordCallEventResult {

@@ -48,6 +48,8 @@ export interface FunctionsRuntime {
   readonly now: () => number;
   /** Fail-to-ban: failures counted per address, bans published on the bus. */
   readonly failToBan: FailToBanDeps;
+  /** Calls of a CDR batch written at once (cdr/record-call-event.ts CdrDeps); undefined = cdr's default. */
+  readonly cdrWriteConcurrency?: number;
 }
 
 export interface FunctionsRuntimeOptions {
@@ -69,6 +71,8 @@ export interface FunctionsRuntimeOptions {
    * only its TTL bounds staleness.
    */
   directoryChanges?: Pick<InProcessBus, 'subscribe'>;
+  /** See FunctionsRuntime.cdrWriteConcurrency. */
+  cdrWriteConcurrency?: number;
 }
 
 export function createFunctionsRuntime(options: FunctionsRuntimeOptions): FunctionsRuntime {
@@ -102,6 +106,7 @@ export function createFunctionsRuntime(options: FunctionsRuntimeOptions): Functi
     adminToken: options.adminToken,
     bus: options.bus,
     now,
+    ...(options.cdrWriteConcurrency !== undefined ? { cdrWriteConcurrency: options.cdrWriteConcurrency } : {}),
     get failToBan(): FailToBanDeps {
       failToBan ??= {
         bans: stores.bans,
