@@ -76,7 +76,8 @@ export const FUNCTION_CATALOG: readonly CatalogEntry[] = [
     description: 'REGISTER: digest authentication, bindings, fail-to-ban counting',
     entry: entryOf('register'),
     // Query: the user's latest online interval (local user report, store/online-repository.ts).
-    table: { level: 'readWrite', actions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem'] },
+    // BatchGetItem: the user and its bindings in one read (registration/user-with-bindings.ts).
+    table: { level: 'readWrite', actions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem'] },
     publishesToBus: true,
     needsNonceSecret: true,
     trigger: 'edge',

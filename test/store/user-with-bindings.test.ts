@@ -20,7 +20,8 @@ import { createDynamoClient } from '../../contracts/store/dynamo-client.js';
 import { NOW, REGISTRAR_SETTINGS, registerEvent, registerText, sipRequest, UDP_SOURCE } from '../unit/functions/fixtures.js';
 import { answerChallenge } from './digest-client.js';
 import { PASSWORDS, TEST_SEED, TEST_TABLE } from './local-dynamo.js';
-import { logStoreRequests, type StoreRequestLog } from './store-requests.js';
+import { logStoreRequests } from './store-requests.js';
+import { FUNCTION_CATALOG } from '../../infra/function-catalog.js';
 
 const TTL_MS = 5_000;
 let store: EmbeddedStore;
@@ -34,6 +35,8 @@ function container() {
   const handler = createRegisterHandler({ directory, bindings: stores.bindings, settings: REGISTRAR_SETTINGS, now: () => clock });
   const log = logStoreRequests(doc);
   let seq = 0;
+  /** Every operation this container sent, for the IAM check below. */
+  const sent = new Set<string>();
   /** REGISTER → 401 → REGISTER with credentials, as a phone does; the store requests of the second one. */
   async function registerAs(ext: string, host: string, password = PASSWORDS[`acme/${ext}`]!): Promise<{ result: RegisterResult; requests: string[] }> {
     const callId = `uwb-${host}-${++seq}@test`;
@@ -44,11 +47,13 @@ function container() {
       );
     const challenge = await send(1);
     expect(challenge.reply.status).toBe(401);
+    for (const r of log.requests) sent.add(r.operation);
     log.clear();
     const result = await send(2, answerChallenge(challenge.reply, { username: ext, password, uri: 'sip:acme.test' }));
+    for (const r of log.requests) sent.add(r.operation);
     return { result, requests: log.requests.map((r) => (r.sk ? `${r.operation} ${r.sk}` : r.operation)) };
   }
-  return { stores, registerAs, destroy: () => doc.destroy() };
+  return { stores, registerAs, sent, destroy: () => doc.destroy() };
 }
 
 const contacts = (result: RegisterResult) =>
@@ -120,5 +125,12 @@ describe('a registration that finds nothing in the warm registrar', () => {
     expect(result.reply.status).toBe(403);
     expect(requests).toEqual(['BatchGetItem']);
     expect(a.stores.bindings.remembers({ tenantId: 'acme', ext: '7777' })).toBe(false);
+  });
+
+  it('sends only requests the register function\'s role grants in the cloud (infra/function-catalog.ts)', () => {
+    const granted = FUNCTION_CATALOG.find((f) => f.name === 'register')!.table.actions.map((a) => a.replace('dynamodb:', ''));
+    const sent = [...a.sent, ...b.sent];
+    expect(sent).toContain('BatchGetItem');
+    for (const operation of sent) expect(granted).toContain(operation);
   });
 });
