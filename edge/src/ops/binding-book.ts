@@ -102,6 +102,20 @@ export class BindingBook {
     }
   }
 
+  /**
+   * The flow closed but the registrar removed none of its bindings (they
+   * had moved to a newer flow of the device, or expired) or could not be
+   * asked: only the flow's index entry goes, so closed flows leave nothing.
+   */
+  forgetFlow(flowId: string): void {
+    this.aorsByFlow.delete(flowId);
+  }
+
+  /** Flows with a binding in the book's index (tests: nothing is left of closed flows). */
+  get indexedFlows(): number {
+    return this.aorsByFlow.size;
+  }
+
   private indexFlow(flowId: string, aor: string): void {
     const known = this.aorsByFlow.get(flowId);
     if (known === undefined) this.aorsByFlow.set(flowId, aor);

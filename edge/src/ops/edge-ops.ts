@@ -84,7 +84,9 @@ export async function startEdgeOps(settings: OpsSettings, options: EdgeOpsOption
         bindings.register(call.event.request, { ...call.result.auth, ...call.result.reply }, call.event.source.flowId, Date.now());
         return;
       case 'flow-closed':
+        // The registrar removed the flow's bindings: so does the book. Otherwise only the flow's index entry goes.
         if (call.result && call.result.removedBindings > 0) bindings.flowClosed(call.event.flowId);
+        else bindings.forgetFlow(call.event.flowId);
         return;
       case 'authorize-call':
         if (call.result?.decision === 'route' && call.result.call.trunkSlots) trunkSlots.taken(call.result.call.callId, call.result.call.trunkSlots);

@@ -77,9 +77,23 @@ describe('BindingBook: the bindings registered through this edge, from the regis
     book.register(register(`<${uri}>`), ok('1001', [[uri, 600]]), 'tcp-1', T0);
     // The phone reconnected and refreshed the same Contact over a new connection.
     book.register(register(`<${uri}>`), ok('1001', [[uri, 600]]), 'tcp-2', T0 + 1);
-    book.flowClosed('tcp-1');
+    // The registrar found nothing of tcp-1 to remove: the edge only forgets the flow.
+    book.forgetFlow('tcp-1');
     expect(book.counts(T0 + 1)).toEqual({ bindings: 1, users: 1 });
+    expect(book.indexedFlows).toBe(1);
     book.flowClosed('tcp-2');
     expect(book.counts(T0 + 1)).toEqual({ bindings: 0, users: 0 });
+    expect(book.indexedFlows).toBe(0);
+  });
+
+  it('keeps nothing of closed flows, whether the registrar removed their bindings or not', () => {
+    const book = new BindingBook();
+    for (let i = 0; i < 100; i++) {
+      book.register(register(`<sip:u${i}@x.invalid;transport=ws>`), ok(`u${i}`, [[`sip:u${i}@x.invalid;transport=ws`, 600]]), `ws-${i}`, T0);
+    }
+    expect(book.indexedFlows).toBe(100);
+    for (let i = 0; i < 100; i++) (i % 2 ? book.flowClosed(`ws-${i}`) : book.forgetFlow(`ws-${i}`));
+    expect(book.indexedFlows).toBe(0);
+    expect(book.counts(T0).bindings).toBe(50);
   });
 });
