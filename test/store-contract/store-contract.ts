@@ -12,6 +12,7 @@ import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynam
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BindingRepository } from '../../functions/src/registration/binding-repository.js';
+import { UserWithBindingsReader } from '../../functions/src/registration/user-with-bindings.js';
 import { CallSlotRepository } from '../../functions/src/calls/call-slot-repository.js';
 import { TrunkUsageRepository } from '../../functions/src/trunks/trunk-usage-repository.js';
 import { createDocumentClient, createDynamoClient } from '../../contracts/store/dynamo-client.js';
@@ -81,6 +82,22 @@ export function describeStoreContract(name: string, start: () => Promise<StoreBa
       const stored = await bindings.loadBindings(aor, NOW);
       expect(stored.version).toBe(2);
       expect(stored.bindings.map((b) => b.key)).toEqual(['a', 'b']);
+    });
+
+    it('reads a user and its bindings in one consistent BatchGetItem, the missing one absent (registration/user-with-bindings.ts)', async () => {
+      const directory = { getUser: async () => undefined };
+      const bindings = new BindingRepository(doc, TABLE);
+      const reader = new UserWithBindingsReader(doc, TABLE, bindings, directory);
+      const aor = { tenantId: 'contract', ext: 'batch' };
+      await doc.send(new PutCommand({ TableName: TABLE, Item: { pk: 'TENANT#contract', sk: 'USER#batch', ext: 'batch', ha1: { MD5: 'm', 'SHA-256': 's' }, multiDevice: true, maxDevices: 2 } }));
+      expect(await reader.getUser('contract', 'batch')).toMatchObject({ ext: 'batch', multiDevice: true, maxDevices: 2 });
+      // No bindings item yet: remembered as "none", version 0.
+      expect(await bindings.loadBindings(aor, NOW, { remembered: true })).toMatchObject({ bindings: [], version: 0, remembered: true });
+      expect(await bindings.saveBindings(aor, [binding({ key: 'a', expiresAt: NOW + 60_000 })], 0, NOW)).toBe(true);
+      const again = new BindingRepository(doc, TABLE);
+      await new UserWithBindingsReader(doc, TABLE, again, directory).getUser('contract', 'batch');
+      // Written a moment ago and read back at once: the batch read is strongly consistent.
+      expect(await again.loadBindings(aor, NOW, { remembered: true })).toMatchObject({ version: 1, remembered: true });
     });
 
     it('reads its own writes with a consistent GetItem', async () => {
