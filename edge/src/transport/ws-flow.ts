@@ -135,8 +135,7 @@ export class WsFlow implements Flow, IdleFlow, IncompleteMessageTarget {
 
   /** @internal listeners above */
   receive(data: Buffer): void {
-    this.lastActiveAt = Date.now();
-    this.incomplete?.completed();
+    this.frameCompleted();
     if (CRLF_PING.test(data.toString('latin1'))) {
       if (data.length >= 4) this.ws!.send('\r\n');
       return;

@@ -10,7 +10,6 @@ import type { RegisterEvent, RegisterResult } from '../../../contracts/function-
 import { registerEventSchema } from '../../../contracts/function-event-schemas.js';
 import { parseEvent } from '../runtime/parse-event.js';
 import { runtimeFromEnv, type FunctionsRuntime } from '../runtime/functions-runtime.js';
-import type { DirectoryReader } from '../directory/directory-repository.js';
 import { register, type RegisterDeps } from './register.js';
 
 export function createRegisterHandler(deps: RegisterDeps | (() => RegisterDeps)) {
@@ -20,15 +19,9 @@ export function createRegisterHandler(deps: RegisterDeps | (() => RegisterDeps))
     .handler(async (event) => register(event, getDeps()));
 }
 
-/** The registrar's directory per runtime: built once, since deps are built on every invocation. */
-const registrarDirectories = new WeakMap<FunctionsRuntime, DirectoryReader>();
-
 /** register's dependencies, from the functions runtime. */
 export function registerDeps(rt: FunctionsRuntime): RegisterDeps {
-  const { bindings, userWithBindings } = rt.stores;
-  let directory = registrarDirectories.get(rt);
-  if (!directory) registrarDirectories.set(rt, (directory = userWithBindings.forRegistrar(rt.directory)));
-  return { directory, bindings, settings: rt.registrar, now: rt.now, failToBan: rt.failToBan };
+  return { directory: rt.registrarDirectory, bindings: rt.stores.bindings, settings: rt.registrar, now: rt.now, failToBan: rt.failToBan };
 }
 
 export const handler = createRegisterHandler(() => registerDeps(runtimeFromEnv()));

@@ -16,6 +16,7 @@ import { DIRECTORY_CHANGED_DETAIL_TYPE, parseDirectoryChanged, type DirectoryCha
 import type { OnlineRepository } from '../reports/online-repository.js';
 import { InProcessBus } from '../../../contracts/bus/in-process-bus.js';
 import { CachedDirectory } from '../directory/cached-directory.js';
+import type { DirectoryReader } from '../directory/directory-repository.js';
 import { CachedTrunks } from '../trunks/cached-trunks.js';
 import { createEventBridgePublisher } from '../../../contracts/bus/eventbridge-publisher.js';
 import { BUS_ENV, parseBusSettings, type BusSettings } from '../../../contracts/settings/bus-settings.js';
@@ -38,6 +39,8 @@ export interface FunctionsRuntime {
    * and writes stores.directory itself.
    */
   readonly directory: CachedDirectory;
+  /** The registrar's view of `directory`: a user miss reads the user's bindings along (registration/user-with-bindings.ts). */
+  readonly registrarDirectory: DirectoryReader;
   /** The trunk data authorize-call reads for every INVITE, with the same bound and invalidation (functions/src/trunks/cached-trunks.ts). */
   readonly trunks: CachedTrunks;
   /** Digest and registrar settings; reading it without a nonce secret throws a SettingsError naming PBX_NONCE_SECRET. */
@@ -98,6 +101,7 @@ export function createFunctionsRuntime(options: FunctionsRuntimeOptions): Functi
   return {
     stores,
     directory,
+    registrarDirectory: stores.userWithBindings.forRegistrar(directory),
     trunks,
     get registrar(): RegistrarSettings {
       if (registrar === undefined) throw new SettingsError(['PBX_NONCE_SECRET: is required by the functions that sign digest nonces']);
