@@ -99,7 +99,23 @@ export class Baresip {
     });
   }
 
+  /**
+   * Starts baresip; on a port it picked itself, again on other ports when
+   * one was taken meanwhile: baresip also binds TLS on the SIP port + 1, and
+   * parallel test files take ports between our probe and its bind.
+   */
   static async start(options: BaresipOptions): Promise<Baresip> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await Baresip.startOnce(options);
+      } catch (error) {
+        const taken = error instanceof Error && error.message.includes('Address already in use');
+        if (!taken || options.sipPort !== undefined || attempt === 3) throw error;
+      }
+    }
+  }
+
+  private static async startOnce(options: BaresipOptions): Promise<Baresip> {
     const dir = await mkdtemp(join(tmpdir(), 'nimbus-baresip-'));
     const sipPort = options.sipPort ?? (await freePort());
     const controlPort = await freePort();
