@@ -5,7 +5,8 @@
  * injected, so the logic around them stays testable with plain data.
  */
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { CachedDocumentClient } from './cached-document-client.js';
 import { unsignedLocalSigner, type InProcessStore } from './in-process-store.js';
 import { timeStoreRequests, type StoreObserver } from './store-timing.js';
 
@@ -39,11 +40,11 @@ function hasEnvCredentials(env: Record<string, string | undefined>): boolean {
   return Boolean((env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY) || env.AWS_PROFILE || env.AWS_WEB_IDENTITY_TOKEN_FILE);
 }
 
-export function createDynamoClient(options: DynamoClientOptions = {}): DynamoDBClient {
+export function createDynamoClient(options: DynamoClientOptions = {}, extra: Partial<DynamoDBClientConfig> = {}): DynamoDBClient {
   const env = options.env ?? process.env;
   const endpoint = options.endpoint ?? (env.PBX_DYNAMODB_ENDPOINT || undefined);
   const region = options.region ?? (env.AWS_REGION || 'us-east-1');
-  const config: DynamoDBClientConfig = { region };
+  const config: DynamoDBClientConfig = { region, ...extra };
   if (options.inProcess) {
     // The store checks that a signature is there, never what it is: no provider chain, no SigV4.
     config.endpoint = options.inProcess.endpoint;
@@ -59,9 +60,14 @@ export function createDynamoClient(options: DynamoClientOptions = {}): DynamoDBC
   return client;
 }
 
-/** Document client (native JS values instead of AttributeValues); undefined attributes are dropped. */
+/**
+ * Document client (native JS values instead of AttributeValues); undefined
+ * attributes are dropped. The repositories' commands run on a second client
+ * that resolves its middleware once per operation (cached-document-client.ts);
+ * both share one HTTP handler, so one connection pool.
+ */
 export function createDocumentClient(options: DynamoClientOptions = {}): DynamoDBDocumentClient {
-  return DynamoDBDocumentClient.from(createDynamoClient(options), {
-    marshallOptions: { removeUndefinedValues: true },
-  });
+  const client = createDynamoClient(options);
+  const cached = createDynamoClient(options, { cacheMiddleware: true, requestHandler: client.config.requestHandler });
+  return new CachedDocumentClient(client, cached);
 }

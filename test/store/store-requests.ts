@@ -1,10 +1,12 @@
 /**
- * The DynamoDB requests a client sends, as the SDK sees them (a middleware
- * at the `initialize` step, like contracts/store/store-timing.ts): what
- * issue 14 counts per call. Each entry names the operation and the item's
- * sort key, so a test can count the requests to one kind of item.
+ * The DynamoDB requests a client sends, as its `send` is handed them (the
+ * document client resolves its handlers once, contracts/store/
+ * cached-document-client.ts, so a middleware added later would not see
+ * them): what issue 14 counts per call. Each entry names the operation and
+ * the item's sort key, so a test can count the requests to one kind of item.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { wireOperationOf } from '../../contracts/store/cached-document-client.js';
 
 export interface StoreRequest {
   /** GetItem, UpdateItem, PutItem, Query … */
@@ -22,17 +24,13 @@ export interface StoreRequestLog {
 
 export function logStoreRequests(doc: DynamoDBDocumentClient): StoreRequestLog {
   const requests: StoreRequest[] = [];
-  doc.middlewareStack.add(
-    (next, context) => async (args) => {
-      // The document client's commands reach this stack marshalled: { sk: { S } }.
-      const input = args.input as { Key?: Record<string, unknown>; Item?: Record<string, unknown> };
-      const sk = (input.Key ?? input.Item)?.sk;
-      const text = typeof sk === 'string' ? sk : (sk as { S?: string } | undefined)?.S;
-      requests.push({ operation: (context.commandName ?? 'Unknown').replace(/Command$/, ''), ...(text !== undefined ? { sk: text } : {}) });
-      return next(args);
-    },
-    { step: 'initialize', name: 'testStoreRequestLog', priority: 'high' },
-  );
+  const send = doc.send.bind(doc) as (command: object, ...rest: unknown[]) => Promise<unknown>;
+  doc.send = ((command: { input?: { Key?: Record<string, unknown>; Item?: Record<string, unknown> } }, ...rest: unknown[]) => {
+    const sk = (command.input?.Key ?? command.input?.Item)?.sk;
+    const operation = wireOperationOf(command) ?? command.constructor.name.replace(/Command$/, '');
+    requests.push({ operation, ...(typeof sk === 'string' ? { sk } : {}) });
+    return send(command, ...rest);
+  }) as typeof doc.send;
   return {
     requests,
     to: (skPrefix) => requests.filter((r) => r.sk?.startsWith(skPrefix)).map((r) => r.operation),
