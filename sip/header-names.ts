@@ -65,13 +65,22 @@ const LIST_HEADERS: ReadonlySet<string> = new Set(
 );
 
 /** `v` -> `Via`, `call-id` -> `Call-ID`; unknown names come back as received. */
+/**
+ * Spellings already resolved to a known header (`Via`, `via`, `v` …): every
+ * header lookup of every message passes here, mostly with the same few
+ * spellings. Bounded, because the spellings come from the network too.
+ */
+const RESOLVED = new Map<string, string>();
+const MAX_RESOLVED = 1024;
+
 export function canonicalHeaderName(name: string): string {
+  const resolved = RESOLVED.get(name);
+  if (resolved !== undefined) return resolved;
   const key = name.trim().toLowerCase();
-  if (key.length === 1) {
-    const long = COMPACT_FORMS[key];
-    if (long !== undefined) return long;
-  }
-  return CANONICAL.get(key) ?? name.trim();
+  const known = (key.length === 1 ? COMPACT_FORMS[key] : undefined) ?? CANONICAL.get(key);
+  if (known === undefined) return name.trim();
+  if (RESOLVED.size < MAX_RESOLVED) RESOLVED.set(name, known);
+  return known;
 }
 
 /** True when `a` and `b` name the same header (case-insensitive, compact-aware). */
