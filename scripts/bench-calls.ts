@@ -47,8 +47,8 @@ import { freePort } from '../test/support/free-port.js';
 import { listCdrs } from '../test/support/store-inspect.js';
 import { startTestStack, type TestStack } from '../test/support/test-stack.js';
 import { kamailioInstalled, startKamailio } from './bench/kamailio.js';
-import { cleanRate, climb, percentiles, runRung, type MeasuredRung } from './bench/sipp-ladder.js';
-import { bucketPercentiles, costScraper, perFlow, total, type CostCounters } from './bench/stack-costs.js';
+import { cleanRate, climb, percentiles, runRung, settleFor, type MeasuredRung } from './bench/sipp-ladder.js';
+import { bucketPercentiles, costScraper, perFlow, total, untilQuiet, type CostCounters } from './bench/stack-costs.js';
 
 const [startRate = 10, seconds = 5, pairs = 50] = process.argv.slice(2, 5).map(Number);
 const modes = (process.argv[5] ?? 'authenticated,unauthenticated').split(',') as Mode[];
@@ -122,10 +122,15 @@ function summarize(rung: MeasuredRung) {
 }
 
 /** INVITE→180 at half the clean rate: a rung of the ladder, or one more rung when the clean rate was the first. */
-async function latencyAtHalf(rungs: MeasuredRung[], rung: (rate: number) => Promise<MeasuredRung>) {
+async function latencyAtHalf(rungs: MeasuredRung[], rung: (rate: number) => Promise<MeasuredRung>, settle = settleFor(5_000)) {
   const half = Math.floor(cleanRate(rungs) / 2);
   if (half < 1) return undefined;
-  const measured = rungs.find((r) => r.offered === half) ?? (await rung(half));
+  let measured = rungs.find((r) => r.offered === half);
+  if (!measured) {
+    // After an overloaded rung, its leftovers drain first (as between the climb's refining rungs).
+    if (!rungs.at(-1)?.clean) await settle();
+    measured = await rung(half);
+  }
   return { rate: half, samples: measured.responseTimesMs?.length ?? 0, ...percentiles(measured.responseTimesMs ?? [], [50, 90, 99]), clean: measured.clean };
 }
 
@@ -162,8 +167,9 @@ async function benchNimbus(stack: TestStack, scrape: () => Promise<CostCounters>
     });
     return step;
   };
-  const rungs = await climb(startRate, MAX_RATE, rung);
-  const latency = await latencyAtHalf(rungs, rung);
+  const settle = () => untilQuiet(scrape);
+  const rungs = await climb(startRate, MAX_RATE, rung, { settle });
+  const latency = await latencyAtHalf(rungs, rung, settle);
   const clean = cleanRate(rungs);
   const atClean = costs.get(clean) ?? costs.get(rungs[0].offered)!;
   return {

@@ -102,17 +102,45 @@ async function readResponseTimes(cwd: string): Promise<number[]> {
 /**
  * Climbs from `start`, doubling while the rung is clean, up to `max`; the
  * first unclean rung ends the climb (it is kept: it shows what saturation
- * looks like).
+ * looks like). Then `refine` rungs halve the gap between the last clean rate
+ * and the first unclean one, each once `settle` resolves (the overload's
+ * leftovers — retransmissions, queued store requests, CDRs — drained; 5 s
+ * when the caller cannot tell), so the clean rate is known to within a
+ * quarter of the last doubling rather than a half.
  */
-export async function climb(start: number, max: number, rung: (rate: number) => Promise<MeasuredRung>): Promise<MeasuredRung[]> {
+export async function climb(
+  start: number,
+  max: number,
+  rung: (rate: number) => Promise<MeasuredRung>,
+  options: { refine?: number; settle?: () => Promise<void> } = {},
+): Promise<MeasuredRung[]> {
+  const { refine = 2, settle = settleFor(5_000) } = options;
   const rungs: MeasuredRung[] = [];
+  let clean: number | undefined;
+  let unclean: number | undefined;
   for (let rate = start; rate <= max; rate *= 2) {
     const step = await rung(rate);
     rungs.push(step);
-    if (!step.clean) break;
+    if (!step.clean) {
+      unclean = rate;
+      break;
+    }
+    clean = rate;
+  }
+  for (let i = 0; i < refine && clean !== undefined && unclean !== undefined; i++) {
+    const rate = Math.round((clean + unclean) / 2);
+    if (rate <= clean || rate >= unclean) break;
+    await settle();
+    const step = await rung(rate);
+    rungs.push(step);
+    if (step.clean) clean = rate;
+    else unclean = rate;
   }
   return rungs;
 }
+
+/** A settle step that only waits. */
+export const settleFor = (ms: number) => () => new Promise<void>((r) => setTimeout(r, ms));
 
 export const cleanRate = (rungs: Pick<Rung, 'clean' | 'offered'>[]): number => Math.max(0, ...rungs.filter((s) => s.clean).map((s) => s.offered));
 

@@ -83,3 +83,23 @@ export function perFlow(before: Record<string, number>, after: Record<string, nu
 }
 
 export const total = (counts: Record<string, number>): number => Number(Object.values(counts).reduce((a, b) => a + b, 0).toFixed(2));
+
+/**
+ * Resolves once the stack has gone `quietMs` without an invoke or a store
+ * request (at most `maxMs`): after an overloaded rung, the queued store
+ * requests and the release retries drain before the next rung is measured.
+ */
+export async function untilQuiet(scrape: () => Promise<CostCounters>, quietMs = 1_000, maxMs = 60_000): Promise<void> {
+  const activity = async () => {
+    const c = await scrape();
+    return total(c.invokes) + total(c.storeRequests);
+  };
+  const deadline = Date.now() + maxMs;
+  let last = await activity();
+  while (Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, quietMs));
+    const now = await activity();
+    if (now === last) return;
+    last = now;
+  }
+}
