@@ -10,10 +10,12 @@ import type {
   FlowClosedEvent,
   RegisterEvent,
   ReleaseCallEvent,
+  ReleasedCall,
   TakeTrunkSlotEvent,
   TrunkLeaseEvent,
   TrunkLinesEvent,
 } from './function-events.js';
+import { RELEASE_BATCH_MAX_CALLS } from './function-events.js';
 
 const edgeIdentitySchema = z.object({
   id: z.string().min(1),
@@ -71,12 +73,16 @@ const trunkSlotSchema = z.object({
   direction: z.enum(['in', 'out']),
 });
 
-export const releaseCallEventSchema = z.object({
-  type: z.literal('release-call'),
+const releasedCallSchema = z.object({
   callId: z.string().min(1),
   callRef: callRefSchema.optional(),
   slots: z.array(callSlotSchema),
   trunkSlots: z.array(trunkSlotSchema).optional(),
+}) satisfies z.ZodType<ReleasedCall>;
+
+export const releaseCallEventSchema = releasedCallSchema.extend({
+  type: z.literal('release-call'),
+  more: z.array(releasedCallSchema).max(RELEASE_BATCH_MAX_CALLS - 1).optional(),
 }) satisfies z.ZodType<ReleaseCallEvent>;
 
 export const takeTrunkSlotEventSchema = z.object({

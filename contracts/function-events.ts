@@ -238,14 +238,28 @@ export type AuthorizeCallResult =
       auth?: AuthInfo;
     };
 
-export interface ReleaseCallEvent {
-  type: 'release-call';
+/** One ended call whose slots go back. */
+export interface ReleasedCall {
   callId: string;
   /** RoutedCall.callRef: the slots and trunk slots it holds are released; absent (an earlier edge): those of `callId`. */
   callRef?: string;
   slots: CallSlot[];
   /** Trunk slots to give back (idempotent, like `slots`). */
   trunkSlots?: TrunkSlot[];
+}
+
+/** Calls per release-call event at most: the first and 49 in `more` (edge/src/proxy/release-batcher.ts). */
+export const RELEASE_BATCH_MAX_CALLS = 50;
+
+export interface ReleaseCallEvent extends ReleasedCall {
+  type: 'release-call';
+  /**
+   * Other calls that ended on the edge within the same short window, released
+   * like the first (issue 14: one invoke for the ends of a busy moment, not
+   * one per call). The functions deploy before the edge that sends it
+   * (infra/sip-edge-service.ts), so no function ignores it.
+   */
+  more?: ReleasedCall[];
 }
 
 /** Outbound failover: the edge takes the next trunk's slot before sending the INVITE there. */

@@ -209,6 +209,10 @@ export class SipEdgeService extends Construct {
     }
 
     this.grantEdgeAccess(taskDefinition.taskRole, props);
+    // The functions are updated before the edge that invokes them: a new edge
+    // may send what only new functions read (release-call's `more`), and an
+    // older function would ignore it and leave slots taken.
+    for (const fn of props.invokable) this.service.node.addDependency(fn);
     this.addAutoscaling(config, sipTargets);
 
     new CfnOutput(this, 'LoadBalancerDns', { value: this.loadBalancer.loadBalancerDnsName, description: 'Point the SIP domain (CNAME) here' });

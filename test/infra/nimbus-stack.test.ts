@@ -284,6 +284,14 @@ describe('edge service', () => {
     template.hasResourceProperties('AWS::ECS::Service', { LaunchType: 'FARGATE', DesiredCount: 2 });
   });
 
+  it('updates every function the edge invokes before the edge service (a new edge may send what only new functions read)', () => {
+    const [serviceId] = resourcesOf(template, 'AWS::ECS::Service')[0]!;
+    const dependsOn = (template.toJSON().Resources[serviceId].DependsOn ?? []) as string[];
+    const edgeFunctions = FUNCTION_CATALOG.filter((e) => e.trigger === 'edge').map((e) => e.name);
+    expect(edgeFunctions).toContain('release-call');
+    for (const name of edgeFunctions) expect(dependsOn).toContain(lambdaNamed(template, `nimbus-test-${name}`)[0]);
+  });
+
   it('lets the edge invoke exactly the edge-invoked functions, read only ban items, check the table and publish events', () => {
     const [, taskDefinition] = resourcesOf(template, 'AWS::ECS::TaskDefinition')[0]!;
     const roleId = (taskDefinition.TaskRoleArn as { 'Fn::GetAtt': [string] })['Fn::GetAtt'][0];

@@ -26,6 +26,8 @@ import { binding, EDGE, NOW, REGISTRAR_SETTINGS } from '../unit/functions/fixtur
 import { authorizedCall } from './call-client.js';
 import { CallAccounting, type CallPlan } from '../../edge/src/proxy/call-accounting.js';
 import { InProcessInvoker } from '../../edge/src/invoker/in-process-invoker.js';
+import { ReleaseBatcher } from '../../edge/src/proxy/release-batcher.js';
+import type { Invoker } from '../../edge/src/invoker/invoker.js';
 import { createLogger } from '../../edge/src/logger.js';
 import { InProcessBus } from '../../contracts/bus/in-process-bus.js';
 import type { FunctionName } from '../../contracts/function-events.js';
@@ -199,26 +201,25 @@ describe('the edge releases what authorize-call took, and nothing when nothing w
   beforeAll(() => {
     const releaseCall = createReleaseCallHandler({ slots: repo });
     const invoker = new InProcessInvoker({ 'release-call': releaseCall });
-    ctx = {
-      identity: EDGE,
-      // Every invoke the edge makes, through the real release-call handler.
-      invoker: {
-        invoke: (name, event) => {
-          invoked.push(name);
-          const result = invoker.invoke(name, event);
-          landed.push(result);
-          return result;
-        },
+    // Every invoke the edge makes, through the real release-call handler.
+    const counted: Invoker = {
+      invoke: (name, event) => {
+        invoked.push(name);
+        const result = invoker.invoke(name, event);
+        landed.push(result);
+        return result;
       },
-      bus: new InProcessBus(),
-      logger: createLogger('silent'),
     };
+    const logger = createLogger('silent');
+    ctx = { identity: EDGE, invoker: counted, releases: new ReleaseBatcher(counted, logger), bus: new InProcessBus(), logger };
   });
   beforeEach(() => {
     invoked = [];
     landed = [];
   });
   const take = (ext: string, callRef: string) => takeCallSlot(repo, owner(ext), entry(callRef, 'out'), { maxCalls: 3 }, everyoneAlive);
+  /** The edge's release window (release-batcher.ts, 25 ms) has passed and its invoke was sent. */
+  const releaseWindow = () => new Promise((r) => setTimeout(r, 60));
 
   const plan = (callRef: string, slots: CallPlan['slots']): CallPlan => ({
     tenantId: TENANT,
@@ -240,10 +241,27 @@ describe('the edge releases what authorize-call took, and nothing when nothing w
     expect((await take('3004', callRef)).ok).toBe(true);
     log.clear();
     new CallAccounting(ctx, plan(callRef, [{ tenantId: TENANT, ext: '3004', direction: 'out' }])).ended(200, 'answered', 'caller');
+    await releaseWindow();
     expect(invoked).toEqual(['release-call']);
     expect(await Promise.all(landed)).toEqual([{ released: 1 }]);
     expect(slotRequests()).toEqual(['UpdateItem']);
     expect((await item('3004')).counts).toEqual({ calls: 0, out: 0 });
+  });
+
+  it('calls that end within the same moment give their slots back with one release-call, one conditional write per slot', async () => {
+    const refs = [nextRef(), nextRef(), nextRef()];
+    for (const callRef of refs) expect((await take('3005', callRef)).ok).toBe(true);
+    expect((await item('3005')).counts).toEqual({ calls: 3, out: 3 });
+    log.clear();
+    for (const callRef of refs) new CallAccounting(ctx, plan(callRef, [{ tenantId: TENANT, ext: '3005', direction: 'out' }])).ended(200, 'answered', 'caller');
+    expect(invoked).toEqual([]);
+    await releaseWindow();
+    expect(invoked).toEqual(['release-call']);
+    expect(await Promise.all(landed)).toEqual([{ released: 3 }]);
+    expect(slotRequests()).toEqual(['UpdateItem', 'UpdateItem', 'UpdateItem']);
+    expect((await item('3005')).counts).toEqual({ calls: 0, out: 0 });
+    // The user is at none of its limit again: a new call takes a slot.
+    expect((await take('3005', nextRef())).ok).toBe(true);
   });
 });
 

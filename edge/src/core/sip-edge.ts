@@ -13,6 +13,7 @@ import type { Source } from '../../../contracts/transport.js';
 import type { SipMessage, SipRequest } from '../../../sip/message.js';
 import { stampReceived } from '../transport/via-received.js';
 import { CallRegistry } from '../proxy/call-registry.js';
+import { ReleaseBatcher } from '../proxy/release-batcher.js';
 import { forwardAck, nextHop } from '../proxy/in-dialog-forwarder.js';
 import type { MediaAnchors } from '../media/media-anchors.js';
 import { LocalAddresses } from '../proxy/local-addresses.js';
@@ -124,6 +125,7 @@ export class SipEdge {
       transactions: this.transactions,
       transport: this.transport,
       invoker: options.invoker,
+      releases: new ReleaseBatcher(options.invoker, logger),
       bus: options.bus,
       logger,
       calls: new CallRegistry(),
@@ -177,6 +179,8 @@ export class SipEdge {
   async stop(): Promise<void> {
     this.stopping = true;
     this.heartbeat.stop();
+    // Ends still in the release window go now, not after the invoker is gone.
+    this.proxy.releases.flush();
     await this.transport.close();
   }
 

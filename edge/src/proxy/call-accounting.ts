@@ -2,7 +2,7 @@
  * What a call means to the PBX beyond SIP: its life reported to the bus as
  * the typed call events the `cdr` function turns into one CDR
  * (contracts/bus/call-events.ts), and its call and trunk slots released on
- * every end (release-call, retried until it lands). One per call this edge
+ * every end (release-call, with other ends of the same moment: release-batcher.ts). One per call this edge
  * owns; an edge that only relays a call for another edge has none.
  */
 import type { AnsweredBy, CallDisposition, HangupBy } from '../../../contracts/bus/call-events.js';
@@ -28,7 +28,7 @@ export interface CallPlan {
   trunkSlots?: TrunkSlot[];
 }
 
-type AccountingContext = Pick<ProxyContext, 'identity' | 'invoker' | 'bus' | 'logger'>;
+type AccountingContext = Pick<ProxyContext, 'identity' | 'invoker' | 'releases' | 'bus' | 'logger'>;
 
 export class CallAccounting implements CallObserver {
   private readonly startTime = new Date();
@@ -88,7 +88,7 @@ export class CallAccounting implements CallObserver {
     });
     const trunkSlots = this.trunkSlots;
     this.trunkSlots = [];
-    if (plan.slots.length > 0 || trunkSlots.length > 0) releaseSlots(this.ctx, this.key, plan.slots, trunkSlots);
+    if (plan.slots.length > 0 || trunkSlots.length > 0) this.release(plan.slots, trunkSlots);
   }
 
   /** What every call event and release names the call by: the CDR's key is the callRef. */
@@ -131,23 +131,11 @@ export class CallAccounting implements CallObserver {
     if (this.trunkSlots.length === 0) return;
     const trunkSlots = this.trunkSlots;
     this.trunkSlots = [];
-    releaseSlots(this.ctx, this.key, [], trunkSlots);
+    this.release([], trunkSlots);
   }
-}
 
-/** Retry delays of release-call: a slot that is never released would hold a user's limit while this edge lives. */
-const RELEASE_RETRY_MS = [500, 2_000, 10_000, 30_000];
-
-/** Every end of a call releases its slots (release is idempotent), retried until it lands. */
-function releaseSlots(ctx: AccountingContext, call: { callId: string; callRef: string }, slots: CallSlot[], trunkSlots: TrunkSlot[], attempt = 0): void {
-  const { callId, callRef } = call;
-  ctx.invoker.invoke('release-call', { type: 'release-call', callId, callRef, slots, ...(trunkSlots.length > 0 ? { trunkSlots } : {}) }).catch((err) => {
-    const delay = RELEASE_RETRY_MS[attempt];
-    if (delay === undefined) {
-      ctx.logger.error({ err, callId }, 'release-call failed repeatedly; the slots are freed when this edge restarts');
-      return;
-    }
-    ctx.logger.warn({ err, callId, retryInMs: delay }, 'release-call failed; retrying');
-    setTimeout(() => releaseSlots(ctx, call, slots, trunkSlots, attempt + 1), delay).unref();
-  });
+  private release(slots: CallSlot[], trunkSlots: TrunkSlot[]): void {
+    const { callId, callRef } = this.plan;
+    this.ctx.releases.release({ callId, callRef, slots, ...(trunkSlots.length > 0 ? { trunkSlots } : {}) });
+  }
 }

@@ -9,6 +9,7 @@ import type { CallRegistry } from './call-registry.js';
 import type { LocalAddresses } from './local-addresses.js';
 import type { OwnCredentials } from './own-credentials.js';
 import type { HopTokens } from './hop-token.js';
+import type { ReleaseBatcher } from './release-batcher.js';
 
 /** What the proxy core needs from the edge; one per edge. */
 export interface ProxyContext {
@@ -21,6 +22,8 @@ export interface ProxyContext {
   transactions: TransactionLayer;
   transport: TransportLayer;
   invoker: Invoker;
+  /** Ended calls' slots, given back several calls per release-call (release-batcher.ts). */
+  releases: ReleaseBatcher;
   bus: EventBus;
   logger: Logger;
   calls: CallRegistry;
