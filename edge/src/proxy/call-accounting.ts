@@ -2,8 +2,9 @@
  * What a call means to the PBX beyond SIP: its life reported to the bus as
  * the typed call events the `cdr` function turns into one CDR
  * (contracts/bus/call-events.ts), and its call and trunk slots released on
- * every end (release-call, with other ends of the same moment: release-batcher.ts). One per call this edge
- * owns; an edge that only relays a call for another edge has none.
+ * every end (release-call, together with other ends of the same moment:
+ * release-batcher.ts). One per call this edge owns; an edge that only
+ * relays a call for another edge has none.
  */
 import type { AnsweredBy, CallDisposition, HangupBy } from '../../../contracts/bus/call-events.js';
 import type { CallDirection, CallParty, CallSlot, TrunkLeg, TrunkSlot } from '../../../contracts/function-events.js';
