@@ -59,15 +59,19 @@ function convert<T>(obj: Fields, field: string, fn: (value: T) => unknown): Fiel
   return value === undefined ? obj : { ...obj, [field]: fn(value as T) };
 }
 
+/** `convert` of several fields that each hold one item, key or value map. */
+const mapsToWire = (obj: Fields, ...fields: string[]) => fields.reduce((o, f) => convert(o, f, toWire), obj);
+const mapsFromWire = (obj: Fields, ...fields: string[]) => fields.reduce((o, f) => convert(o, f, fromWire), obj);
+
 /** `{ [table]: value }` with every table's value converted. */
 const perTable = <T>(fn: (value: T) => unknown) => (tables: Record<string, T>) =>
   Object.fromEntries(Object.entries(tables).map(([table, value]) => [table, fn(value)]));
 
-const keysAndValues = (input: Fields) => convert(convert(input, 'Key', toWire), 'ExpressionAttributeValues', toWire);
-
 type WriteRequest = { PutRequest?: { Item: Native }; DeleteRequest?: { Key: Native } };
-const writeRequestToWire = (r: WriteRequest) => convert(convert(r as Fields, 'PutRequest', (p: Fields) => convert(p, 'Item', toWire)), 'DeleteRequest', (d: Fields) => convert(d, 'Key', toWire));
-const writeRequestFromWire = (r: Fields) => convert(convert(r, 'PutRequest', (p: Fields) => convert(p, 'Item', fromWire)), 'DeleteRequest', (d: Fields) => convert(d, 'Key', fromWire));
+const writeRequestToWire = (r: WriteRequest) =>
+  convert(convert(r as Fields, 'PutRequest', (p: Fields) => mapsToWire(p, 'Item')), 'DeleteRequest', (d: Fields) => mapsToWire(d, 'Key'));
+const writeRequestFromWire = (r: Fields) =>
+  convert(convert(r, 'PutRequest', (p: Fields) => mapsFromWire(p, 'Item')), 'DeleteRequest', (d: Fields) => mapsFromWire(d, 'Key'));
 
 interface Translation {
   /** The DynamoDB operation (GetItem …), as store-timing names it. */
@@ -80,23 +84,37 @@ interface Translation {
 
 /** The document commands of this codebase and the fields of each that hold items (lib-dynamodb's input and output key nodes). */
 const TRANSLATIONS = new Map<Function, Translation>([
-  [GetCommand, { operation: 'GetItem', command: (i) => new GetItemCommand(keysAndValues(i) as never), output: (o) => convert(o, 'Item', fromWire) }],
+  [GetCommand, { operation: 'GetItem', command: (i) => new GetItemCommand(mapsToWire(i, 'Key') as never), output: (o) => mapsFromWire(o, 'Item') }],
   [
     PutCommand,
     {
       operation: 'PutItem',
-      command: (i) => new PutItemCommand(convert(convert(i, 'Item', toWire), 'ExpressionAttributeValues', toWire) as never),
-      output: (o) => convert(o, 'Attributes', fromWire),
+      command: (i) => new PutItemCommand(mapsToWire(i, 'Item', 'ExpressionAttributeValues') as never),
+      output: (o) => mapsFromWire(o, 'Attributes'),
     },
   ],
-  [UpdateCommand, { operation: 'UpdateItem', command: (i) => new UpdateItemCommand(keysAndValues(i) as never), output: (o) => convert(o, 'Attributes', fromWire) }],
-  [DeleteCommand, { operation: 'DeleteItem', command: (i) => new DeleteItemCommand(keysAndValues(i) as never), output: (o) => convert(o, 'Attributes', fromWire) }],
+  [
+    UpdateCommand,
+    {
+      operation: 'UpdateItem',
+      command: (i) => new UpdateItemCommand(mapsToWire(i, 'Key', 'ExpressionAttributeValues') as never),
+      output: (o) => mapsFromWire(o, 'Attributes'),
+    },
+  ],
+  [
+    DeleteCommand,
+    {
+      operation: 'DeleteItem',
+      command: (i) => new DeleteItemCommand(mapsToWire(i, 'Key', 'ExpressionAttributeValues') as never),
+      output: (o) => mapsFromWire(o, 'Attributes'),
+    },
+  ],
   [
     QueryCommand,
     {
       operation: 'Query',
-      command: (i) => new QueryItemsCommand(convert(convert(i, 'ExclusiveStartKey', toWire), 'ExpressionAttributeValues', toWire) as never),
-      output: (o) => convert(convert(o, 'Items', (items: Wire[]) => items.map(fromWire)), 'LastEvaluatedKey', fromWire),
+      command: (i) => new QueryItemsCommand(mapsToWire(i, 'ExclusiveStartKey', 'ExpressionAttributeValues') as never),
+      output: (o) => mapsFromWire(convert(o, 'Items', (items: Wire[]) => items.map(fromWire)), 'LastEvaluatedKey'),
     },
   ],
   [
