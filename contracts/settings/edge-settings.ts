@@ -73,6 +73,8 @@ export interface EdgeSettings {
   lambdaEndpoint?: string;
   idleTimeoutSeconds: number;
   timerCSeconds: number;
+  /** PBX_ACK_WAIT_SECONDS: an answered call whose 2xx no ACK confirms within this is over (RFC 3261 §13.3.1.4). */
+  ackWaitSeconds: number;
   /** PBX_DIALOG_MAX_SECONDS: the longest call (dialog) the edge routes; its Record-Route tokens expire then. */
   dialogMaxSeconds: number;
   reaperIntervalSeconds: number;
@@ -126,6 +128,12 @@ const edgeSchema = z
     PBX_IDLE_TIMEOUT_SECONDS: wholeNumber(900, 10),
     /** RFC 3261 §16.8 Timer C: a ringing branch is cancelled after this (the RFC wants > 3 minutes; tests use less). */
     PBX_TIMER_C_SECONDS: wholeNumber(181, 1),
+    /**
+     * RFC 3261 §13.3.1.4: a callee whose 2xx no ACK confirms in 64·T1 (32 s) ends the session with a BYE. The edge
+     * waits that plus T4 (5 s), so a compliant callee's BYE comes first, then ends the call's accounting itself
+     * (slots, CDR): a caller that vanished after the 2xx must not hold a slot for ever. Tests use less.
+     */
+    PBX_ACK_WAIT_SECONDS: wholeNumber(37, 1),
     /** Longest dialog the edge routes, seconds: the hop tokens in its Record-Route expire then (a bounded lifetime). Default 86400 (24 h). */
     PBX_DIALOG_MAX_SECONDS: wholeNumber(86_400, 60),
     /** How often the local stack runs the reaper (closes calls and frees slots of dead edges; every minute in the cloud). */
@@ -205,6 +213,7 @@ export function parseEdgeSettings(env: Env): Parsed<EdgeSettings> {
       ...(e.PBX_LAMBDA_ENDPOINT !== undefined ? { lambdaEndpoint: e.PBX_LAMBDA_ENDPOINT } : {}),
       idleTimeoutSeconds: e.PBX_IDLE_TIMEOUT_SECONDS,
       timerCSeconds: e.PBX_TIMER_C_SECONDS,
+      ackWaitSeconds: e.PBX_ACK_WAIT_SECONDS,
       dialogMaxSeconds: e.PBX_DIALOG_MAX_SECONDS,
       reaperIntervalSeconds: e.PBX_REAPER_INTERVAL_SECONDS,
       cdrBatchWindowMs: e.PBX_CDR_BATCH_WINDOW_MS,

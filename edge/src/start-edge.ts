@@ -116,6 +116,7 @@ export async function startEdge(parts: EdgeParts, steps = new ShutdownSteps(part
       advertisedHost: settings.advertisedHost,
       ...(parts.peerHost !== undefined ? { peerHost: parts.peerHost } : {}),
       timerCMs: settings.timerCSeconds * 1000,
+      ackWaitMs: settings.ackWaitSeconds * 1000,
       dialogMaxSeconds: settings.dialogMaxSeconds,
       heartbeatMs: settings.heartbeatSeconds * 1000,
       logger,

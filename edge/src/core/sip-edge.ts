@@ -1,4 +1,4 @@
-import { getHeader, parseMessage, validateRequest, validateResponse } from '../../../sip/index.js';
+import { getHeader, parseMessage, tagOf, validateRequest, validateResponse } from '../../../sip/index.js';
 import type { EdgeIdentity, RegisterResult } from '../../../contracts/function-events.js';
 import type { EventBus } from '../../../contracts/bus/event-bus.js';
 import type { Invoker } from '../invoker/invoker.js';
@@ -42,6 +42,8 @@ export interface SipEdgeOptions {
   advertisedHost: string;
   /** RFC 3261 §16.8 Timer C (default 181 s: "greater than 3 minutes"). */
   timerCMs?: number;
+  /** How long an answered call waits for the ACK of its 2xx before it is over (PBX_ACK_WAIT_SECONDS). */
+  ackWaitMs?: number;
   /** How often the edge tells the store it is alive (0 = never, for tests that fake an edge). */
   heartbeatMs?: number;
   /** Address other edges send SIP to for devices this edge holds (default: advertisedHost). */
@@ -132,6 +134,7 @@ export class SipEdge {
       credentials: new OwnCredentials(options.secret),
       hops: new HopTokens(options.secret, (options.dialogMaxSeconds ?? 86_400) * 1000),
       timerCMs: options.timerCMs ?? 181_000,
+      ackWaitMs: options.ackWaitMs ?? 37_000,
       ...(options.media ? { media: options.media } : {}),
       ...(options.onAddedLatency ? { observeAddedLatency: options.onAddedLatency } : {}),
     };
@@ -254,6 +257,7 @@ export class SipEdge {
 
   /** An ACK for a 2xx travels the dialog's route set through this edge (§16.12); anything else is dropped. */
   private forwardAck(ack: SipRequest, source: Source, log: Logger): void {
+    for (const call of this.proxy.calls.forDialog(getHeader(ack, 'Call-ID') ?? '', tagOf(ack, 'From'), tagOf(ack, 'To'))) call.ackSeen();
     const hop = nextHop(ack, popOwnRoutes(ack, this.proxy.identity.id, this.proxy.hops));
     if (!hop) return;
     forwardAck(this.routeFor(log).proxy, ack, hop, source, this.proxy.media?.forDialog(ack));

@@ -70,7 +70,7 @@ export class CallAccounting implements CallObserver {
     publishCallEvent(this.ctx, 'call.answer', { ...this.key, time: this.answerTime.toISOString(), answeredBy: by });
   }
 
-  ended(status: number, disposition: CallDisposition, hangupBy: HangupBy): void {
+  ended(status: number, disposition: CallDisposition, hangupBy: HangupBy, reason?: string): void {
     const { plan } = this;
     publishCallEvent(this.ctx, 'call.end', {
       ...this.names,
@@ -86,6 +86,7 @@ export class CallAccounting implements CallObserver {
       disposition,
       status,
       hangupBy,
+      ...(reason !== undefined ? { reason } : {}),
     });
     const trunkSlots = this.trunkSlots;
     this.trunkSlots = [];

@@ -1,12 +1,14 @@
 import type { SipRequest } from '../../../sip/message.js';
 import type { InviteIdentity } from './merged-request.js';
 
-/** What the request path needs of a call in progress: its CANCEL (RFC 3261 §9.2), the BYE that ends it, the merge check (§8.2.2.2). */
+/** What the request path needs of a call in progress: its CANCEL (RFC 3261 §9.2), the ACK that confirms it, the BYE that ends it, the merge check (§8.2.2.2). */
 export interface ProxiedCall {
   /** The caller's INVITE as received: Call-ID, From tag, CSeq, branch. */
   readonly identity: InviteIdentity;
   cancelFromCaller(): void;
   byeSeen(bye: SipRequest): void;
+  /** An ACK of this dialog passed the edge: the answer is confirmed (§13.2.2.4). */
+  ackSeen(): void;
 }
 
 /**

@@ -21,8 +21,8 @@ export interface CallObserver {
   alerted(status: 180 | 183): void;
   /** The first 2xx reached the caller. */
   answered(by: AnsweredBy): void;
-  /** The call is over: a final answer without 2xx, or the BYE of an answered call. */
-  ended(status: number, disposition: CallDisposition, hangupBy: HangupBy): void;
+  /** The call is over: a final answer without 2xx, the BYE of an answered call, or no ACK for its 2xx. */
+  ended(status: number, disposition: CallDisposition, hangupBy: HangupBy, reason?: string): void;
 }
 
 /**
@@ -61,6 +61,9 @@ interface Branch {
 /** After a CANCEL, a branch that never answers is given up after this (64·T1, §16.10 / §9.1). */
 const CANCEL_GUARD_MS = 32_000;
 
+/** The CDR's reason for a call ended by ackMissing. */
+export const NO_ACK_REASON = 'no ACK for the 2xx (RFC 3261 §13.3.1.4)';
+
 /** Observes nothing: an edge that only relays a call for another edge does not account for it. */
 const UNOBSERVED: CallObserver = { alerted: () => undefined, answered: () => undefined, ended: () => undefined };
 
@@ -79,6 +82,8 @@ export class InviteForkingProxy implements ProxiedCall {
   private cancelled = false;
   private finished = false;
   private alerted = false;
+  /** Armed when the call is answered, cleared by the ACK of the 2xx (§13.3.1.4). */
+  private ackTimer: NodeJS.Timeout | undefined;
   /** performance.now() when the first branch went out. */
   private firstSentAt: number | undefined;
   readonly callerTag: string;
@@ -87,7 +92,7 @@ export class InviteForkingProxy implements ProxiedCall {
   private readonly media?: CallMedia;
 
   constructor(
-    private readonly ctx: Pick<ProxyContext, 'identity' | 'hops' | 'addresses' | 'transactions' | 'calls' | 'logger' | 'timerCMs' | 'credentials' | 'media' | 'observeAddedLatency'>,
+    private readonly ctx: Pick<ProxyContext, 'identity' | 'hops' | 'addresses' | 'transactions' | 'calls' | 'logger' | 'timerCMs' | 'ackWaitMs' | 'credentials' | 'media' | 'observeAddedLatency'>,
     private readonly serverTx: InviteServerTransaction,
     readonly request: SipRequest,
     readonly source: Source,
@@ -156,6 +161,27 @@ export class InviteForkingProxy implements ProxiedCall {
     if (this.state !== 'proceeding') return;
     this.cancelled = true;
     for (const branch of this.branches) this.cancelBranch(branch, null);
+  }
+
+  /** The caller's ACK of the 2xx passed this edge (it Record-Routes, so every ACK does): the call is confirmed. */
+  ackSeen(): void {
+    if (this.ackTimer) clearTimeout(this.ackTimer);
+    this.ackTimer = undefined;
+  }
+
+  /**
+   * RFC 3261 §13.3.1.4: a 2xx no ACK confirms in 64·T1 means the session
+   * SHOULD be terminated; the callee does that with a BYE, which ends the
+   * call here as any BYE does. A callee that never sends it, or a caller
+   * that vanished after the INVITE (a crashed phone, a caller that gave up
+   * while authorization was slow), must not hold the call's slots for ever:
+   * after ackWaitMs the call's accounting ends without it.
+   */
+  private ackMissing(): void {
+    this.ackTimer = undefined;
+    if (this.state !== 'answered' || this.finished) return;
+    this.ctx.logger.warn({ callId: this.callId, waitedMs: this.ctx.ackWaitMs }, 'no ACK for the 2xx: the call is over');
+    this.finish(200, 'failed', 'system', NO_ACK_REASON);
   }
 
   /** An in-dialog BYE passed this edge: the answered call is over (who hung up = who sent it). */
@@ -264,7 +290,9 @@ export class InviteForkingProxy implements ProxiedCall {
       if (branch !== winner && !branch.final) this.cancelBranch(branch, CALL_COMPLETED_ELSEWHERE);
     }
     this.observer.answered({ contact: winner.target.requestUri, bindingKey: winner.target.bindingKey ?? winner.target.requestUri });
-    if (!this.owned) this.ctx.calls.remove(this);
+    if (!this.owned) return this.ctx.calls.remove(this);
+    this.ackTimer = setTimeout(() => this.ackMissing(), this.ctx.ackWaitMs);
+    this.ackTimer.unref();
   }
 
   private onBranchFinal(branch: Branch, res: SipResponse): void {
@@ -294,12 +322,13 @@ export class InviteForkingProxy implements ProxiedCall {
     this.finish(response.status, disposition, hangupBy);
   }
 
-  private finish(status: number, disposition: CallDisposition, hangupBy: HangupBy): void {
+  private finish(status: number, disposition: CallDisposition, hangupBy: HangupBy, reason?: string): void {
     if (this.finished) return;
     this.finished = true;
+    this.ackSeen();
     this.media?.release();
     this.ctx.calls.remove(this);
-    this.observer.ended(status, disposition, hangupBy);
+    this.observer.ended(status, disposition, hangupBy, reason);
   }
 
   /** §16.8 Timer C: a ringing branch that never ends is cancelled. */

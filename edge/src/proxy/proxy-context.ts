@@ -39,6 +39,8 @@ export interface ProxyContext {
   observeAddedLatency?: (seconds: number) => void;
   /** RFC 3261 §16.8 Timer C: a branch with no final response after this is cancelled (> 3 min by the RFC). */
   timerCMs: number;
+  /** RFC 3261 §13.3.1.4: an answered call whose 2xx no ACK confirms within this is over (its accounting ends). */
+  ackWaitMs: number;
 }
 
 /** What Record-Route and Route values need: this edge's name and addresses, and the secret that signs hop tokens. */

@@ -42,6 +42,7 @@ describe('call registry: several calls under one Call-ID', () => {
     identity,
     byes: 0,
     cancelFromCaller: () => undefined,
+    ackSeen: () => undefined,
     byeSeen() {
       this.byes++;
     },
