@@ -28,6 +28,8 @@ export interface SecuritySettings {
     concurrent: number;
     /** PBX_AUTH_QUEUE_PER_ADDRESS: beyond it, 503 */
     queued: number;
+    /** PBX_AUTH_QUEUE_WAIT_MS: a request that waited longer gets 503 (0 = no bound) */
+    maxWaitMs?: number;
   };
   /** PBX_MAX_CONNECTIONS_PER_ADDRESS: open TCP/TLS/WebSocket connections one address may hold. */
   maxConnectionsPerAddress: number;
@@ -44,7 +46,7 @@ export interface SecuritySettings {
 export const DEFAULT_SECURITY_SETTINGS: Readonly<SecuritySettings> = Object.freeze({
   trustedProxies: [],
   pike: { requests: 100, windowSeconds: 2, blockSeconds: 60 },
-  authPerAddress: { concurrent: 4, queued: 100 },
+  authPerAddress: { concurrent: 4, queued: 100, maxWaitMs: 3_000 },
   maxConnectionsPerAddress: 50,
   headerTimeoutSeconds: 10,
   handshakeTimeoutSeconds: 10,
@@ -165,6 +167,8 @@ const edgeSchema = z
     PBX_AUTH_CONCURRENCY_PER_ADDRESS: wholeNumber(SECURITY.authPerAddress.concurrent, 1),
     /** One address's requests waiting for authentication; beyond this they get 503. Default 100. */
     PBX_AUTH_QUEUE_PER_ADDRESS: wholeNumber(SECURITY.authPerAddress.queued, 0),
+    /** Milliseconds a request may wait for authentication; then 503 with Retry-After (overload control). Default 3000; 0 = no bound. */
+    PBX_AUTH_QUEUE_WAIT_MS: wholeNumber(SECURITY.authPerAddress.maxWaitMs ?? 0, 0),
     /** Open TCP/TLS/WebSocket connections one address may hold. Default 50. */
     PBX_MAX_CONNECTIONS_PER_ADDRESS: wholeNumber(SECURITY.maxConnectionsPerAddress, 1),
     /** Slowloris: a SIP message on TCP/TLS/WebSocket (and a new connection's first one) must arrive whole within this, seconds. Default 10. */
@@ -223,7 +227,7 @@ export function parseEdgeSettings(env: Env): Parsed<EdgeSettings> {
       security: {
         trustedProxies: e.PBX_TRUSTED_PROXIES,
         pike: { requests: e.PBX_PIKE_REQUESTS, windowSeconds: e.PBX_PIKE_WINDOW_SECONDS, blockSeconds: e.PBX_PIKE_BLOCK_SECONDS },
-        authPerAddress: { concurrent: e.PBX_AUTH_CONCURRENCY_PER_ADDRESS, queued: e.PBX_AUTH_QUEUE_PER_ADDRESS },
+        authPerAddress: { concurrent: e.PBX_AUTH_CONCURRENCY_PER_ADDRESS, queued: e.PBX_AUTH_QUEUE_PER_ADDRESS, maxWaitMs: e.PBX_AUTH_QUEUE_WAIT_MS },
         maxConnectionsPerAddress: e.PBX_MAX_CONNECTIONS_PER_ADDRESS,
         headerTimeoutSeconds: e.PBX_HEADER_TIMEOUT_SECONDS,
         handshakeTimeoutSeconds: e.PBX_HANDSHAKE_TIMEOUT_SECONDS,

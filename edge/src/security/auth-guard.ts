@@ -8,6 +8,11 @@
  *   cracker that pipelines dozens of guesses thus has them judged a few at a
  *   time, and once its failures ban it, the guesses still waiting are never
  *   judged: it cannot reach a password a few dozen guesses down its list.
+ * - a request that waited in line longer than `maxWaitMs` gets 503 with
+ *   Retry-After instead (RFC 3261 §21.5.4; the overload control of RFC
+ *   6357 §4: reject early rather than serve late). Judged late, a call
+ *   would take its slots after its caller gave up, and an overload would
+ *   feed itself: the functions busy with work nobody waits for.
  * - every failed authentication a function reports is counted by the gate
  *   (noteAuthFailure), which bans the address on this edge at once; the
  *   function's ban in the store reaches every other edge.
@@ -19,9 +24,19 @@ import type { AuthOutcome, SipReply } from '../../../contracts/function-events.j
 import type { SecuritySettings } from '../../../contracts/settings/edge-settings.js';
 import type { SecurityGate } from './security-gate.js';
 
+/** A request in line: admitted (true) when a judge is free, refused (false) when it waited too long. */
+interface Waiter {
+  settle(admitted: boolean): void;
+  timer?: NodeJS.Timeout;
+  /** Refused already (its wait ran out): the line skips it. */
+  gone: boolean;
+}
+
 interface Lane {
   running: number;
-  waiting: Array<() => void>;
+  waiting: Waiter[];
+  /** Waiters not gone: what `queued` bounds. */
+  live: number;
 }
 
 /** A judgement by the functions, or the reply the edge sends instead. */
@@ -58,30 +73,46 @@ export class AuthenticationGuard {
   /** Requests of this address with the functions or waiting (tests). */
   pending(address: string): number {
     const lane = this.lanes.get(normalizeAddress(address));
-    return lane ? lane.running + lane.waiting.length : 0;
+    return lane ? lane.running + lane.live : 0;
   }
 
   private acquire(address: string): Promise<boolean> {
     let lane = this.lanes.get(address);
     if (!lane) {
-      lane = { running: 0, waiting: [] };
+      lane = { running: 0, waiting: [], live: 0 };
       this.lanes.set(address, lane);
     }
     if (lane.running < this.limits.concurrent) {
       lane.running++;
       return Promise.resolve(true);
     }
-    if (lane.waiting.length >= this.limits.queued) return Promise.resolve(false);
+    if (lane.live >= this.limits.queued) return Promise.resolve(false);
     const queued = lane;
-    return new Promise((resolve) => queued.waiting.push(() => resolve(true)));
+    return new Promise((resolve) => {
+      const waiter: Waiter = { settle: resolve, gone: false };
+      const { maxWaitMs } = this.limits;
+      if (maxWaitMs !== undefined && maxWaitMs > 0) {
+        waiter.timer = setTimeout(() => {
+          // Left in the array (a splice per expiry would cost O(n) in a long line); release() skips it.
+          waiter.gone = true;
+          queued.live--;
+          resolve(false);
+        }, maxWaitMs);
+        waiter.timer.unref();
+      }
+      queued.waiting.push(waiter);
+      queued.live++;
+    });
   }
 
   private release(address: string): void {
     const lane = this.lanes.get(address);
     if (!lane) return;
-    const next = lane.waiting.shift();
-    if (next) {
-      next(); // the slot passes to the next in line
+    for (let next = lane.waiting.shift(); next; next = lane.waiting.shift()) {
+      if (next.gone) continue;
+      if (next.timer) clearTimeout(next.timer);
+      lane.live--;
+      next.settle(true); // the judge passes to the next in line
       return;
     }
     lane.running--;

@@ -29,7 +29,7 @@ const tick = () => new Promise((r) => setTimeout(r, 0));
 const event = (address: string) =>
   ({ type: 'register', edge: { id: 'e', bootId: 'b' }, source: { protocol: 'udp', address, port: 5060 }, request: {} }) as unknown as FunctionEvents['register'];
 
-function setup(limits = { concurrent: 2, queued: 50 }) {
+function setup(limits: { concurrent: number; queued: number; maxWaitMs?: number } = { concurrent: 2, queued: 50 }) {
   const gate = new SecurityGate(DEFAULT_SECURITY_SETTINGS, createLogger('silent'));
   gate.setF2bSettings({ ...DEFAULT_F2B_SETTINGS, maxFailures: 5 });
   const registrar = new SlowRegistrar();
@@ -76,6 +76,31 @@ describe('AuthenticationGuard: a pipelining cracker is judged a few guesses at a
     expect(overflow).toEqual({ judged: false, reply: { status: 503, reason: 'Service Unavailable', headers: [{ name: 'Retry-After', value: '5' }] } });
     await registrar.answerAll();
     await registrar.answerAll();
+  });
+
+  it('a request that waited longer than maxWaitMs gets 503 and is never judged; its place in line is free again (RFC 6357 §4)', async () => {
+    const { registrar, guard, judge } = setup({ concurrent: 1, queued: 2, maxWaitMs: 50 });
+    const first = judge('198.51.100.5');
+    const late = [judge('198.51.100.5'), judge('198.51.100.5')];
+    await tick();
+    expect(registrar.calls).toBe(1);
+    // The first is still being judged when the two behind it run out of time.
+    expect(await Promise.all(late)).toEqual([
+      { judged: false, reply: { status: 503, reason: 'Service Unavailable', headers: [{ name: 'Retry-After', value: '5' }] } },
+      { judged: false, reply: { status: 503, reason: 'Service Unavailable', headers: [{ name: 'Retry-After', value: '5' }] } },
+    ]);
+    expect(guard.pending('198.51.100.5')).toBe(1);
+    // The line has room again (queued: 2), and the judge passes to a newcomer, not to the ones refused.
+    const next = [judge('198.51.100.5'), judge('198.51.100.5')];
+    await registrar.answerAll();
+    expect((await first).judged).toBe(true);
+    await tick();
+    expect(registrar.calls).toBe(2);
+    await registrar.answerAll();
+    await registrar.answerAll();
+    expect((await Promise.all(next)).map((r) => r.judged)).toEqual([true, true]);
+    expect(registrar.calls).toBe(3);
+    expect(guard.pending('198.51.100.5')).toBe(0);
   });
 
   it('whitelisted addresses are neither queued nor banned', async () => {

@@ -38,7 +38,7 @@ describe('edge protection settings (environment)', () => {
     expect(loadConfig({}).security).toEqual({
       trustedProxies: [],
       pike: { requests: 100, windowSeconds: 2, blockSeconds: 60 },
-      authPerAddress: { concurrent: 4, queued: 100 },
+      authPerAddress: { concurrent: 4, queued: 100, maxWaitMs: 3000 },
       maxConnectionsPerAddress: 50,
       headerTimeoutSeconds: 10,
       handshakeTimeoutSeconds: 10,
@@ -56,6 +56,7 @@ describe('edge protection settings (environment)', () => {
       PBX_MAX_CONNECTIONS_PER_ADDRESS: '7',
       PBX_AUTH_CONCURRENCY_PER_ADDRESS: '1',
       PBX_AUTH_QUEUE_PER_ADDRESS: '9',
+      PBX_AUTH_QUEUE_WAIT_MS: '250',
       PBX_HEADER_TIMEOUT_SECONDS: '3',
       PBX_HANDSHAKE_TIMEOUT_SECONDS: '4',
       PBX_BAN_POLL_SECONDS: '1',
@@ -64,7 +65,7 @@ describe('edge protection settings (environment)', () => {
     expect(config.security).toEqual({
       trustedProxies: ['10.0.0.0/8', '192.0.2.10'],
       pike: { requests: 0, windowSeconds: 1, blockSeconds: 5 },
-      authPerAddress: { concurrent: 1, queued: 9 },
+      authPerAddress: { concurrent: 1, queued: 9, maxWaitMs: 250 },
       maxConnectionsPerAddress: 7,
       headerTimeoutSeconds: 3,
       handshakeTimeoutSeconds: 4,
