@@ -202,6 +202,21 @@ export function describeStoreContract(name: string, start: () => Promise<StoreBa
       expect(await usage.usage(ref)).toEqual({ in: 0, out: 0, total: 0 });
     });
 
+    it('releases several nested leases with one conditional UpdateItem, and refuses it whole when one lease is gone (trunk releaseMany)', async () => {
+      const usage = new TrunkUsageRepository(doc, TABLE);
+      const ref = { tenantId: 'contract', trunkId: 'many' };
+      const edge = { id: 'edge-c', bootId: 'c-1' };
+      for (const [callRef, dir] of [['m1', 'in'], ['m2', 'out'], ['m3', 'in'], ['m4', 'in']] as const) {
+        expect(await usage.take(ref, dir, callRef, edge, {}, NOW)).toEqual({ ok: true, alreadyHeld: false });
+      }
+      expect(await usage.releaseMany(ref, [{ callRef: 'm1', dir: 'in' }, { callRef: 'm2', dir: 'out' }])).toBe(2);
+      expect(await usage.usage(ref)).toEqual({ in: 2, out: 0, total: 2 });
+      // m1 is gone (and m4 named in the wrong direction): the batch write is refused, each is released on its own.
+      expect(await usage.releaseMany(ref, [{ callRef: 'm1', dir: 'in' }, { callRef: 'm3', dir: 'in' }, { callRef: 'm4', dir: 'out' }])).toBe(2);
+      expect(await usage.usage(ref)).toEqual({ in: 0, out: 0, total: 0 });
+      expect(await usage.leases(ref)).toEqual({});
+    });
+
     it('appends to a list, compares its size() in a condition and returns the new item (fail-to-ban window)', async () => {
       const key = { pk: 'CONTRACT#f2b', sk: 'FAILURES' };
       const append = (at: number) =>

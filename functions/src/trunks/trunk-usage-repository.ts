@@ -56,6 +56,12 @@ export type TrunkTakeResult =
   /** 'direction' / 'total': that limit is reached; 'call-id-in-use': the call holds a slot in the other direction. */
   | { ok: false; refusedBy: 'direction' | 'total' | 'call-id-in-use' };
 
+/** A slot to give back: the call and the direction it was taken in. */
+export interface TrunkLeaseRef {
+  callRef: string;
+  dir: TrunkDirection;
+}
+
 export interface TrunkUsage {
   in: number;
   out: number;
@@ -72,6 +78,8 @@ export interface TrunkUsageStore {
   take(ref: TrunkRef, direction: TrunkDirection, callRef: string, edge: EdgeIdentity, limits: TrunkTakeLimits, now: number): Promise<TrunkTakeResult>;
   /** `direction`: the one the slot was taken in (one write); absent = read the lease first. */
   release(ref: TrunkRef, callRef: string, direction?: TrunkDirection): Promise<boolean>;
+  /** Several calls' slots on one trunk, each with the direction it was taken in; returns how many were held. */
+  releaseMany(ref: TrunkRef, leases: readonly TrunkLeaseRef[]): Promise<number>;
   usage(ref: TrunkRef): Promise<TrunkUsage>;
   reclaimDeadLeases(now: number, liveness: LeaseHolderLiveness): Promise<number>;
 }
@@ -80,6 +88,13 @@ export const trunkUsageKey = (tenantId: string, trunkId: string): ItemKey => ({ 
 export const TRUNK_USAGE_PARTITION = 'TRUNKUSE';
 
 const COUNT_ATTRIBUTE: Record<TrunkDirection, string> = { in: 'inCount', out: 'outCount' };
+
+/**
+ * Leases releaseMany removes with one UpdateItem: each costs about 40
+ * characters of the expressions, far below DynamoDB's 4 KB per expression,
+ * and the release batches of the edge are at most 50 calls.
+ */
+export const RELEASE_MANY_MAX = 25;
 
 /** A refused take re-checks the counters; a count that fell meanwhile gets this many more tries. */
 export const MAX_TAKE_ATTEMPTS = 5;
@@ -180,6 +195,74 @@ export class TrunkUsageRepository implements TrunkUsageStore {
     const lease = leasesOf(await this.getItem(ref))[callRef];
     if (!lease || lease.dir === direction) return false;
     return this.removeLease(ref, callRef, lease, false);
+  }
+
+  /**
+   * The slots of calls that ended together, given back with ONE conditional
+   * UpdateItem per RELEASE_MANY_MAX of them: `REMOVE calls.#c0, calls.#c1 …
+   * ADD inCount :-i, outCount :-o, totalCount :-n` if every lease is still
+   * there in its direction. Every take and release of a trunk writes its one
+   * usage item, so under load the item's writes are what a trunk's call
+   * rate is bounded by (one at a time: DynamoDB per item, the emulator per
+   * key); a batch of ends costs one write instead of one each. If any lease
+   * is gone already (a retried release, the reaper), the condition fails
+   * and each is released on its own, exactly as release() would.
+   */
+  async releaseMany(ref: TrunkRef, leases: readonly TrunkLeaseRef[]): Promise<number> {
+    const unique = [...new Map(leases.map((l) => [l.callRef, l])).values()];
+    let released = 0;
+    for (let i = 0; i < unique.length; i += RELEASE_MANY_MAX) {
+      const chunk = unique.slice(i, i + RELEASE_MANY_MAX);
+      if (chunk.length === 1) {
+        if (await this.release(ref, chunk[0].callRef, chunk[0].dir)) released++;
+        continue;
+      }
+      if (await this.removeLeases(ref, chunk)) {
+        released += chunk.length;
+        continue;
+      }
+      for (const lease of chunk) if (await this.release(ref, lease.callRef, lease.dir)) released++;
+    }
+    return released;
+  }
+
+  private async removeLeases(ref: TrunkRef, leases: readonly TrunkLeaseRef[]): Promise<boolean> {
+    const names: Record<string, string> = { '#dir': 'dir' };
+    const removes: string[] = [];
+    const conditions: string[] = [];
+    const counts: Record<TrunkDirection, number> = { in: 0, out: 0 };
+    leases.forEach((lease, i) => {
+      names[`#c${i}`] = lease.callRef;
+      removes.push(`calls.#c${i}`);
+      // A missing lease compares false: no attribute_exists needed.
+      conditions.push(`calls.#c${i}.#dir = :${lease.dir}`);
+      counts[lease.dir]++;
+    });
+    const values: Record<string, unknown> = { ':total': -leases.length };
+    const adds = ['totalCount :total'];
+    for (const dir of ['in', 'out'] as const) {
+      if (counts[dir] === 0) continue;
+      values[`:${dir}`] = dir;
+      values[`:${dir}Count`] = -counts[dir];
+      names[`#${dir}Count`] = COUNT_ATTRIBUTE[dir];
+      adds.push(`#${dir}Count :${dir}Count`);
+    }
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: trunkUsageKey(ref.tenantId, ref.trunkId),
+          UpdateExpression: `REMOVE ${removes.join(', ')} ADD ${adds.join(', ')}`,
+          ConditionExpression: conditions.join(' AND '),
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (isConditionalCheckFailed(err)) return false;
+      throw err;
+    }
   }
 
   async usage(ref: TrunkRef): Promise<TrunkUsage> {
