@@ -45,6 +45,8 @@ import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { freePort } from '../test/support/free-port.js';
 import { listCdrs } from '../test/support/store-inspect.js';
+import { createDocumentClient } from '../contracts/store/dynamo-client.js';
+import { TrunkUsageRepository } from '../functions/src/trunks/trunk-usage-repository.js';
 import { startTestStack, type TestStack } from '../test/support/test-stack.js';
 import { kamailioInstalled, startKamailio } from './bench/kamailio.js';
 import { cleanRate, climb, percentiles, runRung, settleFor, type MeasuredRung } from './bench/sipp-ladder.js';
@@ -134,6 +136,30 @@ async function latencyAtHalf(rungs: MeasuredRung[], rung: (rate: number) => Prom
   return { rate: half, samples: measured.responseTimesMs?.length ?? 0, ...percentiles(measured.responseTimesMs ?? [], [50, 90, 99]), clean: measured.clean };
 }
 
+/**
+ * The trunk slots still held once the ladder is over: at its end, and after
+ * the calls an overload left behind have ended (at most 60 s: an answered
+ * call nobody ACKs ends after PBX_ACK_WAIT_SECONDS, 37 s). Anything left
+ * then is a leaked slot (before 2026-12-04: 746–811 after an overload).
+ */
+async function trunkLeasesAfter(stack: TestStack) {
+  const doc = createDocumentClient({ endpoint: stack.storeEndpoint });
+  try {
+    const usage = new TrunkUsageRepository(doc, process.env.PBX_TABLE_NAME ?? 'nimbus-pbx');
+    const held = async () => Object.keys(await usage.leases({ tenantId: 'bench', trunkId: 'bench-carrier' })).length;
+    const atEnd = await held();
+    const started = Date.now();
+    let left = atEnd;
+    while (left > 0 && Date.now() - started < 60_000) {
+      await new Promise((r) => setTimeout(r, 1000));
+      left = await held();
+    }
+    return { atEnd, afterwards: left, waitedSeconds: Math.round((Date.now() - started) / 1000) };
+  } finally {
+    doc.destroy();
+  }
+}
+
 const answeredCdrs = async (stack: TestStack) =>
   (await listCdrs(stack, 'bench')).filter((c) => c.state === 'closed' && c.disposition === 'answered').length;
 
@@ -172,7 +198,9 @@ async function benchNimbus(stack: TestStack, scrape: () => Promise<CostCounters>
   const latency = await latencyAtHalf(rungs, rung, settle);
   const clean = cleanRate(rungs);
   const atClean = costs.get(clean) ?? costs.get(rungs[0].offered)!;
+  const trunkLeases = mode === 'unauthenticated' ? await trunkLeasesAfter(stack) : undefined;
   return {
+    ...(trunkLeases ? { trunkLeasesAfterLadder: trunkLeases } : {}),
     rungs: rungs.map((r) => ({ ...summarize(r), ...costs.get(r.offered) })),
     cleanRate: clean,
     inviteTo180AtHalfCleanRate: latency,
