@@ -23,6 +23,24 @@ export interface ProxiedCall {
 export class CallRegistry {
   private readonly byTransaction = new Map<string, ProxiedCall>();
   private readonly byCallId = new Map<string, Set<ProxiedCall>>();
+  /** INVITE server transactions the caller cancelled before their call was forked (while authorize-call ran). */
+  private readonly cancelledEarly = new Set<string>();
+
+  /**
+   * §9.2: a CANCEL for an INVITE with no final response yet, arriving
+   * before the call exists here (its authorization still running): the
+   * call is refused with 487 as soon as it would be forked (relay.ts).
+   * `terminated` forgets it, for an INVITE that never got that far.
+   */
+  cancelBeforeFork(transactionId: string, terminated: (forget: () => void) => void): void {
+    this.cancelledEarly.add(transactionId);
+    terminated(() => this.cancelledEarly.delete(transactionId));
+  }
+
+  /** Whether the caller cancelled this INVITE before its call was forked (asked once). */
+  takeEarlyCancel(transactionId: string): boolean {
+    return this.cancelledEarly.delete(transactionId);
+  }
 
   add(transactionId: string, call: ProxiedCall): void {
     this.byTransaction.set(transactionId, call);

@@ -8,7 +8,10 @@ export const cancel: RouteStep = (ctx, { tx, req }) => {
   const invite = ctx.proxy.transactions.findInviteServerTransaction(req);
   if (!invite) return respond(tx, req, 481, 'Call/Transaction Does Not Exist');
   respond(tx, req, 200, 'OK');
-  ctx.proxy.calls.forTransaction(invite.id)?.cancelFromCaller();
+  const call = ctx.proxy.calls.forTransaction(invite.id);
+  if (call) call.cancelFromCaller();
+  // Still being authorized (§9.2: no final response yet): the call is refused with 487 once decided.
+  else if (invite.state === 'proceeding') ctx.proxy.calls.cancelBeforeFork(invite.id, (forget) => invite.on('terminated', forget));
   return 'done';
 };
 

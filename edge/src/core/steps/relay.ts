@@ -39,6 +39,11 @@ export const relay: RouteStep = (ctx, { tx, req, source, decision }) => {
   }
   const accounting = new CallAccounting(ctx.proxy, result.call);
   const proxy = new InviteForkingProxy(ctx.proxy, tx as InviteServerTransaction, req, source, accounting);
+  // The caller's CANCEL came while authorize-call ran (§9.2): 487, the CDR says cancelled, the slots go back.
+  if (ctx.proxy.calls.takeEarlyCancel(tx.id)) {
+    proxy.finishWith(487, 'Request Terminated', 'cancelled');
+    return 'done';
+  }
   if (result.trunkLegs && result.trunkLegs.length > 0) new TrunkLegSequence(ctx.proxy, proxy, result.trunkLegs, accounting).start();
   else proxy.start(targets);
   return 'done';
