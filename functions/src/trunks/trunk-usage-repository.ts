@@ -247,12 +247,17 @@ export class TrunkUsageRepository implements TrunkUsageStore {
       names[`#${dir}Count`] = COUNT_ATTRIBUTE[dir];
       adds.push(`#${dir}Count :${dir}Count`);
     }
+    return this.conditionalUpdate(ref, `REMOVE ${removes.join(', ')} ADD ${adds.join(', ')}`, conditions, names, values);
+  }
+
+  /** One conditional UpdateItem on the trunk's usage item: false = the condition did not hold. */
+  private async conditionalUpdate(ref: TrunkRef, update: string, conditions: string[], names: Record<string, string>, values: Record<string, unknown>): Promise<boolean> {
     try {
       await this.doc.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: trunkUsageKey(ref.tenantId, ref.trunkId),
-          UpdateExpression: `REMOVE ${removes.join(', ')} ADD ${adds.join(', ')}`,
+          UpdateExpression: update,
           ConditionExpression: conditions.join(' AND '),
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
@@ -309,22 +314,7 @@ export class TrunkUsageRepository implements TrunkUsageStore {
       Object.assign(names, { '#edge': 'edgeId', '#boot': 'bootId' });
       Object.assign(values, { ':edge': lease.edgeId, ':boot': lease.bootId });
     }
-    try {
-      await this.doc.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: trunkUsageKey(ref.tenantId, ref.trunkId),
-          UpdateExpression: 'REMOVE calls.#cid ADD #count :minus, totalCount :minus',
-          ConditionExpression: conditions.join(' AND '),
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
-        }),
-      );
-      return true;
-    } catch (err) {
-      if (isConditionalCheckFailed(err)) return false;
-      throw err;
-    }
+    return this.conditionalUpdate(ref, 'REMOVE calls.#cid ADD #count :minus, totalCount :minus', conditions, names, values);
   }
 
   private async getItem(ref: TrunkRef): Promise<Record<string, unknown> | undefined> {
