@@ -6,10 +6,12 @@
  * is far shorter than any redial, so a user at their limit who hangs up and
  * calls again finds the slot free.
  *
- * A batch that fails is sent again after growing delays (release is
- * idempotent: what was released stays released). One that fails every time
- * is logged; its slots are freed when the edge restarts (the reaper frees a
- * dead edge's slots by its boot id).
+ * A batch that fails is sent again after growing delays, then once a
+ * minute for as long as the edge lives (release is idempotent: what was
+ * released stays released, so a late copy frees only what is still held).
+ * Dropping it would hold those users' limits and trunk slots until the edge
+ * restarts (the reaper frees a dead edge's slots by its boot id) — after a
+ * store outage longer than the schedule, every call that ended during it.
  */
 import { RELEASE_BATCH_MAX_CALLS, type ReleasedCall } from '../../../contracts/function-events.js';
 import type { Invoker } from '../invoker/invoker.js';
@@ -17,6 +19,8 @@ import type { Logger } from '../logger.js';
 
 /** Retry delays of a failed batch: a slot that is never released would hold a user's limit while this edge lives. */
 const RETRY_MS = [500, 2_000, 10_000, 30_000];
+/** After RETRY_MS: the delay of every further attempt, until one succeeds. */
+export const RELEASE_RETRY_FOREVER_MS = 60_000;
 
 export interface ReleaseBatcherOptions {
   /** How long the first end of a batch waits for others (default 25 ms). */
@@ -61,12 +65,11 @@ export class ReleaseBatcher {
     const [first, ...more] = calls as [ReleasedCall, ...ReleasedCall[]];
     this.invoker.invoke('release-call', { type: 'release-call', ...first, ...(more.length > 0 ? { more } : {}) }).catch((err) => {
       const callIds = calls.map((c) => c.callId);
-      const delay = RETRY_MS[attempt];
-      if (delay === undefined) {
-        this.logger.error({ err, callIds }, 'release-call failed repeatedly; the slots are freed when this edge restarts');
-        return;
-      }
-      this.logger.warn({ err, callIds, retryInMs: delay }, 'release-call failed; retrying');
+      const delay = RETRY_MS[attempt] ?? RELEASE_RETRY_FOREVER_MS;
+      // Once per batch at error level: the store or the function has been failing for over 40 s.
+      if (attempt === RETRY_MS.length) this.logger.error({ err, callIds, retryInMs: delay }, 'release-call keeps failing; retrying every minute until it succeeds');
+      else if (attempt < RETRY_MS.length) this.logger.warn({ err, callIds, retryInMs: delay }, 'release-call failed; retrying');
+      // unref: a stopping edge does not wait; the reaper frees its slots by its boot id.
       setTimeout(() => this.send(calls, attempt + 1), delay).unref();
     });
   }

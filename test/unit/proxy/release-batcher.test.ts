@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { FunctionEvents, FunctionName, ReleasedCall } from '../../../contracts/function-events.js';
 import { RELEASE_BATCH_MAX_CALLS } from '../../../contracts/function-events.js';
 import { releaseCallEventSchema } from '../../../contracts/function-event-schemas.js';
-import { ReleaseBatcher } from '../../../edge/src/proxy/release-batcher.js';
+import { RELEASE_RETRY_FOREVER_MS, ReleaseBatcher } from '../../../edge/src/proxy/release-batcher.js';
 import { createLogger } from '../../../edge/src/logger.js';
 
 const ended = (n: number): ReleasedCall => ({ callId: `cid-${n}`, callRef: `cid-${n}~${n}`, slots: [{ tenantId: 'acme', ext: '1001', direction: 'out' }] });
@@ -72,6 +72,25 @@ describe('release-batcher: the ends of one moment in one release-call', () => {
     expect(sent).toHaveLength(2);
     await vi.advanceTimersByTimeAsync(1);
     expect(sent.map(callsOf)).toEqual([['cid-1', 'cid-2'], ['cid-1', 'cid-2'], ['cid-1', 'cid-2']]);
+  });
+
+  it('keeps sending a batch that fails every scheduled retry, once a minute, until it is released', async () => {
+    const batcher = new ReleaseBatcher(invoker, logger, { windowMs: 25 });
+    // The first send and its four scheduled retries fail (500 ms, 2 s, 10 s, 30 s), then two more a minute apart.
+    failNext = 7;
+    batcher.release(ended(1));
+    await vi.advanceTimersByTimeAsync(25 + 500 + 2_000 + 10_000 + 30_000);
+    expect(sent).toHaveLength(5);
+    await vi.advanceTimersByTimeAsync(RELEASE_RETRY_FOREVER_MS - 1);
+    expect(sent).toHaveLength(5);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(sent).toHaveLength(6);
+    await vi.advanceTimersByTimeAsync(2 * RELEASE_RETRY_FOREVER_MS);
+    // The eighth attempt succeeded: the calls' slots are back, and nothing is sent after it.
+    expect(sent).toHaveLength(8);
+    expect(failNext).toBe(0);
+    await vi.advanceTimersByTimeAsync(10 * RELEASE_RETRY_FOREVER_MS);
+    expect(sent.map(callsOf)).toEqual(Array.from({ length: 8 }, () => ['cid-1']));
   });
 
   it('flush sends what waits at once (the edge stopping)', () => {
