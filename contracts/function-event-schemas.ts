@@ -12,6 +12,7 @@ import type {
   ReleaseCallEvent,
   ReleasedCall,
   TakeTrunkSlotEvent,
+  AuditTrunkSlotsEvent,
   TrunkLeaseEvent,
   TrunkLinesEvent,
 } from './function-events.js';
@@ -93,6 +94,14 @@ export const takeTrunkSlotEventSchema = z.object({
   tenantId: z.string().min(1),
   trunkId: z.string().min(1),
 }) satisfies z.ZodType<TakeTrunkSlotEvent>;
+
+export const auditTrunkSlotsEventSchema = z.object({
+  type: z.literal('audit-trunk-slots'),
+  edge: edgeIdentitySchema,
+  // callRefs or (an earlier edge's calls) Call-IDs: whatever the leases are keyed by.
+  held: z.array(z.string().min(1)),
+  graceSeconds: z.number().int().min(1).max(86_400),
+}) satisfies z.ZodType<AuditTrunkSlotsEvent>;
 
 export const trunkLinesEventSchema = z.object({
   type: z.literal('trunk-lines'),

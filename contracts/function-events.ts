@@ -275,6 +275,24 @@ export interface TakeTrunkSlotEvent {
 
 export type TakeTrunkSlotResult = { ok: true; slot: TrunkSlot } | { ok: false; reason: string };
 
+/**
+ * An edge's audit of its trunk slots (edge/src/proxy/trunk-slot-audit.ts):
+ * the calls it carries that hold one. Its leases taken more than
+ * `graceSeconds` ago for any other call are given back.
+ */
+export interface AuditTrunkSlotsEvent {
+  type: 'audit-trunk-slots';
+  edge: EdgeIdentity;
+  /** callRefs (RoutedCall.callRef; the Call-ID for an earlier edge's calls) of the calls holding trunk slots on this edge now. */
+  held: string[];
+  /** Longer than any take takes to reach the edge as a call (authorize-call, take-trunk-slot). */
+  graceSeconds: number;
+}
+
+export interface AuditTrunkSlotsResult {
+  released: number;
+}
+
 /** A registering trunk ("external line") as the edge needs it to keep it registered. */
 export type TrunkLine = Pick<
   Trunk,
@@ -341,6 +359,7 @@ export interface FunctionEvents {
   'release-call': ReleaseCallEvent;
   'edge-heartbeat': EdgeHeartbeatEvent;
   'take-trunk-slot': TakeTrunkSlotEvent;
+  'audit-trunk-slots': AuditTrunkSlotsEvent;
   'trunk-lines': TrunkLinesEvent;
   'trunk-lease': TrunkLeaseEvent;
 }
@@ -352,6 +371,7 @@ export interface FunctionResults {
   'release-call': ReleaseCallResult;
   'edge-heartbeat': EdgeHeartbeatResult;
   'take-trunk-slot': TakeTrunkSlotResult;
+  'audit-trunk-slots': AuditTrunkSlotsResult;
   'trunk-lines': TrunkLinesResult;
   'trunk-lease': TrunkLeaseResult;
 }
@@ -367,6 +387,7 @@ export const EDGE_FUNCTIONS = [
   'release-call',
   'edge-heartbeat',
   'take-trunk-slot',
+  'audit-trunk-slots',
   'trunk-lines',
   'trunk-lease',
 ] as const satisfies readonly FunctionName[];

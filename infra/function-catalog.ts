@@ -136,6 +136,17 @@ export const FUNCTION_CATALOG: readonly CatalogEntry[] = [
     timeoutSeconds: EDGE_CALL_TIMEOUT_SECONDS,
   },
   {
+    name: 'audit-trunk-slots',
+    description: 'An edge names the calls it carries: its trunk slots held for any other call (an end that never landed) are given back',
+    entry: entryOf('audit-trunk-slots'),
+    // Query: the usage items (gsi1); UpdateItem: each release, conditional on the same edge and boot holding it.
+    table: { level: 'readWrite', actions: ['dynamodb:Query', 'dynamodb:UpdateItem'] },
+    publishesToBus: false,
+    needsNonceSecret: false,
+    trigger: 'edge',
+    timeoutSeconds: EDGE_CALL_TIMEOUT_SECONDS,
+  },
+  {
     name: 'trunk-lines',
     description: 'Every registering trunk of every tenant (with its credentials), for the edges to keep registered',
     entry: entryOf('trunk-lines'),

@@ -237,4 +237,28 @@ describe('the reaper gives back trunk slots of dead edges (dynalite)', () => {
     expect(await reap(deps)).toMatchObject({ reclaimedTrunkSlots: 0 });
     expect(await repo.usage(ref)).toEqual({ in: 0, out: 0, total: 0 });
   });
+
+  it('audit: gives back the leases a live edge no longer carries, taken before the grace, and nothing of its held calls or of others', async () => {
+    // An edge of its own: the other tests' leases are EDGE's.
+    const auditor: EdgeIdentity = { id: 'edge-audit', bootId: 'audit-1' };
+    const t = trunk({ maxIncomingCalls: 5 });
+    const ref = { tenantId: 'acme', trunkId: t.id };
+    const GRACE_MS = 120_000;
+    const early = NOW - 10 * 60_000;
+    await takeTrunkSlot(repo, t, 'in', 'carried', auditor, early);
+    await takeTrunkSlot(repo, t, 'in', 'lost-end', auditor, early);
+    // Taken within the grace: its call may not have reached the edge yet.
+    await takeTrunkSlot(repo, t, 'in', 'just-taken', auditor, NOW - 1_000);
+    // Another boot's and another edge's leases are the reaper's, never this audit's.
+    await takeTrunkSlot(repo, t, 'in', 'old-boot', { id: auditor.id, bootId: 'audit-0' }, early);
+    await takeTrunkSlot(repo, t, 'in', 'other-edge', { id: 'edge-z', bootId: 'z-1' }, early);
+
+    expect(await repo.releaseUnheld(auditor, new Set(['carried']), NOW - GRACE_MS)).toBe(1);
+    expect(Object.keys(await repo.leases(ref)).sort()).toEqual(['carried', 'just-taken', 'old-boot', 'other-edge']);
+    expect(await repo.usage(ref)).toEqual({ in: 4, out: 0, total: 4 });
+    // Once its call ended and the edge stopped naming it, the held lease goes too (a lost release); the fresh one stays.
+    expect(await repo.releaseUnheld(auditor, new Set(), NOW - GRACE_MS)).toBe(1);
+    expect(Object.keys(await repo.leases(ref)).sort()).toEqual(['just-taken', 'old-boot', 'other-edge']);
+    expect(await repo.usage(ref)).toEqual({ in: 3, out: 0, total: 3 });
+  });
 });

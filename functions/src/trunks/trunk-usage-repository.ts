@@ -82,6 +82,8 @@ export interface TrunkUsageStore {
   releaseMany(ref: TrunkRef, leases: readonly TrunkLeaseRef[]): Promise<number>;
   usage(ref: TrunkRef): Promise<TrunkUsage>;
   reclaimDeadLeases(now: number, liveness: LeaseHolderLiveness): Promise<number>;
+  /** The leases of this edge (and boot) taken before `takenBefore` whose calls it no longer carries (trunk-slot-audit.ts). */
+  releaseUnheld(edge: EdgeIdentity, held: ReadonlySet<string>, takenBefore: number): Promise<number>;
 }
 
 export const trunkUsageKey = (tenantId: string, trunkId: string): ItemKey => ({ pk: `TENANT#${tenantId}`, sk: `TRUNKUSE#${trunkId}` });
@@ -287,6 +289,26 @@ export class TrunkUsageRepository implements TrunkUsageStore {
    * edge and boot still holding that lease. Returns how many were released.
    */
   async reclaimDeadLeases(now: number, liveness: LeaseHolderLiveness): Promise<number> {
+    return this.releaseWhere((lease) => lease.since < now && !liveness.isAlive(lease.edgeId, lease.bootId));
+  }
+
+  /**
+   * Releases the leases a live edge holds for calls it does not carry (it
+   * sent the callRefs it does: `held`): slots an end did not give back, for
+   * whatever reason, come back while the edge lives instead of when it
+   * restarts. Only leases taken before `takenBefore` are looked at: a take
+   * whose call the edge has not seen yet (authorize-call still answering)
+   * is not one. Each release is conditional on the same edge and boot still
+   * holding that lease. Returns how many were released.
+   */
+  async releaseUnheld(edge: EdgeIdentity, held: ReadonlySet<string>, takenBefore: number): Promise<number> {
+    return this.releaseWhere(
+      (lease, callRef) => lease.edgeId === edge.id && lease.bootId === edge.bootId && lease.since < takenBefore && !held.has(callRef),
+    );
+  }
+
+  /** Every usage item (gsi1, no Scan), every lease `stale` picks given back with its holder as the condition. */
+  private async releaseWhere(stale: (lease: TrunkLease, callRef: string) => boolean): Promise<number> {
     const items = await queryAll(this.doc, {
       TableName: this.tableName,
       IndexName: 'gsi1',
@@ -298,7 +320,7 @@ export class TrunkUsageRepository implements TrunkUsageStore {
       if (typeof item.tenantId !== 'string' || typeof item.trunkId !== 'string') continue;
       const ref = { tenantId: item.tenantId, trunkId: item.trunkId };
       for (const [callRef, lease] of Object.entries(leasesOf(item))) {
-        if (lease.since >= now || liveness.isAlive(lease.edgeId, lease.bootId)) continue;
+        if (!stale(lease, callRef)) continue;
         if (await this.removeLease(ref, callRef, lease, true)) released++;
       }
     }
