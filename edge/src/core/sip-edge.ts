@@ -14,7 +14,7 @@ import type { SipMessage, SipRequest } from '../../../sip/message.js';
 import { stampReceived } from '../transport/via-received.js';
 import { CallRegistry } from '../proxy/call-registry.js';
 import { ReleaseBatcher } from '../proxy/release-batcher.js';
-import { TrunkSlotAudit } from '../proxy/trunk-slot-audit.js';
+import { DEFAULT_TRUNK_SLOT_AUDIT, TrunkSlotAudit, type TrunkSlotAuditOptions } from '../proxy/trunk-slot-audit.js';
 import { forwardAck, nextHop } from '../proxy/in-dialog-forwarder.js';
 import type { MediaAnchors } from '../media/media-anchors.js';
 import { LocalAddresses } from '../proxy/local-addresses.js';
@@ -48,7 +48,7 @@ export interface SipEdgeOptions {
   /** How often the edge tells the store it is alive (0 = never, for tests that fake an edge). */
   heartbeatMs?: number;
   /** How often this edge's trunk slots are audited against the calls it carries (0 = never; default 60 s) and the grace of a fresh take (default 120 s): trunk-slot-audit.ts. */
-  trunkSlotAudit?: { periodMs: number; graceSeconds: number };
+  trunkSlotAudit?: TrunkSlotAuditOptions;
   /** Address other edges send SIP to for devices this edge holds (default: advertisedHost). */
   peerHost?: string;
   sipPort: number;
@@ -131,7 +131,7 @@ export class SipEdge {
       transport: this.transport,
       invoker: options.invoker,
       releases: new ReleaseBatcher(options.invoker, logger),
-      trunkSlots: new TrunkSlotAudit(options.invoker, options.identity, logger, options.trunkSlotAudit ?? { periodMs: 60_000, graceSeconds: 120 }),
+      trunkSlots: new TrunkSlotAudit(options.invoker, options.identity, logger, options.trunkSlotAudit ?? DEFAULT_TRUNK_SLOT_AUDIT),
       bus: options.bus,
       logger,
       calls: new CallRegistry(),

@@ -23,6 +23,9 @@ export interface TrunkSlotAuditOptions {
   graceSeconds: number;
 }
 
+/** PBX_TRUNK_SLOT_AUDIT_SECONDS and PBX_TRUNK_SLOT_AUDIT_GRACE_SECONDS by default (contracts/settings/edge-settings.ts). */
+export const DEFAULT_TRUNK_SLOT_AUDIT: TrunkSlotAuditOptions = { periodMs: 60_000, graceSeconds: 120 };
+
 export class TrunkSlotAudit {
   private readonly holding = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
@@ -45,10 +48,6 @@ export class TrunkSlotAudit {
     this.holding.delete(callRef);
   }
 
-  get held(): ReadonlySet<string> {
-    return this.holding;
-  }
-
   start(): void {
     if (this.options.periodMs <= 0 || this.timer) return;
     this.timer = setInterval(() => void this.audit(), this.options.periodMs);
@@ -61,8 +60,8 @@ export class TrunkSlotAudit {
   }
 
   /** One audit; a run still under way (a slow store) is not doubled. Never throws. */
-  async audit(): Promise<number> {
-    if (this.running) return 0;
+  async audit(): Promise<void> {
+    if (this.running) return;
     this.running = true;
     try {
       const { released } = await this.invoker.invoke('audit-trunk-slots', {
@@ -72,10 +71,8 @@ export class TrunkSlotAudit {
         graceSeconds: this.options.graceSeconds,
       });
       if (released > 0) this.logger.warn({ released }, 'trunk slots of calls this edge no longer carries were given back');
-      return released;
     } catch (err) {
       this.logger.warn({ err }, 'trunk slot audit failed; next period retries');
-      return 0;
     } finally {
       this.running = false;
     }
