@@ -12,7 +12,7 @@ import type {
   ReleaseCallEvent,
   ReleasedCall,
   TakeTrunkSlotEvent,
-  AuditTrunkSlotsEvent,
+  AuditSlotsEvent,
   TrunkLeaseEvent,
   TrunkLinesEvent,
 } from './function-events.js';
@@ -95,13 +95,14 @@ export const takeTrunkSlotEventSchema = z.object({
   trunkId: z.string().min(1),
 }) satisfies z.ZodType<TakeTrunkSlotEvent>;
 
-export const auditTrunkSlotsEventSchema = z.object({
-  type: z.literal('audit-trunk-slots'),
+export const auditSlotsEventSchema = z.object({
+  type: z.literal('audit-slots'),
   edge: edgeIdentitySchema,
-  // callRefs or (an earlier edge's calls) Call-IDs: whatever the leases are keyed by.
-  held: z.array(z.string().min(1)),
+  // callRefs or (an earlier edge's calls) Call-IDs: whatever the leases and entries are keyed by.
+  trunkSlotsHeld: z.array(z.string().min(1)),
+  callSlotsHeld: z.array(z.string().min(1)),
   graceSeconds: z.number().int().min(1).max(86_400),
-}) satisfies z.ZodType<AuditTrunkSlotsEvent>;
+}) satisfies z.ZodType<AuditSlotsEvent>;
 
 export const trunkLinesEventSchema = z.object({
   type: z.literal('trunk-lines'),

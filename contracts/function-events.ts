@@ -276,21 +276,30 @@ export interface TakeTrunkSlotEvent {
 export type TakeTrunkSlotResult = { ok: true; slot: TrunkSlot } | { ok: false; reason: string };
 
 /**
- * An edge's audit of its trunk slots (edge/src/proxy/trunk-slot-audit.ts):
- * the calls it carries that hold one. Its leases taken more than
- * `graceSeconds` ago for any other call are given back.
+ * An edge's audit of its slots (edge/src/proxy/slot-audit.ts): the calls it
+ * carries that hold trunk slots, and those that hold users' call slots
+ * (MSS call limits). Its trunk leases taken more than `graceSeconds` ago for
+ * any other call are given back at once; the call-slot list is recorded
+ * (functions/src/edges/carried-calls.ts), and a take that finds a user at the
+ * limit gives back this edge's entries taken more than `graceSeconds` before
+ * the record for calls the record does not name.
  */
-export interface AuditTrunkSlotsEvent {
-  type: 'audit-trunk-slots';
+export interface AuditSlotsEvent {
+  type: 'audit-slots';
   edge: EdgeIdentity;
   /** callRefs (RoutedCall.callRef; the Call-ID for an earlier edge's calls) of the calls holding trunk slots on this edge now. */
-  held: string[];
+  trunkSlotsHeld: string[];
+  /** The same for the calls holding users' call slots. */
+  callSlotsHeld: string[];
   /** Longer than any take takes to reach the edge as a call (authorize-call, take-trunk-slot). */
   graceSeconds: number;
 }
 
-export interface AuditTrunkSlotsResult {
+export interface AuditSlotsResult {
+  /** Trunk leases given back. */
   released: number;
+  /** Whether the call-slot list was recorded (false: too long for one item; the previous record stays). */
+  recorded: boolean;
 }
 
 /** A registering trunk ("external line") as the edge needs it to keep it registered. */
@@ -359,7 +368,7 @@ export interface FunctionEvents {
   'release-call': ReleaseCallEvent;
   'edge-heartbeat': EdgeHeartbeatEvent;
   'take-trunk-slot': TakeTrunkSlotEvent;
-  'audit-trunk-slots': AuditTrunkSlotsEvent;
+  'audit-slots': AuditSlotsEvent;
   'trunk-lines': TrunkLinesEvent;
   'trunk-lease': TrunkLeaseEvent;
 }
@@ -371,7 +380,7 @@ export interface FunctionResults {
   'release-call': ReleaseCallResult;
   'edge-heartbeat': EdgeHeartbeatResult;
   'take-trunk-slot': TakeTrunkSlotResult;
-  'audit-trunk-slots': AuditTrunkSlotsResult;
+  'audit-slots': AuditSlotsResult;
   'trunk-lines': TrunkLinesResult;
   'trunk-lease': TrunkLeaseResult;
 }
@@ -387,7 +396,7 @@ export const EDGE_FUNCTIONS = [
   'release-call',
   'edge-heartbeat',
   'take-trunk-slot',
-  'audit-trunk-slots',
+  'audit-slots',
   'trunk-lines',
   'trunk-lease',
 ] as const satisfies readonly FunctionName[];

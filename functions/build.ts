@@ -20,7 +20,7 @@ export const FUNCTION_ENTRIES: Record<string, string> = {
   'release-call': 'functions/src/calls/release-call-handler.ts',
   'edge-heartbeat': 'functions/src/edges/edge-heartbeat-handler.ts',
   'take-trunk-slot': 'functions/src/trunks/take-trunk-slot-handler.ts',
-  'audit-trunk-slots': 'functions/src/trunks/audit-trunk-slots-handler.ts',
+  'audit-slots': 'functions/src/calls/audit-slots-handler.ts',
   'trunk-lines': 'functions/src/trunks/trunk-lines-handler.ts',
   'trunk-lease': 'functions/src/trunks/trunk-lease-handler.ts',
   cdr: 'functions/src/cdr/cdr-handler.ts',

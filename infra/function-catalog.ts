@@ -136,11 +136,11 @@ export const FUNCTION_CATALOG: readonly CatalogEntry[] = [
     timeoutSeconds: EDGE_CALL_TIMEOUT_SECONDS,
   },
   {
-    name: 'audit-trunk-slots',
-    description: 'An edge names the calls it carries: its trunk slots held for any other call (an end that never landed) are given back',
-    entry: entryOf('audit-trunk-slots'),
-    // Query: the usage items (gsi1); UpdateItem: each release, conditional on the same edge and boot holding it.
-    table: { level: 'readWrite', actions: ['dynamodb:Query', 'dynamodb:UpdateItem'] },
+    name: 'audit-slots',
+    description: 'An edge names the calls it carries: its trunk slots held for any other call (an end that never landed) are given back, its call-slot calls recorded',
+    entry: entryOf('audit-slots'),
+    // Query: the usage items (gsi1); UpdateItem: each release, conditional on the same edge and boot holding it; PutItem: the carried-calls record.
+    table: { level: 'readWrite', actions: ['dynamodb:Query', 'dynamodb:UpdateItem', 'dynamodb:PutItem'] },
     publishesToBus: false,
     needsNonceSecret: false,
     trigger: 'edge',

@@ -50,12 +50,12 @@ import { TrunkUsageRepository } from '../functions/src/trunks/trunk-usage-reposi
 import { startTestStack, type TestStack } from '../test/support/test-stack.js';
 import { kamailioInstalled, startKamailio } from './bench/kamailio.js';
 import { cleanRate, climb, percentiles, runRung, settleFor, type MeasuredRung } from './bench/sipp-ladder.js';
-import { bucketPercentiles, costScraper, perFlow, total, untilQuiet, type CostCounters } from './bench/stack-costs.js';
+import { bucketPercentiles, costScraper, perFlow, percentilesBy, total, untilQuiet, type CostCounters } from './bench/stack-costs.js';
 
 const [startRate = 10, seconds = 5, pairs = 50] = process.argv.slice(2, 5).map(Number);
 const modes = (process.argv[5] ?? 'authenticated,unauthenticated').split(',') as Mode[];
 const MAX_RATE = 6400;
-/** The trunk slot audit of the benchmark's stack (edge/src/proxy/trunk-slot-audit.ts): every 10 s, leases older than 60 s. */
+/** The trunk slot audit of the benchmark's stack (edge/src/proxy/slot-audit.ts): every 10 s, leases older than 60 s. */
 const AUDIT_SECONDS = 10;
 const AUDIT_GRACE_SECONDS = 60;
 const DOMAIN = 'bench.test';
@@ -175,7 +175,13 @@ async function benchNimbus(stack: TestStack, scrape: () => Promise<CostCounters>
   const injection = await callInjection(dir, mode, 'nimbus');
   const costs = new Map<
     number,
-    { cdrsWritten: number; invokesPerCall: Record<string, number>; storeRequestsPerCall: Record<string, number>; addedLatencyMs: ReturnType<typeof bucketPercentiles> }
+    {
+      cdrsWritten: number;
+      invokesPerCall: Record<string, number>;
+      storeRequestsPerCall: Record<string, number>;
+      addedLatencyMs: ReturnType<typeof bucketPercentiles>;
+      durationsMs: { functions: ReturnType<typeof percentilesBy>; store: ReturnType<typeof percentilesBy> };
+    }
   >();
   const rung = async (rate: number) => {
     const cdrsBefore = await answeredCdrs(stack);
@@ -197,6 +203,8 @@ async function benchNimbus(stack: TestStack, scrape: () => Promise<CostCounters>
       storeRequestsPerCall: perFlow(before.storeRequests, after.storeRequests, step.successful),
       // The edge's own clock (nimbus_invite_added_latency_seconds), finer than SIPp's: what Nimbus adds to INVITE→180.
       addedLatencyMs: bucketPercentiles(before.addedLatency, after.addedLatency, [50, 90, 99]),
+      // Where the added latency goes: each function call and store request of the rung, on the same buckets.
+      durationsMs: { functions: percentilesBy(before.durations.functions, after.durations.functions), store: percentilesBy(before.durations.store, after.durations.store) },
     });
     return step;
   };
@@ -256,7 +264,7 @@ const stack = await startTestStack({
   env: {
     PBX_PIKE_REQUESTS: '0', PBX_AUTH_CONCURRENCY_PER_ADDRESS: '256', PBX_AUTH_QUEUE_PER_ADDRESS: '100000', PBX_METRICS_TOKEN: METRICS_TOKEN,
     // The trunk slot audit sooner than its defaults (60 s, grace 120 s), so trunkLeasesAfterLadder shows it within its wait.
-    PBX_TRUNK_SLOT_AUDIT_SECONDS: String(AUDIT_SECONDS), PBX_TRUNK_SLOT_AUDIT_GRACE_SECONDS: String(AUDIT_GRACE_SECONDS),
+    PBX_SLOT_AUDIT_SECONDS: String(AUDIT_SECONDS), PBX_SLOT_AUDIT_GRACE_SECONDS: String(AUDIT_GRACE_SECONDS),
   },
 });
 try {

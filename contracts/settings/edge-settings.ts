@@ -86,9 +86,9 @@ export interface EdgeSettings {
   peerHost?: string;
   /** Lease on each registering trunk (edge/src/trunks/trunk-lease.ts). */
   trunkLeaseSeconds: number;
-  /** How often the edge's trunk slots are audited against the calls it carries (0 = never), and the grace of a fresh take (edge/src/proxy/trunk-slot-audit.ts). */
-  trunkSlotAuditSeconds: number;
-  trunkSlotAuditGraceSeconds: number;
+  /** How often the edge's trunk and call slots are audited against the calls it carries (0 = never), and the grace of a fresh take (edge/src/proxy/slot-audit.ts). */
+  slotAuditSeconds: number;
+  slotAuditGraceSeconds: number;
   /** Fail-to-ban enforcement, flood control, connection caps and timeouts (edge/src/security). */
   security: SecuritySettings;
 }
@@ -158,12 +158,13 @@ const edgeSchema = z
      */
     PBX_TRUNK_LEASE_SECONDS: wholeNumber(30, 1),
     /**
-     * How often the edge names the calls holding trunk slots to the functions, which give back its other leases (an end
-     * that never landed): a lost release costs a trunk slot at most this plus the grace. 0 = never. Default 60.
+     * How often the edge names the calls holding trunk and call slots to the functions, which give back its other slots
+     * (an end that never landed): a lost release costs a trunk slot, or a user at the limit, at most this plus the
+     * grace. 0 = never. Default 60.
      */
-    PBX_TRUNK_SLOT_AUDIT_SECONDS: wholeNumber(60, 0),
-    /** Leases younger than this are left alone by the audit (a take whose call the edge does not carry yet). Default 120. */
-    PBX_TRUNK_SLOT_AUDIT_GRACE_SECONDS: wholeNumber(120, 1, 86_400),
+    PBX_SLOT_AUDIT_SECONDS: wholeNumber(60, 0),
+    /** Slots younger than this are left alone by the audit (a take whose call the edge does not carry yet). Default 120. */
+    PBX_SLOT_AUDIT_GRACE_SECONDS: wholeNumber(120, 1, 86_400),
     // ---- protection (docs/security.md; fail-to-ban thresholds are the seed's system.f2b, not variables)
     /** HTTP proxies (addresses / CIDR blocks, comma-separated) whose X-Forwarded-For names the WebSocket client; none by default. */
     PBX_TRUSTED_PROXIES: commaList.refine((list) => list.every(isAddressOrBlock), { message: 'must list IP addresses or CIDR blocks, comma-separated' }),
@@ -234,8 +235,8 @@ export function parseEdgeSettings(env: Env): Parsed<EdgeSettings> {
       heartbeatSeconds: e.PBX_HEARTBEAT_SECONDS,
       ...(e.PBX_PEER_HOST !== undefined ? { peerHost: e.PBX_PEER_HOST } : {}),
       trunkLeaseSeconds: e.PBX_TRUNK_LEASE_SECONDS,
-      trunkSlotAuditSeconds: e.PBX_TRUNK_SLOT_AUDIT_SECONDS,
-      trunkSlotAuditGraceSeconds: e.PBX_TRUNK_SLOT_AUDIT_GRACE_SECONDS,
+      slotAuditSeconds: e.PBX_SLOT_AUDIT_SECONDS,
+      slotAuditGraceSeconds: e.PBX_SLOT_AUDIT_GRACE_SECONDS,
       security: {
         trustedProxies: e.PBX_TRUSTED_PROXIES,
         pike: { requests: e.PBX_PIKE_REQUESTS, windowSeconds: e.PBX_PIKE_WINDOW_SECONDS, blockSeconds: e.PBX_PIKE_BLOCK_SECONDS },

@@ -119,7 +119,7 @@ export async function startEdge(parts: EdgeParts, steps = new ShutdownSteps(part
       ackWaitMs: settings.ackWaitSeconds * 1000,
       dialogMaxSeconds: settings.dialogMaxSeconds,
       heartbeatMs: settings.heartbeatSeconds * 1000,
-      trunkSlotAudit: { periodMs: settings.trunkSlotAuditSeconds * 1000, graceSeconds: settings.trunkSlotAuditGraceSeconds },
+      slotAudit: { periodMs: settings.slotAuditSeconds * 1000, graceSeconds: settings.slotAuditGraceSeconds },
       logger,
       bind: settings.bind,
       sipPort: settings.sipPort,

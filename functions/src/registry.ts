@@ -18,7 +18,7 @@ import { createRegisterHandler, registerDeps } from './registration/register-han
 import { createRollupHandler, rollupDeps } from './reports/rollup-handler.js';
 import type { FunctionsRuntime } from './runtime/functions-runtime.js';
 import { createTakeTrunkSlotHandler, takeTrunkSlotDeps } from './trunks/take-trunk-slot-handler.js';
-import { auditTrunkSlotsDeps, createAuditTrunkSlotsHandler } from './trunks/audit-trunk-slots-handler.js';
+import { auditSlotsDeps, createAuditSlotsHandler } from './calls/audit-slots-handler.js';
 import { createTrunkLeaseHandler, trunkLeaseDeps } from './trunks/trunk-lease-handler.js';
 import { createTrunkLinesHandler, trunkLinesDeps } from './trunks/trunk-lines-handler.js';
 import { createTrunkStatusHandler, trunkStatusDeps } from './trunks/trunk-status-handler.js';
@@ -38,7 +38,7 @@ export function createFunctionHandlers(rt: FunctionsRuntime): FunctionHandlers {
     'release-call': createReleaseCallHandler(() => releaseCallDeps(rt)),
     'edge-heartbeat': createEdgeHeartbeatHandler(() => edgeHeartbeatDeps(rt)),
     'take-trunk-slot': createTakeTrunkSlotHandler(() => takeTrunkSlotDeps(rt)),
-    'audit-trunk-slots': createAuditTrunkSlotsHandler(() => auditTrunkSlotsDeps(rt)),
+    'audit-slots': createAuditSlotsHandler(() => auditSlotsDeps(rt)),
     'trunk-lines': createTrunkLinesHandler(() => trunkLinesDeps(rt)),
     'trunk-lease': createTrunkLeaseHandler(() => trunkLeaseDeps(rt)),
   };

@@ -19,14 +19,36 @@ export interface CostCounters {
   storeRequests: Record<string, number>;
   /** nimbus_invite_added_latency_seconds: cumulative count per bucket bound (seconds; Infinity last). */
   addedLatency: [number, number][];
+  /** The same buckets of nimbus_function_duration_seconds by function and of nimbus_store_request_duration_seconds by operation. */
+  durations: { functions: Record<string, [number, number][]>; store: Record<string, [number, number][]> };
 }
 
 /** A histogram's cumulative buckets (`le` bound in seconds, count), in order. */
 function bucketsOf(samples: Sample[], name: string): [number, number][] {
-  return samples
-    .filter((s) => s.name === `${name}_bucket`)
-    .map((s): [number, number] => [s.labels.le === '+Inf' ? Infinity : Number(s.labels.le), s.value])
-    .sort((a, b) => a[0] - b[0]);
+  const byBound = new Map<number, number>();
+  for (const s of samples) {
+    if (s.name !== `${name}_bucket`) continue;
+    const le = s.labels.le === '+Inf' ? Infinity : Number(s.labels.le);
+    // Series of one label value that differ in another (outcome ok / error) add up.
+    byBound.set(le, (byBound.get(le) ?? 0) + s.value);
+  }
+  return [...byBound].sort((a, b) => a[0] - b[0]);
+}
+
+/** bucketsOf for each value of `label`. */
+function bucketsBy(samples: Sample[], name: string, label: string): Record<string, [number, number][]> {
+  const values = new Set(samples.filter((s) => s.name === `${name}_bucket` && s.labels[label] !== undefined).map((s) => s.labels[label]));
+  return Object.fromEntries([...values].map((v) => [v, bucketsOf(samples.filter((s) => s.labels[label] === v), name)]));
+}
+
+/** p50 / p90 / p99 (bucket bounds, ms) of each label value observed between two scrapes. */
+export function percentilesBy(before: Record<string, [number, number][]>, after: Record<string, [number, number][]>): Record<string, ReturnType<typeof bucketPercentiles>> {
+  const out: Record<string, ReturnType<typeof bucketPercentiles>> = {};
+  for (const [k, buckets] of Object.entries(after)) {
+    const p = bucketPercentiles(before[k] ?? [], buckets, [50, 90, 99]);
+    if (p.samples > 0) out[k] = p;
+  }
+  return out;
 }
 
 /**
@@ -68,6 +90,10 @@ export function costScraper(httpPort: number, token: string, consumerInvokes: Re
       invokes,
       storeRequests: countsBy(samples, 'nimbus_store_request_duration_seconds', 'operation'),
       addedLatency: bucketsOf(samples, 'nimbus_invite_added_latency_seconds'),
+      durations: {
+        functions: bucketsBy(samples, 'nimbus_function_duration_seconds', 'function'),
+        store: bucketsBy(samples, 'nimbus_store_request_duration_seconds', 'operation'),
+      },
     };
   };
 }

@@ -26,7 +26,7 @@ import { binding, EDGE, NOW, REGISTRAR_SETTINGS } from '../unit/functions/fixtur
 import { authorizedCall } from './call-client.js';
 import { CallAccounting, type CallPlan } from '../../edge/src/proxy/call-accounting.js';
 import { InProcessInvoker } from '../../edge/src/invoker/in-process-invoker.js';
-import { TrunkSlotAudit } from '../../edge/src/proxy/trunk-slot-audit.js';
+import { SlotAudit } from '../../edge/src/proxy/slot-audit.js';
 import { ReleaseBatcher } from '../../edge/src/proxy/release-batcher.js';
 import type { Invoker } from '../../edge/src/invoker/invoker.js';
 import { createLogger } from '../../edge/src/logger.js';
@@ -216,7 +216,7 @@ describe('the edge releases what authorize-call took, and nothing when nothing w
       identity: EDGE,
       invoker: counted,
       releases: new ReleaseBatcher(counted, logger),
-      trunkSlots: new TrunkSlotAudit(counted, EDGE, logger, { periodMs: 0, graceSeconds: 120 }),
+      slotAudit: new SlotAudit(counted, EDGE, logger, { periodMs: 0, graceSeconds: 120 }),
       bus: new InProcessBus(),
       logger,
     };

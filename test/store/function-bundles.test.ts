@@ -60,7 +60,7 @@ async function invokeBundle(name: FunctionName | 'cdr' | 'reaper' | 'trunk-statu
 describe('function bundles (functions/build.ts)', () => {
   it('writes dist/functions/<name>/index.mjs for every function', () => {
     expect(Object.keys(bundles).sort()).toEqual([
-      'admin-api', 'audit-trunk-slots', 'authorize-call', 'cdr', 'edge-heartbeat', 'flow-closed', 'reaper', 'register', 'release-call', 'rollup',
+      'admin-api', 'audit-slots', 'authorize-call', 'cdr', 'edge-heartbeat', 'flow-closed', 'reaper', 'register', 'release-call', 'rollup',
       'take-trunk-slot', 'trunk-lease', 'trunk-lines', 'trunk-status',
     ]);
     for (const [name, file] of Object.entries(bundles)) {

@@ -13,7 +13,7 @@ const CALLEE = TEST_SEED.tenants[0].users.find((u) => u.ext === '1002')!;
 const DID = '5554100';
 const TRUNK = 'carrier-audited';
 /** The audit every second, leases younger than 2 s left alone (contracts/settings/edge-settings.ts). */
-const AUDIT = { PBX_TRUNK_SLOT_AUDIT_SECONDS: '1', PBX_TRUNK_SLOT_AUDIT_GRACE_SECONDS: '2' };
+const AUDIT = { PBX_SLOT_AUDIT_SECONDS: '1', PBX_SLOT_AUDIT_GRACE_SECONDS: '2' };
 
 const outcomes = (run: SippResult): string[] => [...run.log.matchAll(/OUTCOME: (\d{3})/g)].map((m) => m[1]);
 
@@ -22,7 +22,7 @@ const outcomes = (run: SippResult): string[] => [...run.log.matchAll(/OUTCOME: (
  * the store lost: docs/benchmarks.md) must not cost the trunk a slot for as
  * long as the edge lives: the edge names the calls it carries every audit
  * period and the functions give back its other leases older than the grace
- * (edge/src/proxy/trunk-slot-audit.ts). A call in progress keeps its slot
+ * (edge/src/proxy/slot-audit.ts). A call in progress keeps its slot
  * through every audit.
  */
 describe.runIf(hasTool('sipp'))('the trunk slot audit (SIPp carrier → edge → SIPp device)', () => {

@@ -14,7 +14,7 @@ import type { SipMessage, SipRequest } from '../../../sip/message.js';
 import { stampReceived } from '../transport/via-received.js';
 import { CallRegistry } from '../proxy/call-registry.js';
 import { ReleaseBatcher } from '../proxy/release-batcher.js';
-import { DEFAULT_TRUNK_SLOT_AUDIT, TrunkSlotAudit, type TrunkSlotAuditOptions } from '../proxy/trunk-slot-audit.js';
+import { DEFAULT_SLOT_AUDIT, SlotAudit, type SlotAuditOptions } from '../proxy/slot-audit.js';
 import { forwardAck, nextHop } from '../proxy/in-dialog-forwarder.js';
 import type { MediaAnchors } from '../media/media-anchors.js';
 import { LocalAddresses } from '../proxy/local-addresses.js';
@@ -47,8 +47,8 @@ export interface SipEdgeOptions {
   ackWaitMs?: number;
   /** How often the edge tells the store it is alive (0 = never, for tests that fake an edge). */
   heartbeatMs?: number;
-  /** How often this edge's trunk slots are audited against the calls it carries (0 = never; default 60 s) and the grace of a fresh take (default 120 s): trunk-slot-audit.ts. */
-  trunkSlotAudit?: TrunkSlotAuditOptions;
+  /** How often this edge's trunk and call slots are audited against the calls it carries (0 = never; default 60 s) and the grace of a fresh take (default 120 s): slot-audit.ts. */
+  slotAudit?: SlotAuditOptions;
   /** Address other edges send SIP to for devices this edge holds (default: advertisedHost). */
   peerHost?: string;
   sipPort: number;
@@ -131,7 +131,7 @@ export class SipEdge {
       transport: this.transport,
       invoker: options.invoker,
       releases: new ReleaseBatcher(options.invoker, logger),
-      trunkSlots: new TrunkSlotAudit(options.invoker, options.identity, logger, options.trunkSlotAudit ?? DEFAULT_TRUNK_SLOT_AUDIT),
+      slotAudit: new SlotAudit(options.invoker, options.identity, logger, options.slotAudit ?? DEFAULT_SLOT_AUDIT),
       bus: options.bus,
       logger,
       calls: new CallRegistry(),
@@ -176,7 +176,7 @@ export class SipEdge {
       if (local) this.proxy.addresses.setPort(protocol, local.port);
     }
     await this.heartbeat.start();
-    this.proxy.trunkSlots.start();
+    this.proxy.slotAudit.start();
   }
 
   /** The HTTP server carries SIP over WebSocket; its port goes into Via and Record-Route for ws/wss legs. */
@@ -187,7 +187,7 @@ export class SipEdge {
   async stop(): Promise<void> {
     this.stopping = true;
     this.heartbeat.stop();
-    this.proxy.trunkSlots.stop();
+    this.proxy.slotAudit.stop();
     // Ends still in the release window go now, not after the invoker is gone.
     this.proxy.releases.flush();
     await this.transport.close();

@@ -29,7 +29,7 @@ export interface CallPlan {
   trunkSlots?: TrunkSlot[];
 }
 
-type AccountingContext = Pick<ProxyContext, 'identity' | 'invoker' | 'releases' | 'trunkSlots' | 'bus' | 'logger'>;
+type AccountingContext = Pick<ProxyContext, 'identity' | 'invoker' | 'releases' | 'slotAudit' | 'bus' | 'logger'>;
 
 export class CallAccounting implements CallObserver {
   private readonly startTime = new Date();
@@ -46,7 +46,8 @@ export class CallAccounting implements CallObserver {
   ) {
     this.trunkSlots = [...(plan.trunkSlots ?? [])];
     this.trunkId = plan.trunkId;
-    if (this.trunkSlots.length > 0) ctx.trunkSlots.hold(plan.callRef);
+    if (this.trunkSlots.length > 0) ctx.slotAudit.hold('trunk', plan.callRef);
+    if (plan.slots.length > 0) ctx.slotAudit.hold('call', plan.callRef);
     publishCallEvent(ctx, 'call.attempt', {
       ...this.names,
       direction: plan.direction,
@@ -122,7 +123,7 @@ export class CallAccounting implements CallObserver {
       });
       if (!result.ok) return false;
       this.trunkSlots.push(result.slot);
-      this.ctx.trunkSlots.hold(this.plan.callRef);
+      this.ctx.slotAudit.hold('trunk', this.plan.callRef);
       return true;
     } catch (err) {
       this.ctx.logger.warn({ err, callId: this.plan.callId, trunkId: leg.trunkId }, 'take-trunk-slot failed; trying the next trunk');
@@ -140,7 +141,8 @@ export class CallAccounting implements CallObserver {
 
   private release(slots: CallSlot[], trunkSlots: TrunkSlot[]): void {
     const { callId, callRef } = this.plan;
-    if (trunkSlots.length > 0) this.ctx.trunkSlots.gaveBack(callRef);
+    if (trunkSlots.length > 0) this.ctx.slotAudit.gaveBack('trunk', callRef);
+    if (slots.length > 0) this.ctx.slotAudit.gaveBack('call', callRef);
     this.ctx.releases.release({ callId, callRef, slots, ...(trunkSlots.length > 0 ? { trunkSlots } : {}) });
   }
 }

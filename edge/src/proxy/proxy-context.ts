@@ -10,7 +10,7 @@ import type { LocalAddresses } from './local-addresses.js';
 import type { OwnCredentials } from './own-credentials.js';
 import type { HopTokens } from './hop-token.js';
 import type { ReleaseBatcher } from './release-batcher.js';
-import type { TrunkSlotAudit } from './trunk-slot-audit.js';
+import type { SlotAudit } from './slot-audit.js';
 
 /** What the proxy core needs from the edge; one per edge. */
 export interface ProxyContext {
@@ -25,8 +25,8 @@ export interface ProxyContext {
   invoker: Invoker;
   /** Ended calls' slots, given back several calls per release-call (release-batcher.ts). */
   releases: ReleaseBatcher;
-  /** The calls holding trunk slots, audited against the store's leases (trunk-slot-audit.ts). */
-  trunkSlots: TrunkSlotAudit;
+  /** The calls holding trunk and call slots, audited against the store's (slot-audit.ts). */
+  slotAudit: SlotAudit;
   bus: EventBus;
   logger: Logger;
   calls: CallRegistry;

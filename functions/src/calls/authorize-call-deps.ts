@@ -7,6 +7,7 @@ import type { FailToBanDeps } from '../fail-to-ban/record-auth-failure.js';
 import type { RegistrarSettings } from '../../../contracts/settings/registrar-settings.js';
 import type { BindingStore } from '../registration/binding-repository.js';
 import type { DirectoryReader } from '../directory/directory-repository.js';
+import type { CarriedCallsStore } from '../edges/carried-calls.js';
 import type { EdgeRegistry } from '../edges/edge-registry.js';
 import type { HostResolver } from '../trunks/inbound-trunk.js';
 import type { TrunkReader } from '../trunks/trunk-repository.js';
@@ -19,6 +20,8 @@ export interface AuthorizeCallDeps {
   bindings: Pick<BindingStore, 'loadBindings'>;
   slots: CallSlotStore;
   edges: Pick<EdgeRegistry, 'listEdges'>;
+  /** The edges' latest slot audits: a user at the limit gets back entries of calls their edge no longer carries (absent: only dead edges' entries). */
+  carriedCalls?: Pick<CarriedCallsStore, 'list'>;
   settings: Pick<RegistrarSettings, 'nonceSecret' | 'nonceTtlSeconds' | 'digestAlgorithms'>;
   /** Defaults to DEFAULT_DIAL_PLAN. */
   dialPlan?: DialPlan;

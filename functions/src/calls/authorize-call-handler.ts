@@ -20,8 +20,8 @@ export function createAuthorizeCallHandler(deps: AuthorizeCallDeps | (() => Auth
 
 /** authorizeCall's dependencies, from the functions runtime. */
 export function authorizeCallDeps(rt: FunctionsRuntime): AuthorizeCallDeps {
-  const { bindings, callSlots, edges, trunkUsage } = rt.stores;
-  return { directory: rt.directory, bindings, slots: callSlots, edges, trunks: rt.trunks, trunkUsage, settings: rt.registrar, now: rt.now, failToBan: rt.failToBan };
+  const { bindings, callSlots, edges, carriedCalls, trunkUsage } = rt.stores;
+  return { directory: rt.directory, bindings, slots: callSlots, edges, carriedCalls, trunks: rt.trunks, trunkUsage, settings: rt.registrar, now: rt.now, failToBan: rt.failToBan };
 }
 
 export const handler = createAuthorizeCallHandler(() => authorizeCallDeps(runtimeFromEnv()));

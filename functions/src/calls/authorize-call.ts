@@ -27,6 +27,7 @@ import { callNames, readCallRequest } from './call-request.js';
 import { authorizeInboundTrunkCall } from '../trunks/inbound-trunk-call.js';
 import { liveTargets } from './live-targets.js';
 import { authorizeOutboundTrunkCall } from '../trunks/outbound-trunk-call.js';
+import { loadSlotHolderCheck } from './slot-holders.js';
 import type { AuthorizeCallDeps } from './authorize-call-deps.js';
 
 export type { AuthorizeCallDeps };
@@ -149,10 +150,7 @@ export async function authorizeCall(event: AuthorizeCallEvent, deps: AuthorizeCa
       callee,
       edge,
       now,
-      loadHolderLiveness: async () => {
-        const l = await loadLiveness();
-        return (e) => l.isAlive(e.edgeId, e.bootId);
-      },
+      loadHolderLiveness: () => loadSlotHolderCheck(loadLiveness, deps.carriedCalls),
     });
     if (!limits.ok) return refuseCall(limits.reply, party(callee), 'rejected');
     slots = limits.slots;

@@ -63,8 +63,29 @@ export interface CallSlotItem {
   legacy?: { calls: CallSlotEntry[]; version: number };
 }
 
-/** Whether the edge (boot) holding an entry still carries its call. */
-export type SlotHolderAlive = (entry: Pick<CallSlotEntry, 'edgeId' | 'bootId'>) => boolean;
+/** Whether the edge (boot) holding an entry still carries its call (calls/slot-holders.ts). */
+export type SlotHolderAlive = (entry: CallSlotEntry) => boolean;
+
+/** What the holder's latest slot audit said it carried (edges/carried-calls.ts). */
+export interface CarriedAtAudit {
+  bootId: string;
+  callRefs: ReadonlySet<string>;
+  /** Epoch ms of the audit. */
+  at: number;
+  graceMs: number;
+}
+
+/**
+ * The holder's audit shows that it no longer carried the entry's call: the
+ * audit is of the entry's boot, came more than its grace after the take (so
+ * the call had reached the edge if it ever would), and did not name the
+ * call. A call ends once, so the entry is a release that never landed.
+ */
+export function releaseNeverLanded(entry: CallSlotEntry, audit: CarriedAtAudit | undefined): boolean {
+  if (!audit || audit.bootId !== entry.bootId) return false;
+  if (entry.since > audit.at - audit.graceMs) return false;
+  return !audit.callRefs.has(callRefOf(entry));
+}
 
 /** Whether a call in this direction is counted against any of the user's limits. */
 export function needsSlot(direction: SlotDirection, limits: CallLimits): boolean {
@@ -95,7 +116,7 @@ export function pruneDeadSlots(current: readonly CallSlotEntry[], isHolderAlive:
   return current.filter((e) => isHolderAlive(e));
 }
 
-/** Entries whose holder is dead or restarted: what a take may prune. */
+/** Entries whose holder is dead or restarted, or no longer carries the call: what a take may prune. */
 export function deadSlots(current: readonly CallSlotEntry[], isHolderAlive: SlotHolderAlive): CallSlotEntry[] {
   return current.filter((e) => !isHolderAlive(e));
 }

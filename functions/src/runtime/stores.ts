@@ -13,6 +13,7 @@ import { CdrRepository } from '../cdr/cdr-repository.js';
 import { DirectoryRepository } from '../directory/directory-repository.js';
 import { createDocumentClient } from '../../../contracts/store/dynamo-client.js';
 import { EdgeRegistryRepository } from '../edges/edge-registry.js';
+import { CarriedCallsRepository } from '../edges/carried-calls.js';
 import { OnlineRepository } from '../reports/online-repository.js';
 import { ReportRepository } from '../reports/report-repository.js';
 import { TrunkLeaseRepository } from '../trunks/trunk-lease-repository.js';
@@ -37,6 +38,8 @@ export interface Stores {
   systemSettings: SystemSettingsRepository;
   /** Edge heartbeats (leases): which edges are alive. */
   edges: EdgeRegistryRepository;
+  /** What each edge carried at its latest slot audit (calls holding call slots). */
+  carriedCalls: CarriedCallsRepository;
   /** Per-user concurrent-call slots (call limits). */
   callSlots: CallSlotRepository;
   /** CDRs and the open-call index. */
@@ -86,6 +89,7 @@ export function createStores(doc: DynamoDBDocumentClient, tableName: string, mem
     bans: new BanRepository(doc, tableName),
     systemSettings: new SystemSettingsRepository(doc, tableName),
     edges: new EdgeRegistryRepository(doc, tableName),
+    carriedCalls: new CarriedCallsRepository(doc, tableName),
     callSlots: new CallSlotRepository(doc, tableName),
     cdrs: new CdrRepository(doc, tableName),
     reports: new ReportRepository(doc, tableName),

@@ -18,6 +18,7 @@ import { TrunkUsageConflictError } from './trunk-usage-repository.js';
 import { callNames, type CallRequest } from '../calls/call-request.js';
 import type { AuthorizeCallDeps } from '../calls/authorize-call-deps.js';
 import { liveTargets } from '../calls/live-targets.js';
+import { loadSlotHolderCheck } from '../calls/slot-holders.js';
 
 const reply = (status: number, reason: string): SipReply => ({ status, reason, headers: [] });
 
@@ -66,10 +67,7 @@ export async function authorizeInboundTrunkCall(
       callee: user,
       edge: event.edge,
       now,
-      loadHolderLiveness: async () => {
-        const l = await liveness();
-        return (e) => l.isAlive(e.edgeId, e.bootId);
-      },
+      loadHolderLiveness: () => loadSlotHolderCheck(liveness, deps.carriedCalls),
     });
     if (!limits.ok) {
       await releaseTrunkSlot(deps.trunkUsage, trunk, req.callRef, 'in');

@@ -13,6 +13,7 @@
 import type { AuthorizeCallEvent, AuthorizeCallResult, CallParty, SipReply, TrunkLeg } from '../../../contracts/function-events.js';
 import { releaseCallLimits, SLOTS_BUSY_REPLY, takeCallLimits } from '../calls/call-limits.js';
 import { EdgeLiveness } from '../calls/edge-liveness.js';
+import { loadSlotHolderCheck } from '../calls/slot-holders.js';
 import type { UserAccount } from '../directory/user-account.js';
 import type { TrunkChoice } from '../calls/dial-plan.js';
 import { TrunkUsageConflictError } from './trunk-usage-repository.js';
@@ -54,10 +55,7 @@ export async function authorizeOutboundTrunkCall(
     caller,
     edge: event.edge,
     now,
-    loadHolderLiveness: async () => {
-      const liveness = new EdgeLiveness(await deps.edges.listEdges(now), now, event.edge);
-      return (e) => liveness.isAlive(e.edgeId, e.bootId);
-    },
+    loadHolderLiveness: () => loadSlotHolderCheck(async () => new EdgeLiveness(await deps.edges.listEdges(now), now, event.edge), deps.carriedCalls),
   });
   if (!limits.ok) return refuse(limits.reply);
 

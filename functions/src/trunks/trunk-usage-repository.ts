@@ -82,7 +82,7 @@ export interface TrunkUsageStore {
   releaseMany(ref: TrunkRef, leases: readonly TrunkLeaseRef[]): Promise<number>;
   usage(ref: TrunkRef): Promise<TrunkUsage>;
   reclaimDeadLeases(now: number, liveness: LeaseHolderLiveness): Promise<number>;
-  /** The leases of this edge (and boot) taken before `takenBefore` whose calls it no longer carries (trunk-slot-audit.ts). */
+  /** The leases of this edge (and boot) taken before `takenBefore` whose calls it no longer carries (slot-audit.ts). */
   releaseUnheld(edge: EdgeIdentity, held: ReadonlySet<string>, takenBefore: number): Promise<number>;
 }
 

@@ -5,6 +5,7 @@ import {
   deadSlots,
   explainRefusedTake,
   needsSlot,
+  releaseNeverLanded,
   releaseSlot,
   type CallLimits,
   type CallSlotEntry,
@@ -13,6 +14,8 @@ import {
 } from '../../../functions/src/calls/call-slot-rules.js';
 import { legacyMigration, parseSlotItem, slotAttribute } from '../../../functions/src/calls/call-slot-item.js';
 import { limitReply } from '../../../functions/src/calls/limit-replies.js';
+import { EdgeLiveness } from '../../../functions/src/calls/edge-liveness.js';
+import { slotHolderCheck } from '../../../functions/src/calls/slot-holders.js';
 
 const entry = (callId: string, direction: SlotDirection, edgeId = 'edge-a', bootId = 'boot-1'): CallSlotEntry => ({
   callId,
@@ -153,5 +156,34 @@ describe('the slot item (call-slot-item.ts)', () => {
       ['a', 'out'],
       ['ref-b', 'in'],
     ]);
+  });
+});
+
+describe('a release that never landed (the holder audit: calls/slot-holders.ts)', () => {
+  const AT = 1_000_000;
+  const audit = { bootId: 'boot-1', callRefs: new Set(['carried']), at: AT, graceMs: 120_000 };
+  const entry = (callRef: string, since: number, bootId = 'boot-1') => ({ callId: `${callRef}@x`, callRef, direction: 'out' as const, edgeId: 'edge-a', bootId, since });
+
+  it('an entry taken well before the audit, for a call the audit did not name, never got its release', () => {
+    expect(releaseNeverLanded(entry('gone', AT - 120_001), audit)).toBe(true);
+  });
+
+  it('keeps a call the audit named, an entry younger than the grace at the audit, another boot, and any entry without an audit', () => {
+    expect(releaseNeverLanded(entry('carried', AT - 600_000), audit)).toBe(false);
+    // Its call may not have reached the edge by the audit (authorize-call still answering).
+    expect(releaseNeverLanded(entry('gone', AT - 119_999), audit)).toBe(false);
+    expect(releaseNeverLanded(entry('gone', AT + 5_000), audit)).toBe(false);
+    // Another boot's entries are the liveness rule's (dead or restarted holder), not this audit's.
+    expect(releaseNeverLanded(entry('gone', AT - 600_000, 'boot-0'), audit)).toBe(false);
+    expect(releaseNeverLanded(entry('gone', AT - 600_000), undefined)).toBe(false);
+  });
+
+  it('the holder check: a live edge whose audit no longer names the call does not hold it', () => {
+    const liveness = new EdgeLiveness([], AT, { id: 'edge-a', bootId: 'boot-1' });
+    const check = slotHolderCheck(liveness, [{ edgeId: 'edge-a', ...audit }]);
+    expect(check(entry('carried', AT - 600_000))).toBe(true);
+    expect(check(entry('gone', AT - 600_000))).toBe(false);
+    // The asking edge is alive by definition; without an audit of it, its entries stay.
+    expect(slotHolderCheck(liveness, [])(entry('gone', AT - 600_000))).toBe(true);
   });
 });
