@@ -53,7 +53,26 @@ function container() {
     for (const r of log.requests) sent.add(r.operation);
     return { result, requests: log.requests.map((r) => (r.sk ? `${r.operation} ${r.sk}` : r.operation)) };
   }
-  return { stores, registerAs, sent, destroy: () => doc.destroy() };
+  /** Each device gets its 401 first; then every REGISTER with credentials at once. The store requests of those. */
+  async function registerAllAtOnce(devices: { ext: string; host: string; password?: string }[]): Promise<{ results: RegisterResult[]; requests: string[] }> {
+    const answers = [];
+    for (const d of devices) {
+      const callId = `uwb-burst-${d.host}-${++seq}@test`;
+      const send = (cseq: number, authorization?: string) =>
+        handler(
+          registerEvent(sipRequest(registerText({ user: d.ext, domain: 'acme.test', callId, cseq, contacts: [`<sip:${d.ext}@${d.host}:5060>`], expires: 600, ...(authorization ? { authorization } : {}) })), { ...UDP_SOURCE, address: d.host }),
+          {} as Context,
+        );
+      const challenge = await send(1);
+      expect(challenge.reply.status).toBe(401);
+      answers.push(() => send(2, answerChallenge(challenge.reply, { username: d.ext, password: d.password ?? PASSWORDS[`acme/${d.ext}`]!, uri: 'sip:acme.test' })));
+    }
+    log.clear();
+    const results = await Promise.all(answers.map((answer) => answer()));
+    for (const r of log.requests) sent.add(r.operation);
+    return { results, requests: log.requests.map((r) => (r.sk ? `${r.operation} ${r.sk}` : r.operation)) };
+  }
+  return { stores, registerAs, registerAllAtOnce, sent, destroy: () => doc.destroy() };
 }
 
 const contacts = (result: RegisterResult) =>
@@ -125,6 +144,30 @@ describe('a registration that finds nothing in the warm registrar', () => {
     expect(result.reply.status).toBe(403);
     expect(requests).toEqual(['BatchGetItem']);
     expect(a.stores.bindings.remembers({ tenantId: 'acme', ext: '7777' })).toBe(false);
+  });
+
+  it('REGISTERs of the same moment share one BatchGetItem, each answered on its own user and bindings', async () => {
+    const fresh = container();
+    try {
+      const { results, requests } = await fresh.registerAllAtOnce([
+        { ext: '1001', host: '198.51.100.21' },
+        // Two devices of the multi-device user: its keys once in the batch, then one write each on the same version.
+        { ext: '1002', host: '198.51.100.22' },
+        { ext: '1002', host: '198.51.100.23' },
+        { ext: '7777', host: '198.51.100.24', password: 'guess' },
+        { ext: '1001', host: '198.51.100.25', password: 'not-the-password' },
+      ]);
+      expect(results.map((r) => r.reply.status)).toEqual([200, 200, 200, 403, 403]);
+      expect(requests.filter((r) => r === 'BatchGetItem')).toHaveLength(1);
+      expect(contacts(results[0])).toEqual(['sip:1001@198.51.100.21:5060']);
+      // The second device's write met the first one's: the bindings were read again, and both devices are bound.
+      const both = ['sip:1002@198.51.100.22:5060', 'sip:1002@198.51.100.23:5060'];
+      expect([contacts(results[1]), contacts(results[2])]).toContainEqual(both);
+      const stored = await fresh.stores.bindings.loadBindings({ tenantId: 'acme', ext: '1002' }, clock);
+      expect(stored.bindings.map((b) => b.contact).sort()).toEqual(both);
+    } finally {
+      fresh.destroy();
+    }
   });
 
   it('sends only requests the register function\'s role grants in the cloud (infra/function-catalog.ts)', () => {

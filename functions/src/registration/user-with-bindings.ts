@@ -23,7 +23,24 @@ import type { UserAccount } from '../directory/user-account.js';
 import { bindingsKey, userKey } from '../store/keys.js';
 import type { BindingRepository } from './binding-repository.js';
 
+/** BatchGetItem takes at most 100 keys: two per user. */
+export const MAX_USERS_PER_READ = 50;
+
+interface PendingRead {
+  tenantId: string;
+  ext: string;
+  resolve(user: UserAccount | undefined): void;
+  reject(err: unknown): void;
+}
+
+type Key = { pk: string; sk: string };
+const keyId = (k: Key) => `${k.pk}\n${k.sk}`;
+
 export class UserWithBindingsReader {
+  /** Reads asked for in this turn of the event loop: one BatchGetItem for all of them. */
+  private queue: PendingRead[] = [];
+  private flushScheduled = false;
+
   constructor(
     private readonly doc: Pick<DynamoDBDocumentClient, 'send'>,
     private readonly tableName: string,
@@ -32,21 +49,59 @@ export class UserWithBindingsReader {
     private readonly directory: Pick<DirectoryReader, 'getUser'>,
   ) {}
 
-  async getUser(tenantId: string, ext: string): Promise<UserAccount | undefined> {
-    const userAt = userKey(tenantId, ext);
-    const bindingsAt = bindingsKey(tenantId, ext);
-    const res = await this.doc.send(
-      new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: [userAt, bindingsAt], ConsistentRead: true } } }),
-    );
-    const items = res.Responses?.[this.tableName] ?? [];
-    const unprocessed = res.UnprocessedKeys?.[this.tableName]?.Keys ?? [];
-    const left = (key: { sk: string }) => unprocessed.some((k) => k.sk === key.sk);
-    const userItem = items.find((item) => item.sk === userAt.sk);
-    const user = userItem ? userFromItem(tenantId, userItem) : left(userAt) ? await this.directory.getUser(tenantId, ext) : undefined;
-    // Only for a user that exists: REGISTERs for made-up names must not push real users' copies out.
-    if (user && !left(bindingsAt)) {
-      this.bindings.rememberItem({ tenantId, ext }, items.find((item) => item.sk === bindingsAt.sk));
+  /**
+   * The user, its bindings remembered along. Reads asked for in the same
+   * turn of the event loop travel in one BatchGetItem (at most
+   * MAX_USERS_PER_READ users): a Lambda container serves one REGISTER at a
+   * time, so there it is one user per request; the local stack's functions
+   * serve every REGISTER of the moment, and a burst costs one store request
+   * instead of one per registration (issue 14: a cheaper local store path).
+   */
+  getUser(tenantId: string, ext: string): Promise<UserAccount | undefined> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ tenantId, ext, resolve, reject });
+      if (this.queue.length >= MAX_USERS_PER_READ) this.flush();
+      else if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        setImmediate(() => {
+          this.flushScheduled = false;
+          this.flush();
+        });
+      }
+    });
+  }
+
+  private flush(): void {
+    while (this.queue.length > 0) void this.read(this.queue.splice(0, MAX_USERS_PER_READ));
+  }
+
+  private async read(batch: PendingRead[]): Promise<void> {
+    // One key once: BatchGetItem refuses duplicates (two devices of one user in the same moment).
+    const keys = new Map<string, Key>();
+    for (const p of batch) for (const k of [userKey(p.tenantId, p.ext), bindingsKey(p.tenantId, p.ext)]) keys.set(keyId(k), k);
+    let items: Map<string, Record<string, unknown>>;
+    let unprocessed: Set<string>;
+    try {
+      const res = await this.doc.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: [...keys.values()], ConsistentRead: true } } }));
+      items = new Map((res.Responses?.[this.tableName] ?? []).map((item) => [keyId(item as Key), item]));
+      unprocessed = new Set((res.UnprocessedKeys?.[this.tableName]?.Keys ?? []).map((k) => keyId(k as Key)));
+    } catch (err) {
+      for (const p of batch) p.reject(err);
+      return;
     }
+    for (const p of batch) {
+      this.settle(p, items, unprocessed).then(p.resolve, p.reject);
+    }
+  }
+
+  private async settle(p: PendingRead, items: Map<string, Record<string, unknown>>, unprocessed: Set<string>): Promise<UserAccount | undefined> {
+    const { tenantId, ext } = p;
+    const userAt = keyId(userKey(tenantId, ext));
+    const bindingsAt = keyId(bindingsKey(tenantId, ext));
+    const userItem = items.get(userAt);
+    const user = userItem ? userFromItem(tenantId, userItem) : unprocessed.has(userAt) ? await this.directory.getUser(tenantId, ext) : undefined;
+    // Only for a user that exists: REGISTERs for made-up names must not push real users' copies out.
+    if (user && !unprocessed.has(bindingsAt)) this.bindings.rememberItem({ tenantId, ext }, items.get(bindingsAt));
     return user;
   }
 
