@@ -28,7 +28,7 @@ import { join, resolve } from 'node:path';
 import { startTestStack } from '../test/support/test-stack.js';
 import { startKamailio } from './bench/kamailio.js';
 import { cleanRate, runRung } from './bench/sipp-ladder.js';
-import { costScraper, perFlow } from './bench/stack-costs.js';
+import { costScraper, perFlow, percentilesBy } from './bench/stack-costs.js';
 
 const rates = (process.argv[2] ?? '25,50,100,200').split(',').map(Number);
 const seconds = Number(process.argv[3] ?? 8);
@@ -82,6 +82,8 @@ async function benchNimbus(dir: string) {
         ...step,
         invokesPerRegistration: perFlow(before.invokes, after.invokes, step.successful),
         storeRequestsPerRegistration: perFlow(before.storeRequests, after.storeRequests, step.successful),
+        // Where the time goes: each function call and store request of the rung (bucket bounds, ms).
+        durationsMs: { functions: percentilesBy(before.durations.functions, after.durations.functions), store: percentilesBy(before.durations.store, after.durations.store) },
       });
       if (!step.clean && step.achievedPerSecond < 0.5 * rate) break; // far past saturation: higher rungs only queue
     }
