@@ -21,7 +21,7 @@ const outcomes = (run: SippResult): string[] => [...run.log.matchAll(/OUTCOME: (
  */
 describe.runIf(hasTool('sipp'))('inbound trunk call limits (SIPp carrier bursts → edge → SIPp device)', () => {
   let stack: TestStack;
-  const carrierPorts = { limited: 0, disabled: 0, open: 0 };
+  const carrierPorts = { limited: 0, disabled: 0, open: 0, offline: 0 };
   const target = () => `127.0.0.1:${stack.sipPort}`;
 
   /** `calls` calls from the carrier at `port` to `did`, started 100 ms apart (SIPp's default rate), each held `talk` ms. */
@@ -64,6 +64,7 @@ describe.runIf(hasTool('sipp'))('inbound trunk call limits (SIPp carrier bursts 
     carrierPorts.limited = await freePort();
     carrierPorts.disabled = await freePort();
     carrierPorts.open = await freePort();
+    carrierPorts.offline = await freePort();
     const trunk = (id: string, port: number, did: string, ext: string, limit?: number) => ({
       id, kind: 'ip', host: '127.0.0.1', port, transport: 'udp', routes: [], dids: { [did]: ext },
       ...(limit !== undefined ? { maxIncomingCalls: limit } : {}),
@@ -72,10 +73,12 @@ describe.runIf(hasTool('sipp'))('inbound trunk call limits (SIPp carrier bursts 
       tenants: [
         {
           ...TEST_SEED.tenants[0],
+          users: [...TEST_SEED.tenants[0].users, { ext: '1009', password: 'pw-1009-never-registers' }],
           trunks: [
             trunk('carrier1', carrierPorts.limited, '5551000', '1001', 2),
             trunk('carrier-off', carrierPorts.disabled, '5552000', '1002', 0),
             trunk('carrier-open', carrierPorts.open, '5553000', '1003'),
+            trunk('carrier-offline', carrierPorts.offline, '5554000', '1009', 1),
           ],
         },
       ],
@@ -126,5 +129,15 @@ describe.runIf(hasTool('sipp'))('inbound trunk call limits (SIPp carrier bursts 
     expect(held).toMatchObject({ in: 3 });
     expect(answered.code, answered.stderr).toBe(0);
     expect(await waitForUsage('carrier-open', (u) => u.total === 0)).toEqual({ in: 0, out: 0, total: 0 });
+  });
+
+  it('a DID whose user has no device: 480, and the slot taken meanwhile is given back', async () => {
+    // authorize-call takes the trunk slot while it reads the callee's devices (functions/src/trunks/inbound-trunk-call.ts).
+    for (let i = 0; i < 2; i++) {
+      const refused = await carrierBurst(carrierPorts.offline, '5554000', 1, '200');
+      expect(refused.code, refused.stderr).toBe(0);
+      expect(outcomes(refused)).toEqual(['480']);
+      expect(await waitForUsage('carrier-offline', (u) => u.total === 0)).toEqual({ in: 0, out: 0, total: 0 });
+    }
   });
 });
