@@ -22,6 +22,7 @@
  */
 
 import { callRefOf } from '../../../contracts/call-ref.js';
+import type { CarriedCalls } from '../edges/carried-calls.js';
 
 export type SlotDirection = 'in' | 'out';
 
@@ -66,22 +67,14 @@ export interface CallSlotItem {
 /** Whether the edge (boot) holding an entry still carries its call (calls/slot-holders.ts). */
 export type SlotHolderAlive = (entry: CallSlotEntry) => boolean;
 
-/** What the holder's latest slot audit said it carried (edges/carried-calls.ts). */
-export interface CarriedAtAudit {
-  bootId: string;
-  callRefs: ReadonlySet<string>;
-  /** Epoch ms of the audit. */
-  at: number;
-  graceMs: number;
-}
-
 /**
- * The holder's audit shows that it no longer carried the entry's call: the
- * audit is of the entry's boot, came more than its grace after the take (so
- * the call had reached the edge if it ever would), and did not name the
- * call. A call ends once, so the entry is a release that never landed.
+ * The holder's latest audit (edges/carried-calls.ts) shows that it no longer
+ * carried the entry's call: the audit is of the entry's boot, came more than
+ * its grace after the take (so the call had reached the edge if it ever
+ * would), and did not name the call. A call ends once, so the entry is a
+ * release that never landed.
  */
-export function releaseNeverLanded(entry: CallSlotEntry, audit: CarriedAtAudit | undefined): boolean {
+export function releaseNeverLanded(entry: CallSlotEntry, audit: Omit<CarriedCalls, 'edgeId'> | undefined): boolean {
   if (!audit || audit.bootId !== entry.bootId) return false;
   if (entry.since > audit.at - audit.graceMs) return false;
   return !audit.callRefs.has(callRefOf(entry));

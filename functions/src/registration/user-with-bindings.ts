@@ -20,7 +20,7 @@ import { BatchGetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynam
 import type { CachedDirectory } from '../directory/cached-directory.js';
 import { userFromItem, type DirectoryReader } from '../directory/directory-repository.js';
 import type { UserAccount } from '../directory/user-account.js';
-import { bindingsKey, userKey } from '../store/keys.js';
+import { bindingsKey, userKey, type ItemKey } from '../store/keys.js';
 import type { BindingRepository } from './binding-repository.js';
 
 /** BatchGetItem takes at most 100 keys: two per user. */
@@ -33,8 +33,7 @@ interface PendingRead {
   reject(err: unknown): void;
 }
 
-type Key = { pk: string; sk: string };
-const keyId = (k: Key) => `${k.pk}\n${k.sk}`;
+const keyId = (k: ItemKey) => `${k.pk}\n${k.sk}`;
 
 export class UserWithBindingsReader {
   /** Reads asked for in this turn of the event loop: one BatchGetItem for all of them. */
@@ -77,14 +76,14 @@ export class UserWithBindingsReader {
 
   private async read(batch: PendingRead[]): Promise<void> {
     // One key once: BatchGetItem refuses duplicates (two devices of one user in the same moment).
-    const keys = new Map<string, Key>();
+    const keys = new Map<string, ItemKey>();
     for (const p of batch) for (const k of [userKey(p.tenantId, p.ext), bindingsKey(p.tenantId, p.ext)]) keys.set(keyId(k), k);
     let items: Map<string, Record<string, unknown>>;
     let unprocessed: Set<string>;
     try {
       const res = await this.doc.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: [...keys.values()], ConsistentRead: true } } }));
-      items = new Map((res.Responses?.[this.tableName] ?? []).map((item) => [keyId(item as Key), item]));
-      unprocessed = new Set((res.UnprocessedKeys?.[this.tableName]?.Keys ?? []).map((k) => keyId(k as Key)));
+      items = new Map((res.Responses?.[this.tableName] ?? []).map((item) => [keyId(item as ItemKey), item]));
+      unprocessed = new Set((res.UnprocessedKeys?.[this.tableName]?.Keys ?? []).map((k) => keyId(k as ItemKey)));
     } catch (err) {
       for (const p of batch) p.reject(err);
       return;

@@ -22,13 +22,6 @@ import { loadSlotHolderCheck } from '../calls/slot-holders.js';
 
 const reply = (status: number, reason: string): SipReply => ({ status, reason, headers: [] });
 
-/** A promise's outcome as a value, so two run side by side and neither rejection goes unhandled. */
-const settle = <T>(p: Promise<T>): Promise<{ ok: true; value: T } | { ok: false; error: unknown }> =>
-  p.then(
-    (value) => ({ ok: true as const, value }),
-    (error: unknown) => ({ ok: false as const, error }),
-  );
-
 export async function authorizeInboundTrunkCall(
   event: AuthorizeCallEvent,
   req: CallRequest,
@@ -51,16 +44,17 @@ export async function authorizeInboundTrunkCall(
 
   // The callee's devices are read and the trunk slot taken at once: one store round trip less in every inbound
   // call's set-up (issue 14: added latency). "No device" still wins over "trunk full", and gives the slot back.
-  const [located, taken] = await Promise.all([
-    settle(liveTargets(deps, event.edge, { tenantId: trunk.tenantId, ext: user.ext }, now)),
-    isCall && deps.trunkUsage ? settle(takeTrunkSlot(deps.trunkUsage, trunk, 'in', req.callRef, event.edge, now)) : undefined,
+  // allSettled: neither outcome is lost (a slot taken beside a failed read is given back).
+  const [located, taken] = await Promise.allSettled([
+    liveTargets(deps, event.edge, { tenantId: trunk.tenantId, ext: user.ext }, now),
+    isCall && deps.trunkUsage ? takeTrunkSlot(deps.trunkUsage, trunk, 'in', req.callRef, event.edge, now) : undefined,
   ]);
   const giveBack = async () => {
-    if (taken?.ok && taken.value.ok) await releaseTrunkSlot(deps.trunkUsage!, trunk, req.callRef, 'in');
+    if (taken.status === 'fulfilled' && taken.value?.ok) await releaseTrunkSlot(deps.trunkUsage!, trunk, req.callRef, 'in');
   };
-  if (!located.ok) {
+  if (located.status === 'rejected') {
     await giveBack();
-    throw located.error;
+    throw located.reason;
   }
   const { targets, liveness } = located.value;
   if (targets.length === 0) {
@@ -70,12 +64,12 @@ export async function authorizeInboundTrunkCall(
 
   let slots: CallSlot[] = [];
   let trunkSlots: TrunkSlot[] = [];
-  if (taken && deps.trunkUsage) {
-    if (!taken.ok) {
-      if (taken.error instanceof TrunkUsageConflictError) return refuse(SLOTS_BUSY_REPLY, callee, 'rejected');
-      throw taken.error;
+  if (isCall && deps.trunkUsage) {
+    if (taken.status === 'rejected') {
+      if (taken.reason instanceof TrunkUsageConflictError) return refuse(SLOTS_BUSY_REPLY, callee, 'rejected');
+      throw taken.reason;
     }
-    const admission = taken.value;
+    const admission = taken.value!;
     if (!admission.ok) {
       // MSS: 0 = the direction is disabled (403); over the limit = busy, so the carrier may route elsewhere (486).
       const disabled = trunk.maxIncomingCalls === 0 || trunk.maxTotalCalls === 0;
