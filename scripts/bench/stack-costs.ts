@@ -21,6 +21,8 @@ export interface CostCounters {
   addedLatency: [number, number][];
   /** The same buckets of nimbus_function_duration_seconds by function and of nimbus_store_request_duration_seconds by operation. */
   durations: { functions: Record<string, [number, number][]>; store: Record<string, [number, number][]> };
+  /** nimbus_active_calls summed over its directions: calls the edge still proxies. */
+  activeCalls: number;
 }
 
 /** A histogram's cumulative buckets (`le` bound in seconds, count), in order. */
@@ -94,6 +96,7 @@ export function costScraper(httpPort: number, token: string, consumerInvokes: Re
         functions: bucketsBy(samples, 'nimbus_function_duration_seconds', 'function'),
         store: bucketsBy(samples, 'nimbus_store_request_duration_seconds', 'operation'),
       },
+      activeCalls: samples.filter((s) => s.name === 'nimbus_active_calls').reduce((n, s) => n + s.value, 0),
     };
   };
 }
@@ -112,20 +115,24 @@ export const total = (counts: Record<string, number>): number => Number(Object.v
 
 /**
  * Resolves once the stack has gone `quietMs` without an invoke or a store
- * request (at most `maxMs`): after an overloaded rung, the queued store
- * requests and the release retries drain before the next rung is measured.
+ * request and proxies no call (at most `maxMs`): after an overloaded rung,
+ * the queued store requests and the release retries drain, and the calls
+ * SIPp gave up on end, before the next rung is measured. Those calls matter:
+ * a 200 whose caller aborted is retransmitted by the device until its ACK
+ * wait (64·T1, RFC 3261 §13.3.1.4) runs out, and the edge relays every
+ * retransmission (§16.7), so a rung started earlier carries the last one's load.
  */
 export async function untilQuiet(scrape: () => Promise<CostCounters>, quietMs = 1_000, maxMs = 60_000): Promise<void> {
   const activity = async () => {
     const c = await scrape();
-    return total(c.invokes) + total(c.storeRequests);
+    return { requests: total(c.invokes) + total(c.storeRequests), calls: c.activeCalls };
   };
   const deadline = Date.now() + maxMs;
   let last = await activity();
   while (Date.now() < deadline) {
     await new Promise((r) => setTimeout(r, quietMs));
     const now = await activity();
-    if (now === last) return;
+    if (now.requests === last.requests && now.calls === 0) return;
     last = now;
   }
 }

@@ -1,4 +1,6 @@
+import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger } from '../../edge/src/logger.js';
 import { NO_ACK_REASON } from '../../edge/src/proxy/forking-proxy.js';
 import { freePort } from '../support/free-port.js';
 import { hasTool } from '../support/require-tool.js';
@@ -25,6 +27,8 @@ const outcomes = (run: SippResult): string[] => [...run.log.matchAll(/OUTCOME: (
 describe.runIf(hasTool('sipp'))('an answered call that is never ACKed (SIPp carrier → edge → SIPp device)', () => {
   let stack: TestStack;
   let carrierPort = 0;
+  /** The stack's log lines as written (JSON text: a key written twice shows). */
+  const logLines: string[] = [];
 
   const call = (scenario: string, talk = '200') =>
     runSipp({
@@ -55,6 +59,7 @@ describe.runIf(hasTool('sipp'))('an answered call that is never ACKed (SIPp carr
     stack = await startTestStack({
       seed: { tenants: [{ ...acme, trunks: [{ id: 'carrier-gone', kind: 'ip', host: '127.0.0.1', port: carrierPort, transport: 'udp', routes: [], dids: { [DID]: CALLEE.ext }, maxIncomingCalls: 1 }] }] },
       env: { PBX_ACK_WAIT_SECONDS: String(ACK_WAIT_SECONDS), PBX_PIKE_REQUESTS: '0' },
+      logger: createLogger('warn', 'nimbus-edge', new Writable({ write: (chunk, _enc, done) => (logLines.push(...String(chunk).trim().split('\n')), done()) })),
     });
   });
   afterAll(async () => {
@@ -74,6 +79,10 @@ describe.runIf(hasTool('sipp'))('an answered call that is never ACKed (SIPp carr
       const [ended] = await closedCdrs(1);
       expect(ended).toMatchObject({ disposition: 'failed', status: 200, hangupBy: 'system', reason: NO_ACK_REASON });
       expect(ended.answerTime).toBeDefined();
+      // The edge's warning names the call once: its logger carries the Call-ID already (a second "callId" key is a JSON duplicate).
+      const warning = logLines.find((line) => line.includes('no ACK for the 2xx'));
+      expect(warning?.match(/"callId":/g)).toHaveLength(1);
+      expect(JSON.parse(warning!)).toMatchObject({ callId: ended.callId, waitedMs: ACK_WAIT_SECONDS * 1000 });
 
       // The slot is free again (maxIncomingCalls 1), and a call whose 2xx is ACKed outlives the ACK wait.
       const confirmed = call('carrier-uac-call.xml', String((ACK_WAIT_SECONDS + 2) * 1000));

@@ -180,7 +180,7 @@ export class InviteForkingProxy implements ProxiedCall {
   private ackMissing(): void {
     this.ackTimer = undefined;
     if (this.state !== 'answered' || this.finished) return;
-    this.ctx.logger.warn({ callId: this.callId, waitedMs: this.ctx.ackWaitMs }, 'no ACK for the 2xx: the call is over');
+    this.ctx.logger.warn({ waitedMs: this.ctx.ackWaitMs }, 'no ACK for the 2xx: the call is over');
     this.finish(200, 'failed', 'system', NO_ACK_REASON);
   }
 
@@ -213,7 +213,7 @@ export class InviteForkingProxy implements ProxiedCall {
         onTransportError: () => this.onBranchFinal(branch, createResponse(request, 503, 'Service Unavailable')),
       });
     } catch (err) {
-      this.ctx.logger.warn({ err, callId: this.callId }, 'branch could not be sent');
+      this.ctx.logger.warn({ err }, 'branch could not be sent');
       this.onBranchFinal(branch, createResponse(request, 503, 'Service Unavailable'));
       return;
     }
@@ -232,7 +232,7 @@ export class InviteForkingProxy implements ProxiedCall {
       branch.relayed = branch.relayed
         .then(async () => this.handleBranchResponse(branch, await media.branchResponse(branch.key, res), arrivedAt))
         // One response that failed must not stall the ones behind it.
-        .catch((err: unknown) => this.ctx.logger.warn({ err, callId: this.callId, status: res.status }, 'branch response not relayed'));
+        .catch((err: unknown) => this.ctx.logger.warn({ err, status: res.status }, 'branch response not relayed'));
       return;
     }
     this.handleBranchResponse(branch, res, arrivedAt);

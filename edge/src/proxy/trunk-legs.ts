@@ -43,7 +43,7 @@ export class TrunkLegSequence {
       const destination = await resolveLegDestination(leg);
       if (proxy.cancelledByCaller) break;
       if (!destination) {
-        this.ctx.logger.warn({ callId: proxy.callId, trunkId: leg.trunkId }, 'trunk host does not resolve');
+        this.ctx.logger.warn({ trunkId: leg.trunkId }, 'trunk host does not resolve');
         this.accounting.releaseTrunkSlots();
         continue;
       }

@@ -16,7 +16,7 @@ export const mergedRequest: RouteStep = (ctx, { tx, req }) => {
   const invite = inviteIdentity(req);
   const verdict = mergeVerdict(invite, ctx.proxy.calls.withCallId(invite.callId).map((c) => c.identity));
   if (!verdict) return 'next';
-  ctx.logger.debug({ callId: invite.callId, fromTag: invite.fromTag, status: verdict.status }, 'INVITE reuses the Call-ID of a call in progress');
+  ctx.logger.debug({ fromTag: invite.fromTag, status: verdict.status }, 'INVITE reuses the Call-ID of a call in progress');
   return verdict.kind === 'merged'
     ? respond(tx, req, verdict.status, verdict.reason)
     : respond(tx, req, verdict.status, verdict.reason, [{ name: 'Retry-After', value: String(PENDING_RETRY_AFTER_SECONDS) }]);
