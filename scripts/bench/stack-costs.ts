@@ -12,7 +12,7 @@
  * stack's background counts them (LocalStack.consumerInvokes), a batch as
  * one invoke, as Lambda bills it.
  */
-import { parseExposition, type Sample } from '../../test/support/prometheus-text.js';
+import { parseExposition, sampleSum, type Sample } from '../../test/support/prometheus-text.js';
 
 export interface CostCounters {
   invokes: Record<string, number>;
@@ -96,7 +96,7 @@ export function costScraper(httpPort: number, token: string, consumerInvokes: Re
         functions: bucketsBy(samples, 'nimbus_function_duration_seconds', 'function'),
         store: bucketsBy(samples, 'nimbus_store_request_duration_seconds', 'operation'),
       },
-      activeCalls: samples.filter((s) => s.name === 'nimbus_active_calls').reduce((n, s) => n + s.value, 0),
+      activeCalls: sampleSum(samples, 'nimbus_active_calls'),
     };
   };
 }

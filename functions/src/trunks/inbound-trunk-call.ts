@@ -85,7 +85,7 @@ export async function authorizeInboundTrunkCall(
       loadHolderLiveness: () => loadSlotHolderCheck(liveness, deps.carriedCalls),
     });
     if (!limits.ok) {
-      await releaseTrunkSlot(deps.trunkUsage, trunk, req.callRef, 'in');
+      await giveBack();
       return refuse(limits.reply, callee, 'rejected');
     }
     slots = limits.slots;
