@@ -49,6 +49,7 @@ import { createDocumentClient } from '../contracts/store/dynamo-client.js';
 import { TrunkUsageRepository } from '../functions/src/trunks/trunk-usage-repository.js';
 import { startTestStack, type TestStack } from '../test/support/test-stack.js';
 import { kamailioInstalled, startKamailio } from './bench/kamailio.js';
+import { cpuMsPerFlow, threadTicks } from './bench/thread-cpu.js';
 import { cleanRate, climb, percentiles, runRung, settleFor, type MeasuredRung } from './bench/sipp-ladder.js';
 import { bucketPercentiles, costScraper, perFlow, percentilesBy, total, untilQuiet, type CostCounters } from './bench/stack-costs.js';
 
@@ -181,15 +182,18 @@ async function benchNimbus(stack: TestStack, scrape: () => Promise<CostCounters>
       storeRequestsPerCall: Record<string, number>;
       addedLatencyMs: ReturnType<typeof bucketPercentiles>;
       durationsMs: { functions: ReturnType<typeof percentilesBy>; store: ReturnType<typeof percentilesBy> };
+      cpuMsPerCall?: ReturnType<typeof cpuMsPerFlow>;
     }
   >();
   const rung = async (rate: number) => {
     const cdrsBefore = await answeredCdrs(stack);
     const before: CostCounters = await scrape();
+    const ticksBefore = threadTicks();
     const step = await runRung({
       target, scenario: SCENARIOS[mode].file, rate, seconds, injection, dir, requestsPerCall: SCENARIOS[mode].requestsPerCall,
       vars: { domain: DOMAIN }, responseTimes: true, ...(mode === 'unauthenticated' ? { localPort: carrierPort } : {}),
     });
+    const ticksAfterRung = threadTicks();
     // CDRs are written from bus events after the BYE: wait for them (5 s at most), so their writes count in this rung.
     let cdrsWritten = 0;
     for (const deadline = Date.now() + 5000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 250))) {
@@ -205,6 +209,8 @@ async function benchNimbus(stack: TestStack, scrape: () => Promise<CostCounters>
       addedLatencyMs: bucketPercentiles(before.addedLatency, after.addedLatency, [50, 90, 99]),
       // Where the added latency goes: each function call and store request of the rung, on the same buckets.
       durationsMs: { functions: percentilesBy(before.durations.functions, after.durations.functions), store: percentilesBy(before.durations.store, after.durations.store) },
+      // This process's CPU during the rung (SIPp's excluded), by thread: the CDR writes that follow the last BYE are not in it.
+      cpuMsPerCall: cpuMsPerFlow(ticksBefore, ticksAfterRung, step.successful),
     });
     return step;
   };

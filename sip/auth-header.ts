@@ -7,6 +7,7 @@
 import { isToken, setOwn, splitTopLevel } from './grammar.js';
 import { isQuotedString, quote, unquote } from './params.js';
 import type { DigestAlgorithm } from './digest.js';
+import { cachedParser } from './parse-cache.js';
 
 export interface DigestParams {
   /** Auth scheme as received, e.g. 'Digest'. Compare case-insensitively. */
@@ -15,8 +16,7 @@ export interface DigestParams {
   params: Record<string, string>;
 }
 
-/** Parses a challenge or credentials value; undefined when malformed or a parameter repeats. */
-export function parseAuthHeader(value: string): DigestParams | undefined {
+function parseAuthHeaderText(value: string): DigestParams | undefined {
   if (typeof value !== 'string') return undefined;
   const m = /^\s*([^\s,]+)(?:\s+([\s\S]*))?$/.exec(value);
   if (!m || !isToken(m[1])) return undefined;
@@ -44,6 +44,9 @@ export function parseAuthHeader(value: string): DigestParams | undefined {
   }
   return { scheme, params };
 }
+
+/** Parses a challenge or credentials value; undefined when malformed or a parameter repeats. */
+export const parseAuthHeader = cachedParser(parseAuthHeaderText);
 
 export interface ChallengeOptions {
   realm: string;

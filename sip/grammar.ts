@@ -25,6 +25,29 @@ export interface SplitResult {
  */
 export function splitTopLevel(text: string, sep: string): SplitResult {
   const segments: string[] = [];
+  const balanced = scanTopLevel(text, sep, (seg) => {
+    segments.push(seg);
+    return true;
+  });
+  return { segments, balanced };
+}
+
+/** The first segment splitTopLevel would give (undefined when there is none), without splitting the rest. */
+export function firstTopLevel(text: string, sep: string): string | undefined {
+  let first: string | undefined;
+  scanTopLevel(text, sep, (seg) => {
+    first = seg;
+    return false;
+  });
+  return first;
+}
+
+/**
+ * The scan behind both: hands each trimmed, non-empty top-level segment to
+ * `segment`, which returns false to stop there. Returns whether the text
+ * scanned was balanced (no quoted-string or `<...>` left open).
+ */
+function scanTopLevel(text: string, sep: string, segment: (seg: string) => boolean): boolean {
   let inQuotes = false;
   let inAngle = false;
   let start = 0;
@@ -43,13 +66,13 @@ export function splitTopLevel(text: string, sep: string): SplitResult {
     else if (ch === '<') inAngle = true;
     else if (ch === sep) {
       const seg = text.slice(start, i).trim();
-      if (seg !== '') segments.push(seg);
+      if (seg !== '' && !segment(seg)) return !inQuotes && !inAngle;
       start = i + 1;
     }
   }
   const last = text.slice(start).trim();
-  if (last !== '') segments.push(last);
-  return { segments, balanced: !inQuotes && !inAngle };
+  if (last !== '') segment(last);
+  return !inQuotes && !inAngle;
 }
 
 /**

@@ -64,31 +64,52 @@ const LIST_HEADERS: ReadonlySet<string> = new Set(
   ].map((n) => n.toLowerCase()),
 );
 
-/** `v` -> `Via`, `call-id` -> `Call-ID`; unknown names come back as received. */
-/**
- * Spellings already resolved to a known header (`Via`, `via`, `v` …): every
- * header lookup of every message passes here, mostly with the same few
- * spellings. Bounded, because the spellings come from the network too.
- */
-const RESOLVED = new Map<string, string>();
-const MAX_RESOLVED = 1024;
+/** What the header lookups need of one spelling of a header name. */
+interface Spelling {
+  /** `v` -> `Via`, `call-id` -> `Call-ID`; unknown names as received (trimmed). */
+  canonical: string;
+  /** The canonical name lower-cased: two spellings name the same header when their keys are equal. */
+  key: string;
+  list: boolean;
+}
 
+/**
+ * Spellings already seen (`Via`, `via`, `v`, `X-Foo` …): every header lookup
+ * of every message passes here, mostly with the same few spellings, so the
+ * answer (and its lower-cased key) is computed once, not on every header of
+ * every lookup. Bounded, because the spellings come from the network too:
+ * past the bound a spelling is resolved each time and not kept.
+ */
+const SPELLINGS = new Map<string, Spelling>();
+const MAX_SPELLINGS = 1024;
+
+function spelling(name: string): Spelling {
+  const seen = SPELLINGS.get(name);
+  if (seen !== undefined) return seen;
+  const lower = name.trim().toLowerCase();
+  const canonical = (lower.length === 1 ? COMPACT_FORMS[lower] : undefined) ?? CANONICAL.get(lower) ?? name.trim();
+  const key = canonical.toLowerCase();
+  const resolved: Spelling = { canonical, key, list: LIST_HEADERS.has(key) };
+  if (SPELLINGS.size < MAX_SPELLINGS) SPELLINGS.set(name, resolved);
+  return resolved;
+}
+
+/** `v` -> `Via`, `call-id` -> `Call-ID`; unknown names come back as received. */
 export function canonicalHeaderName(name: string): string {
-  const resolved = RESOLVED.get(name);
-  if (resolved !== undefined) return resolved;
-  const key = name.trim().toLowerCase();
-  const known = (key.length === 1 ? COMPACT_FORMS[key] : undefined) ?? CANONICAL.get(key);
-  if (known === undefined) return name.trim();
-  if (RESOLVED.size < MAX_RESOLVED) RESOLVED.set(name, known);
-  return known;
+  return spelling(name).canonical;
+}
+
+/** The case-insensitive, compact-aware identity of a header name (`v`, `VIA` and `Via` give `via`). */
+export function headerKey(name: string): string {
+  return spelling(name).key;
 }
 
 /** True when `a` and `b` name the same header (case-insensitive, compact-aware). */
 export function headerNamesEqual(a: string, b: string): boolean {
-  return canonicalHeaderName(a).toLowerCase() === canonicalHeaderName(b).toLowerCase();
+  return spelling(a).key === spelling(b).key;
 }
 
 /** True for headers whose field value is a comma-separated list. */
 export function isListHeader(name: string): boolean {
-  return LIST_HEADERS.has(canonicalHeaderName(name).toLowerCase());
+  return spelling(name).list;
 }

@@ -4,15 +4,13 @@
  * §7.3.3), so getHeader(msg, 'v') finds `Via`. Header lines are otherwise
  * left untouched, keeping unknown headers and their order intact for proxying.
  */
-import { splitTopLevel } from './grammar.js';
-import { canonicalHeaderName, isListHeader } from './header-names.js';
+import { firstTopLevel, splitTopLevel } from './grammar.js';
+import { canonicalHeaderName, headerKey, isListHeader } from './header-names.js';
 import type { SipHeader, SipMessage } from './message.js';
 
 type HasHeaders = Pick<SipMessage, 'headers'>;
 
-function keyOf(name: string): string {
-  return canonicalHeaderName(name).toLowerCase();
-}
+const keyOf = headerKey;
 
 /** Splits one header line into its values: top-level commas for list headers, else the whole value. */
 export function splitHeaderValue(name: string, value: string): string[] {
@@ -29,7 +27,9 @@ export function getHeaders(msg: HasHeaders, name: string): string[] {
   const key = keyOf(name);
   const out: string[] = [];
   for (const h of msg.headers) {
-    if (keyOf(h.name) === key) out.push(...splitHeaderValue(h.name, h.value));
+    if (keyOf(h.name) !== key) continue;
+    if (!isListHeader(h.name)) out.push(h.value.trim());
+    else for (const value of splitTopLevel(h.value, ',').segments) out.push(value);
   }
   return out;
 }
@@ -42,9 +42,10 @@ export function getHeader(msg: HasHeaders, name: string): string | undefined {
   const key = keyOf(name);
   for (const h of msg.headers) {
     if (keyOf(h.name) !== key) continue;
-    const values = splitHeaderValue(h.name, h.value);
-    if (values.length > 0) return values[0];
+    // Only the first value is read: the rest of a list line is not split (every lookup of every message passes here).
     if (!isListHeader(h.name)) return h.value.trim();
+    const first = firstTopLevel(h.value, ',');
+    if (first !== undefined) return first;
   }
   return undefined;
 }

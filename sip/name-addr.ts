@@ -7,6 +7,7 @@
  * after the first `;` is a header parameter (RFC 3261 §20.10).
  */
 import { quote, tryParseParams, unquote } from './params.js';
+import { cachedParser } from './parse-cache.js';
 
 export interface NameAddr {
   /** Display name, unquoted and unescaped; undefined when absent. */
@@ -20,8 +21,7 @@ export interface NameAddr {
 // An absoluteURI-ish shape: scheme ":" and no whitespace / delimiters.
 const URI_SHAPE_RE = /^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>"]+$/;
 
-/** Parses one name-addr / addr-spec with parameters; undefined when malformed. */
-export function parseNameAddr(value: string): NameAddr | undefined {
+function parseNameAddrText(value: string): NameAddr | undefined {
   if (typeof value !== 'string') return undefined;
   const t = value.trim();
   let displayName: string | undefined;
@@ -67,6 +67,9 @@ export function parseNameAddr(value: string): NameAddr | undefined {
   if (displayName !== undefined) out.displayName = displayName;
   return out;
 }
+
+/** Parses one name-addr / addr-spec with parameters; undefined when malformed. */
+export const parseNameAddr = cachedParser(parseNameAddrText);
 
 /** Always writes the name-addr form `"Name" <uri>;params` (safe for any URI, RFC 3261 §20). */
 export function formatNameAddr(na: NameAddr): string {

@@ -9,6 +9,7 @@
  */
 import { getOwn, setOwn } from './grammar.js';
 import { formatHostPort, parseHostPort } from './host-port.js';
+import { cachedParser } from './parse-cache.js';
 
 export interface SipUri {
   /** Lower case: 'sip' | 'sips' | 'tel'. */
@@ -82,8 +83,7 @@ function parseUriHeaders(text: string, into: Record<string, string>): boolean {
   return true;
 }
 
-/** Parses a sip:, sips: or tel: URI; undefined when malformed or another scheme. */
-export function parseUri(text: string): SipUri | undefined {
+function parseUriText(text: string): SipUri | undefined {
   if (typeof text !== 'string' || text.length > 8192) return undefined;
   const t = text.trim();
   // No LWS, controls, or name-addr delimiters inside a URI (RFC 3261 §25.1).
@@ -138,6 +138,9 @@ export function parseUri(text: string): SipUri | undefined {
   if (hp.port !== undefined) uri.port = hp.port;
   return uri;
 }
+
+/** Parses a sip:, sips: or tel: URI; undefined when malformed or another scheme. */
+export const parseUri = cachedParser(parseUriText);
 
 function formatUriParams(params: Record<string, string | null>): string {
   let out = '';

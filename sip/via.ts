@@ -9,6 +9,7 @@
 import { isToken } from './grammar.js';
 import { formatHostPort, parseHostPort } from './host-port.js';
 import { formatParams, tryParseParams } from './params.js';
+import { cachedParser } from './parse-cache.js';
 
 export interface Via {
   /** 'SIP/2.0' */
@@ -27,8 +28,7 @@ export const BRANCH_MAGIC_COOKIE = 'z9hG4bK';
 
 const SENT_PROTOCOL_RE = /^([^\s/]+)\s*\/\s*([^\s/]+)\s*\/\s*([^\s/;]+)\s+/;
 
-/** Parses one via-parm; undefined when malformed or not SIP/2.0. */
-export function parseVia(value: string): Via | undefined {
+function parseViaText(value: string): Via | undefined {
   if (typeof value !== 'string') return undefined;
   const t = value.trim();
   const m = SENT_PROTOCOL_RE.exec(t);
@@ -49,6 +49,9 @@ export function parseVia(value: string): Via | undefined {
   if (hp.port !== undefined) via.port = hp.port;
   return via;
 }
+
+/** Parses one via-parm; undefined when malformed or not SIP/2.0. */
+export const parseVia = cachedParser(parseViaText);
 
 /** `SIP/2.0/UDP host:port;branch=...` */
 export function formatVia(v: Via): string {

@@ -30,6 +30,7 @@ import { RegistrarChallenges } from './registrar-challenges.js';
 import { routeRequest } from './request-route.js';
 import type { RouteContext } from './route-state.js';
 import { replyStatelessly } from './stateless-reply.js';
+import { PerCallLogs } from './per-call-logs.js';
 
 export interface SipEdgeOptions {
   identity: EdgeIdentity;
@@ -96,6 +97,11 @@ export class SipEdge {
   /** First INVITE challenges issued here (with nonceTtlMs and inviteChallengeTtlMs); directory.changed drops entries. */
   readonly inviteChallenges?: InviteChallenges;
   private readonly heartbeat: EdgeHeartbeat;
+  /** Each call's logger and route context, shared by its messages. */
+  private readonly perCall = new PerCallLogs((callId) => {
+    const logger = this.options.logger.child({ callId });
+    return { logger, route: { ...this.router, logger, proxy: { ...this.proxy, logger } } satisfies RouteContext };
+  });
   private stopping = false;
 
   constructor(private readonly options: SipEdgeOptions) {
@@ -239,34 +245,35 @@ export class SipEdge {
   }
 
   private toTransactions(message: SipMessage, source: Source): void {
-    const log = this.logFor(message);
+    const context = this.contextFor(message);
+    const log = context.logger;
     if (message.kind === 'response') {
       if (!this.transactions.receiveResponse(message, source)) log.debug({ source, status: message.status }, 'stray response dropped');
       return;
     }
     log.debug({ source, method: message.method }, 'request');
     const outcome = this.transactions.receiveRequest(message, source);
-    if (outcome.kind === 'new') void routeRequest(this.routeFor(log), outcome.transaction, message, source);
-    else if (outcome.kind === 'ack') this.forwardAck(message, source, log);
+    if (outcome.kind === 'new') void routeRequest(context.route, outcome.transaction, message, source);
+    else if (outcome.kind === 'ack') this.forwardAck(message, source, context.route);
   }
 
   /** Every log line on a message's path names its Call-ID, for correlation with Homer's captures and the CDRs. */
   private logFor(message: SipMessage): Logger {
-    const callId = getHeader(message, 'Call-ID');
-    return callId === undefined ? this.options.logger : this.options.logger.child({ callId });
+    return this.contextFor(message).logger;
   }
 
-  /** The request route's context with the message's logger (the proxy and its call objects log through it). */
-  private routeFor(log: Logger): RouteContext {
-    return log === this.options.logger ? this.router : { ...this.router, logger: log, proxy: { ...this.proxy, logger: log } };
+  /** The message's logger and the request route's context with it (the proxy and its call objects log through it). */
+  private contextFor(message: SipMessage): { logger: Logger; route: RouteContext } {
+    const callId = getHeader(message, 'Call-ID');
+    return callId === undefined ? { logger: this.options.logger, route: this.router } : this.perCall.for(callId);
   }
 
   /** An ACK for a 2xx travels the dialog's route set through this edge (§16.12); anything else is dropped. */
-  private forwardAck(ack: SipRequest, source: Source, log: Logger): void {
+  private forwardAck(ack: SipRequest, source: Source, route: RouteContext): void {
     for (const call of this.proxy.calls.forDialog(getHeader(ack, 'Call-ID') ?? '', tagOf(ack, 'From'), tagOf(ack, 'To'))) call.ackSeen();
     const hop = nextHop(ack, popOwnRoutes(ack, this.proxy.identity.id, this.proxy.hops));
     if (!hop) return;
-    forwardAck(this.routeFor(log).proxy, ack, hop, source, this.proxy.media?.forDialog(ack));
+    forwardAck(route.proxy, ack, hop, source, this.proxy.media?.forDialog(ack));
   }
 
   private flowClosed(flow: Flow): void {

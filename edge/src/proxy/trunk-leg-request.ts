@@ -40,8 +40,8 @@ export interface TrunkLegRequestSpec {
 function withTag(nameAddr: string, tag: string | null | undefined): string {
   const parsed = parseNameAddr(nameAddr);
   if (!parsed) return nameAddr;
-  if (tag) parsed.params.tag = tag;
-  return formatNameAddr(parsed);
+  // parseNameAddr's answer is shared (sip/parse-cache.ts): the tagged one is a copy.
+  return formatNameAddr(tag ? { ...parsed, params: { ...parsed.params, tag } } : parsed);
 }
 
 export function shiftCSeq(msg: SipRequest | SipResponse, offset: number): void {

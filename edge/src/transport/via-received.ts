@@ -1,4 +1,4 @@
-import { addHeader, formatVia, getHeaders, parseVia, removeFirstValue } from '../../../sip/index.js';
+import { addHeader, formatVia, getHeader, parseVia, removeFirstValue } from '../../../sip/index.js';
 import type { SipMessage, SipRequest } from '../../../sip/message.js';
 import type { Source } from '../../../contracts/transport.js';
 
@@ -13,14 +13,16 @@ import type { Source } from '../../../contracts/transport.js';
  * Returns false when there is no parseable top Via (the caller answers 400).
  */
 export function stampReceived(req: SipRequest, source: Source): boolean {
-  const top = getHeaders(req, 'Via')[0];
+  const top = getHeader(req, 'Via');
   const via = top === undefined ? undefined : parseVia(top);
   if (!via) return false;
   const hasRport = Object.prototype.hasOwnProperty.call(via.params, 'rport');
   const hasReceived = Object.prototype.hasOwnProperty.call(via.params, 'received');
-  if (hasRport) via.params.rport = String(source.port);
-  if (hasRport || hasReceived || stripBrackets(via.host) !== source.address) via.params.received = source.address;
-  setTopVia(req, formatVia(via));
+  // parseVia's answer is shared (sip/parse-cache.ts): the stamped Via is a copy.
+  const params = { ...via.params };
+  if (hasRport) params.rport = String(source.port);
+  if (hasRport || hasReceived || stripBrackets(via.host) !== source.address) params.received = source.address;
+  setTopVia(req, formatVia({ ...via, params }));
   return true;
 }
 

@@ -84,12 +84,15 @@ export function toUpdateExpression(write: CdrWrite): {
 } {
   const names: Record<string, string> = {};
   const values: Record<string, unknown> = {};
+  // Each attribute's placeholder, found without a scan of `names` (a CDR sets some thirty attributes).
+  const placeholders = new Map<string, string>();
   let n = 0;
   const name = (attribute: string): string => {
-    const existing = Object.entries(names).find(([, a]) => a === attribute)?.[0];
+    const existing = placeholders.get(attribute);
     if (existing) return existing;
     const placeholder = `#a${n++}`;
     names[placeholder] = attribute;
+    placeholders.set(attribute, placeholder);
     return placeholder;
   };
   const value = (v: unknown): string => {

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  parseAuthHeader, parseContacts, parseCSeq, parseMessage, parseNameAddr, parseParams, parseUri, parseVia,
+  getHeader, getHeaders, parseAuthHeader, parseContacts, parseCSeq, parseMessage, parseNameAddr, parseParams, parseUri, parseVia,
   serializeMessage, StreamFramer, type FramerEvent, type SipRequest,
 } from '../../../sip/index.js';
 
@@ -122,6 +122,25 @@ describe('property: stream framing ignores chunk boundaries', () => {
         expect(whole.filter((e) => !e.startsWith('{')).length).toBe(items.filter((b) => b[0] !== 0x0d).length);
       }),
       { numRuns: 200 },
+    );
+  });
+});
+
+describe('property: getHeader reads the first value getHeaders would give', () => {
+  // getHeader stops at the first top-level comma of a list line instead of splitting it (issue 14): the answer must not change.
+  const spelling = fc.constantFrom('Via', 'v', 'VIA', 'Contact', 'm', 'Route', 'Allow', 'Call-ID', 'i', 'Subject', 's', 'WWW-Authenticate', 'X-Foo', 'x-foo');
+  const listish = fc
+    .array(fc.oneof(headerValue, fc.constantFrom('', ' ', ',', ' , ', '"a, b"', '<sip:x@y;a=1,2>', '"q\\", r"')), { maxLength: 4 })
+    .map((parts) => parts.join(','));
+  const message = fc.array(fc.record({ name: spelling, value: listish }), { maxLength: 8 });
+
+  it('for every spelling, list or not, with empty elements, quotes and angle brackets', () => {
+    fc.assert(
+      fc.property(message, spelling, (headers, name) => {
+        const m = { headers };
+        expect(getHeader(m, name)).toBe(getHeaders(m, name)[0]);
+      }),
+      { numRuns: 2000 },
     );
   });
 });
