@@ -29,6 +29,7 @@ import { startTestStack } from '../test/support/test-stack.js';
 import { startKamailio } from './bench/kamailio.js';
 import { cleanRate, runRung } from './bench/sipp-ladder.js';
 import { costScraper, perFlow, percentilesBy } from './bench/stack-costs.js';
+import { cpuMsPerFlow, threadTicks } from './bench/thread-cpu.js';
 
 const rates = (process.argv[2] ?? '25,50,100,200').split(',').map(Number);
 const seconds = Number(process.argv[3] ?? 8);
@@ -76,7 +77,9 @@ async function benchNimbus(dir: string) {
       const file = await injectionFile(dir, first, rate * seconds);
       first += rate * seconds;
       const before = await scrape();
+      const ticksBefore = threadTicks();
       const step = await sippStep(`127.0.0.1:${stack.sipPort}`, rate, file, dir);
+      const ticksAfter = threadTicks();
       const after = await scrape();
       steps.push({
         ...step,
@@ -84,6 +87,8 @@ async function benchNimbus(dir: string) {
         storeRequestsPerRegistration: perFlow(before.storeRequests, after.storeRequests, step.successful),
         // Where the time goes: each function call and store request of the rung (bucket bounds, ms).
         durationsMs: { functions: percentilesBy(before.durations.functions, after.durations.functions), store: percentilesBy(before.durations.store, after.durations.store) },
+        // This process's CPU during the rung (SIPp's excluded), by thread.
+        cpuMsPerRegistration: cpuMsPerFlow(ticksBefore, ticksAfter, step.successful),
       });
       if (!step.clean && step.achievedPerSecond < 0.5 * rate) break; // far past saturation: higher rungs only queue
     }

