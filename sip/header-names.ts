@@ -78,10 +78,13 @@ interface Spelling {
  * of every message passes here, mostly with the same few spellings, so the
  * answer (and its lower-cased key) is computed once, not on every header of
  * every lookup. Bounded, because the spellings come from the network too:
- * past the bound a spelling is resolved each time and not kept.
+ * when full it starts again empty (a flood of made-up names cannot keep the
+ * usual ones out), which costs only the next few lookups.
  */
 const SPELLINGS = new Map<string, Spelling>();
 const MAX_SPELLINGS = 1024;
+/** Longer names (no real header's) are resolved each time, not kept: the cache stays small. */
+const MAX_KEPT_NAME = 64;
 
 function spelling(name: string): Spelling {
   const seen = SPELLINGS.get(name);
@@ -90,7 +93,9 @@ function spelling(name: string): Spelling {
   const canonical = (lower.length === 1 ? COMPACT_FORMS[lower] : undefined) ?? CANONICAL.get(lower) ?? name.trim();
   const key = canonical.toLowerCase();
   const resolved: Spelling = { canonical, key, list: LIST_HEADERS.has(key) };
-  if (SPELLINGS.size < MAX_SPELLINGS) SPELLINGS.set(name, resolved);
+  if (name.length > MAX_KEPT_NAME) return resolved;
+  if (SPELLINGS.size >= MAX_SPELLINGS) SPELLINGS.clear();
+  SPELLINGS.set(name, resolved);
   return resolved;
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalHeaderName, headerNamesEqual, isListHeader } from '../../../sip/index.js';
+import { canonicalHeaderName, getHeader, headerKey, headerNamesEqual, isListHeader } from '../../../sip/index.js';
 
 describe('canonicalHeaderName', () => {
   it.each([
@@ -39,5 +39,18 @@ describe('isListHeader', () => {
   it.each(['WWW-Authenticate', 'Authorization', 'Proxy-Authorization', 'Proxy-Authenticate', 'Date', 'From', 'To',
     'Call-ID', 'CSeq', 'Subject', 'X-Unknown'])('does not split %s', (name) => {
     expect(isListHeader(name)).toBe(false);
+  });
+});
+
+describe('resolved spellings (kept, bounded)', () => {
+  it('answer the same after a flood of made-up names and very long ones (the cache starts again, nothing is mixed up)', () => {
+    for (let i = 0; i < 5000; i++) expect(headerKey(`X-Made-Up-${i}`)).toBe(`x-made-up-${i}`);
+    const long = `X-${'a'.repeat(200)}`;
+    expect(canonicalHeaderName(long)).toBe(long);
+    expect(headerKey(long)).toBe(long.toLowerCase());
+    expect(isListHeader('v')).toBe(true);
+    expect(isListHeader('X-Made-Up-4999')).toBe(false);
+    expect(getHeader({ headers: [{ name: 'VIA', value: 'SIP/2.0/UDP a, SIP/2.0/UDP b' }, { name: long, value: 'x' }] }, 'v')).toBe('SIP/2.0/UDP a');
+    expect(getHeader({ headers: [{ name: long, value: ' x ' }] }, long.toUpperCase())).toBe('x');
   });
 });
