@@ -37,3 +37,14 @@ export interface SipResponse {
 export type SipMessage = SipRequest | SipResponse;
 
 export const SIP_VERSION = 'SIP/2.0';
+
+/**
+ * A copy of a message that can be changed without touching the original (a
+ * proxy's forwarded request, §16.6 step 1; a relayed response, §16.7 step 3).
+ * Its parts are strings except the header list, so the list and its entries
+ * are what is copied: a field-by-field copy, where structuredClone ran the
+ * whole message through V8's serializer on every forward and relay.
+ */
+export function copyMessage<M extends SipMessage>(message: M): M {
+  return { ...message, headers: message.headers.map((h) => ({ name: h.name, value: h.value })) };
+}

@@ -1,4 +1,4 @@
-import { addHeader, getHeader, newBranch, setHeader } from '../../../sip/index.js';
+import { addHeader, copyMessage, getHeader, newBranch, setHeader } from '../../../sip/index.js';
 import type { SipRequest } from '../../../sip/message.js';
 
 /**
@@ -7,7 +7,7 @@ import type { SipRequest } from '../../../sip/message.js';
  * added by the caller because they depend on the branch's transport.
  */
 export function forwardedCopy(req: SipRequest, opts: { requestUri?: string; viaSentBy: string }): { request: SipRequest; branch: string } {
-  const request: SipRequest = structuredClone(req);
+  const request: SipRequest = copyMessage(req);
   if (opts.requestUri) request.uri = opts.requestUri;
   // Step 3: Max-Forwards is decremented, or set to 70 when absent (§16.6 / §8.1.1.6).
   const maxForwards = getHeader(request, 'Max-Forwards');

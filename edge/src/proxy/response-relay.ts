@@ -1,9 +1,9 @@
-import { removeFirstValue } from '../../../sip/index.js';
+import { copyMessage, removeFirstValue } from '../../../sip/index.js';
 import type { SipResponse } from '../../../sip/message.js';
 
 /** §16.7 step 3: the response loses the Via this edge added before it goes upstream. */
 export function withoutTopVia(res: SipResponse): SipResponse {
-  const copy: SipResponse = structuredClone(res);
+  const copy: SipResponse = copyMessage(res);
   removeFirstValue(copy, 'Via');
   return copy;
 }

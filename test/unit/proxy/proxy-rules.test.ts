@@ -114,6 +114,18 @@ describe('forwarding a request (RFC 3261 §16.6)', () => {
     expect(branch.startsWith('z9hG4bK')).toBe(true);
   });
 
+  it('leaves the request it copies as it was: each branch gets its own copy (§16.6 step 1)', () => {
+    const original = request();
+    const before = JSON.stringify(original);
+    const { request: first } = forwardedCopy(original, { requestUri: 'sip:2002@10.0.0.9:5062', viaSentBy: 'SIP/2.0/UDP 127.0.0.1:5060' });
+    const { request: second } = forwardedCopy(original, { viaSentBy: 'SIP/2.0/UDP 127.0.0.1:5060' });
+    first.headers[0].value = 'changed';
+    first.headers.push({ name: 'X-Branch', value: '1' });
+    expect(JSON.stringify(original)).toBe(before);
+    expect(getHeaders(second, 'Via')).toHaveLength(2);
+    expect(getHeader(second, 'X-Branch')).toBeUndefined();
+  });
+
   it('refuses requests whose Max-Forwards ran out (§16.3 step 3)', () => {
     expect(hopsExhausted(request(INVITE.replace('Max-Forwards: 70', 'Max-Forwards: 0')))).toBe(true);
     expect(hopsExhausted(request())).toBe(false);
@@ -148,5 +160,15 @@ describe('choosing the final response (RFC 3261 §16.7 step 6)', () => {
     const { request: copy } = forwardedCopy(request(), { viaSentBy: 'SIP/2.0/UDP 127.0.0.1:5060' });
     const upstream = withoutTopVia(createResponse(copy, 180, 'Ringing'));
     expect(getHeaders(upstream, 'Via')).toEqual(getHeaders(request(), 'Via'));
+  });
+
+  it('relays a copy: the branch response it came from keeps its Via (retransmissions match the client transaction, §17.1.3)', () => {
+    const { request: copy } = forwardedCopy(request(), { viaSentBy: 'SIP/2.0/UDP 127.0.0.1:5060' });
+    const ringing = createResponse(copy, 180, 'Ringing');
+    const before = JSON.stringify(ringing);
+    const upstream = withoutTopVia(ringing);
+    upstream.headers[0].value = 'changed';
+    expect(JSON.stringify(ringing)).toBe(before);
+    expect(getHeaders(ringing, 'Via')).toHaveLength(2);
   });
 });
