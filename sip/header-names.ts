@@ -6,6 +6,7 @@
  * lower-cased key. Unknown names are returned exactly as received so that a
  * proxy forwards extension headers untouched.
  */
+import { boundedMemo } from './bounded-memo.js';
 
 /** Compact form -> canonical long form (RFC 3261 §7.3.3 and the IANA registry). */
 export const COMPACT_FORMS: Readonly<Record<string, string>> = {
@@ -77,27 +78,19 @@ interface Spelling {
  * Spellings already seen (`Via`, `via`, `v`, `X-Foo` …): every header lookup
  * of every message passes here, mostly with the same few spellings, so the
  * answer (and its lower-cased key) is computed once, not on every header of
- * every lookup. Bounded, because the spellings come from the network too:
- * when full it starts again empty (a flood of made-up names cannot keep the
- * usual ones out), which costs only the next few lookups.
+ * every lookup. Bounded, because the spellings come from the network too
+ * (sip/bounded-memo.ts): a flood of made-up names cannot keep the usual ones
+ * out, and a name longer than any real header's is not kept.
  */
-const SPELLINGS = new Map<string, Spelling>();
-const MAX_SPELLINGS = 1024;
-/** Longer names (no real header's) are resolved each time, not kept: the cache stays small. */
-const MAX_KEPT_NAME = 64;
-
-function spelling(name: string): Spelling {
-  const seen = SPELLINGS.get(name);
-  if (seen !== undefined) return seen;
-  const lower = name.trim().toLowerCase();
-  const canonical = (lower.length === 1 ? COMPACT_FORMS[lower] : undefined) ?? CANONICAL.get(lower) ?? name.trim();
-  const key = canonical.toLowerCase();
-  const resolved: Spelling = { canonical, key, list: LIST_HEADERS.has(key) };
-  if (name.length > MAX_KEPT_NAME) return resolved;
-  if (SPELLINGS.size >= MAX_SPELLINGS) SPELLINGS.clear();
-  SPELLINGS.set(name, resolved);
-  return resolved;
-}
+const spelling = boundedMemo(
+  (name: string): Spelling => {
+    const lower = name.trim().toLowerCase();
+    const canonical = (lower.length === 1 ? COMPACT_FORMS[lower] : undefined) ?? CANONICAL.get(lower) ?? name.trim();
+    const key = canonical.toLowerCase();
+    return { canonical, key, list: LIST_HEADERS.has(key) };
+  },
+  { entries: 1024, maxKeyLength: 64 },
+);
 
 /** `v` -> `Via`, `call-id` -> `Call-ID`; unknown names come back as received. */
 export function canonicalHeaderName(name: string): string {

@@ -8,9 +8,11 @@
  *
  * The answers are frozen, so a caller cannot change what another reads: code
  * that needs a changed value copies it first. Bounded, because the texts come
- * from the network: when the cache is full it starts again empty, which
- * costs only the next few parses, and a long text is not kept at all.
+ * from the network (sip/bounded-memo.ts): at most 512 texts, and a long
+ * text is not kept at all.
  */
+import { boundedMemo } from './bounded-memo.js';
+
 export type Frozen<T> = T extends object ? { readonly [K in keyof T]: Frozen<T[K]> } : T;
 
 const DEFAULT_ENTRIES = 512;
@@ -26,15 +28,10 @@ function deepFreeze<T>(value: T): Frozen<T> {
 }
 
 export function cachedParser<T extends object>(parse: (text: string) => T | undefined, entries = DEFAULT_ENTRIES): (text: string) => Frozen<T> | undefined {
-  const answers = new Map<string, Frozen<T> | undefined>();
-  return (text: string) => {
-    // Anything but a string is the parser's to refuse (it checks); it is not a key worth keeping.
-    if (typeof text !== 'string' || text.length > MAX_KEPT_LENGTH) return parse(text) as Frozen<T> | undefined;
-    if (answers.has(text)) return answers.get(text);
+  const answer = boundedMemo((text) => {
     const parsed = parse(text);
-    const answer = parsed === undefined ? undefined : deepFreeze(parsed);
-    if (answers.size >= entries) answers.clear();
-    answers.set(text, answer);
-    return answer;
-  };
+    return parsed === undefined ? undefined : deepFreeze(parsed);
+  }, { entries, maxKeyLength: MAX_KEPT_LENGTH });
+  // Anything but a string is the parser's to refuse (it checks); it is not a key worth keeping.
+  return (text: string) => (typeof text === 'string' ? answer(text) : (parse(text) as Frozen<T> | undefined));
 }

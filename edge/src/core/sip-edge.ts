@@ -238,7 +238,7 @@ export class SipEdge {
       if (message.method !== 'ACK' && stampReceived(message, source)) {
         replyStatelessly(this.transport, message, source, 400, invalid ?? 'Malformed Via header');
       }
-      this.logFor(message).debug({ source, method: message.method, error: invalid }, 'invalid request');
+      this.contextFor(message).logger.debug({ source, method: message.method, error: invalid }, 'invalid request');
       return undefined;
     }
     return message;
@@ -257,12 +257,11 @@ export class SipEdge {
     else if (outcome.kind === 'ack') this.forwardAck(message, source, context.route);
   }
 
-  /** Every log line on a message's path names its Call-ID, for correlation with Homer's captures and the CDRs. */
-  private logFor(message: SipMessage): Logger {
-    return this.contextFor(message).logger;
-  }
-
-  /** The message's logger and the request route's context with it (the proxy and its call objects log through it). */
+  /**
+   * The message's logger and the request route's context with it (the proxy
+   * and its call objects log through it): every log line on a message's path
+   * names its Call-ID, for correlation with Homer's captures and the CDRs.
+   */
   private contextFor(message: SipMessage): { logger: Logger; route: RouteContext } {
     const callId = getHeader(message, 'Call-ID');
     return callId === undefined ? { logger: this.options.logger, route: this.router } : this.perCall.for(callId);

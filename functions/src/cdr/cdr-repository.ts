@@ -82,16 +82,14 @@ export function toUpdateExpression(write: CdrWrite): {
   ExpressionAttributeNames: Record<string, string>;
   ExpressionAttributeValues: Record<string, unknown>;
 } {
-  const names: Record<string, string> = {};
   const values: Record<string, unknown> = {};
-  // Each attribute's placeholder, found without a scan of `names` (a CDR sets some thirty attributes).
+  // Each attribute's placeholder by attribute, found without a scan (a CDR sets some thirty attributes).
   const placeholders = new Map<string, string>();
   let n = 0;
   const name = (attribute: string): string => {
     const existing = placeholders.get(attribute);
     if (existing) return existing;
     const placeholder = `#a${n++}`;
-    names[placeholder] = attribute;
     placeholders.set(attribute, placeholder);
     return placeholder;
   };
@@ -121,7 +119,7 @@ export function toUpdateExpression(write: CdrWrite): {
   return {
     UpdateExpression: expression,
     ...(condition ? { ConditionExpression: condition } : {}),
-    ExpressionAttributeNames: names,
+    ExpressionAttributeNames: Object.fromEntries([...placeholders].map(([attribute, placeholder]) => [placeholder, attribute])),
     ExpressionAttributeValues: values,
   };
 }
