@@ -2,6 +2,7 @@ import type { RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import dynalite from 'dynalite';
 import { RequestListenerHandler, type InProcessStore } from '../../../contracts/store/in-process-store.js';
+import { useExpressionCache } from './dynalite-expression-cache.js';
 import { useSyncLevelReads } from './level-sync-reads.js';
 
 export interface EmbeddedStore {
@@ -21,6 +22,8 @@ export interface EmbeddedStore {
 export async function serveDynalite(options: { path?: string; port?: number } = {}): Promise<EmbeddedStore> {
   // On disk, reads are done on this thread rather than through the libuv pool (level-sync-reads.ts).
   if (options.path) useSyncLevelReads();
+  // Each expression parsed once, not on every request (dynalite-expression-cache.ts).
+  useExpressionCache();
   const server = dynalite({ ...(options.path ? { path: options.path } : {}), createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   // dynalite passes its handler to http.createServer: it is the server's one 'request' listener.
   const listeners = server.listeners('request') as RequestListener[];
