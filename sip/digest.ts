@@ -6,7 +6,8 @@
  * the shared secret can check them without a store (RFC 7616 §3.3 suggests a
  * timestamp plus a private key): base64url(timestamp|random) "." HMAC tag.
  */
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { fillRandom } from './random-pool.js';
 
 export type DigestAlgorithm = 'MD5' | 'SHA-256';
 
@@ -107,7 +108,7 @@ export function createNonce(secret: string, realm: string, nowMs: number, bindin
   const payload = Buffer.alloc(NONCE_PAYLOAD_BYTES);
   payload.writeBigUInt64BE(BigInt(Math.max(0, Math.floor(nowMs))), 0);
   Buffer.from(nonceIssuerTag(binding.issuer), 'hex').copy(payload, NONCE_TS_BYTES);
-  randomBytes(NONCE_RANDOM_BYTES).copy(payload, NONCE_TS_BYTES + NONCE_ISSUER_BYTES);
+  fillRandom(payload, NONCE_TS_BYTES + NONCE_ISSUER_BYTES, NONCE_RANDOM_BYTES);
   return `${payload.toString('base64url')}.${nonceTag(secret, payload, realm, binding.source).toString('base64url')}`;
 }
 

@@ -12,6 +12,7 @@ export * from './cseq.js';
 export * from './auth-header.js';
 export * from './digest.js';
 export * from './response.js';
+export { fillRandom, randomHex } from './random-pool.js';
 export * from './parse-limits.js';
 export { parseMessage, type ParseResult } from './parser.js';
 export * from './validate.js';

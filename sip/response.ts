@@ -2,7 +2,7 @@
  * Building responses on the UAS side (RFC 3261 §8.2.6) and fresh identifiers
  * (tags §19.3, branches §8.1.1.7, Call-IDs §8.1.1.4).
  */
-import { randomBytes } from 'node:crypto';
+import { randomHex } from './random-pool.js';
 import { getHeader } from './headers.js';
 import type { SipHeader, SipMessage, SipRequest, SipResponse } from './message.js';
 import { parseNameAddr } from './name-addr.js';
@@ -135,7 +135,7 @@ function withToTag(to: string, tag: string): string {
 
 /** Random token with at least 32 bits of randomness (RFC 3261 §19.3 asks for that much for tags). */
 function randomToken(bytes: number): string {
-  return randomBytes(bytes).toString('hex');
+  return randomHex(bytes);
 }
 
 export function newTag(): string {

@@ -1,4 +1,5 @@
-import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, hkdfSync } from 'node:crypto';
+import { fillRandom } from '../../../sip/index.js';
 import type { Destination } from '../../../contracts/transport.js';
 
 /**
@@ -63,7 +64,9 @@ export class HopTokens {
   seal(token: HopToken, callId: string): string {
     const lifetime = token.k === 'rr' ? this.dialogLifetimeMs : FWD_LIFETIME_MS;
     const body = Buffer.from(JSON.stringify({ ...token, x: Math.ceil((this.now() + lifetime) / 1000) }));
-    const iv = randomBytes(IV_BYTES);
+    // GCM needs an IV never used twice with this key: 96 fresh random bits from the CSPRNG (sip/random-pool.ts).
+    const iv = Buffer.allocUnsafe(IV_BYTES);
+    fillRandom(iv, 0, IV_BYTES);
     const cipher = createCipheriv('aes-256-gcm', this.key, iv);
     cipher.setAAD(Buffer.from(callId, 'utf8'));
     const sealed = Buffer.concat([cipher.update(body), cipher.final()]);
