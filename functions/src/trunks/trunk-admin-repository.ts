@@ -12,7 +12,7 @@ import type { Trunk } from '../../../contracts/trunk.js';
 import { queryAll } from '../../../contracts/store/query-all.js';
 import { carrierItem, carrierKey, trunkFromItem, trunkItem, trunkKey } from './trunk-repository.js';
 import { trunkStatusKey } from './trunk-status-repository.js';
-import { trunkUsageKey } from './trunk-usage-repository.js';
+import { trunkUsageIndexKey, trunkUsageKey } from './trunk-usage-repository.js';
 
 const isConditionalCheckFailed = (err: unknown): boolean => err instanceof Error && err.name === 'ConditionalCheckFailedException';
 
@@ -51,6 +51,7 @@ export class TrunkAdminRepository {
   async deleteTrunk(tenantId: string, trunkId: string): Promise<Trunk | undefined> {
     const res = await this.doc.send(new DeleteCommand({ TableName: this.tableName, Key: trunkKey(tenantId, trunkId), ReturnValues: 'ALL_OLD' }));
     await this.doc.send(new DeleteCommand({ TableName: this.tableName, Key: trunkUsageKey(tenantId, trunkId) }));
+    await this.doc.send(new DeleteCommand({ TableName: this.tableName, Key: trunkUsageIndexKey(tenantId, trunkId) }));
     await this.doc.send(new DeleteCommand({ TableName: this.tableName, Key: trunkStatusKey(tenantId, trunkId) }));
     await this.doc.send(new DeleteCommand({ TableName: this.tableName, Key: carrierKey(tenantId, trunkId) }));
     return trunkFromItem(res.Attributes);

@@ -4,9 +4,10 @@
  * TransactWriteItems (the embedded emulator has none), so N edges taking
  * slots at once stay exact — DynamoDB applies each UpdateItem atomically.
  *
- * | Item        | pk                | sk             | gsi1pk   | gsi1sk          | attributes |
- * |-------------|-------------------|----------------|----------|-----------------|------------|
- * | trunk usage | TENANT#<tenantId> | TRUNKUSE#<id>  | TRUNKUSE | <tenantId>#<id> | tenantId, trunkId, inCount, outCount, totalCount, calls { <callRef>: { dir, edgeId, bootId, since } } |
+ * | Item              | pk                | sk                  | gsi1pk   | gsi1sk          | attributes |
+ * |-------------------|-------------------|---------------------|----------|-----------------|------------|
+ * | trunk usage       | TENANT#<tenantId> | TRUNKUSE#<id>       |          |                 | tenantId, trunkId, inCount, outCount, totalCount, calls { <callRef>: { dir, edgeId, bootId, since } } |
+ * | trunk usage index | TENANT#<tenantId> | TRUNKUSEINDEX#<id>  | TRUNKUSE | <tenantId>#<id> | tenantId, trunkId |
  *
  * - Each call holds a lease in `calls`, keyed by its callRef
  *   (contracts/call-ref.ts), never by its Call-ID: a second INVITE that
@@ -17,12 +18,18 @@
  *   version are keyed by Call-ID, which is what their release names.
  * - `totalCount` exists because a ConditionExpression cannot add two
  *   attributes: maxTotalCalls is checked against its own counter.
- * - gsi1 (TRUNKUSE) lists every usage item for the reaper without a Scan.
+ * - gsi1 (TRUNKUSE) lists every trunk with a usage item for the reaper
+ *   without a Scan, through a small index item written once with the usage
+ *   item. The usage item itself is not on gsi1: every take and release
+ *   rewrites it, and with the index's projection (ALL) each write rewrote
+ *   its copy in the index too, `calls` and all — under load half of the
+ *   store's writes for a trunk call (docs/benchmarks.md). Usage items of an
+ *   earlier version still on gsi1 are moved off by the reaper's next pass.
  * - Leases are held by the edge (and boot) carrying the call; when it dies,
  *   reclaimDeadLeases (run by the reaper) gives them back. Bound: heartbeat
  *   TTL + reaper period (reaper.ts) after the edge's last heartbeat.
  */
-import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { EdgeIdentity } from '../../../contracts/function-events.js';
 import type { ItemKey } from '../store/keys.js';
 import { queryAll } from '../../../contracts/store/query-all.js';
@@ -87,7 +94,11 @@ export interface TrunkUsageStore {
 }
 
 export const trunkUsageKey = (tenantId: string, trunkId: string): ItemKey => ({ pk: `TENANT#${tenantId}`, sk: `TRUNKUSE#${trunkId}` });
+/** The usage item's entry on gsi1 (the usage item itself is not on it). */
+export const trunkUsageIndexKey = (tenantId: string, trunkId: string): ItemKey => ({ pk: `TENANT#${tenantId}`, sk: `TRUNKUSEINDEX#${trunkId}` });
 export const TRUNK_USAGE_PARTITION = 'TRUNKUSE';
+/** BatchGetItem takes at most 100 keys. */
+const MAX_KEYS_PER_READ = 100;
 
 const COUNT_ATTRIBUTE: Record<TrunkDirection, string> = { in: 'inCount', out: 'outCount' };
 
@@ -307,24 +318,72 @@ export class TrunkUsageRepository implements TrunkUsageStore {
     );
   }
 
-  /** Every usage item (gsi1, no Scan), every lease `stale` picks given back with its holder as the condition. */
+  /**
+   * Every usage item (found through gsi1, no Scan; read strongly
+   * consistent), every lease `stale` picks given back with its holder as the
+   * condition.
+   */
   private async releaseWhere(stale: (lease: TrunkLease, callRef: string) => boolean): Promise<number> {
-    const items = await queryAll(this.doc, {
-      TableName: this.tableName,
-      IndexName: 'gsi1',
-      KeyConditionExpression: 'gsi1pk = :pk',
-      ExpressionAttributeValues: { ':pk': TRUNK_USAGE_PARTITION },
-    });
     let released = 0;
-    for (const item of items) {
-      if (typeof item.tenantId !== 'string' || typeof item.trunkId !== 'string') continue;
-      const ref = { tenantId: item.tenantId, trunkId: item.trunkId };
+    for (const { ref, item } of await this.usageItems()) {
       for (const [callRef, lease] of Object.entries(leasesOf(item))) {
         if (!stale(lease, callRef)) continue;
         if (await this.removeLease(ref, callRef, lease, true)) released++;
       }
     }
     return released;
+  }
+
+  /** The usage item of every trunk gsi1 lists; usage items of an earlier version still on gsi1 get their index item and leave it. */
+  private async usageItems(): Promise<{ ref: TrunkRef; item: Record<string, unknown> }[]> {
+    const entries = await queryAll(this.doc, {
+      TableName: this.tableName,
+      IndexName: 'gsi1',
+      KeyConditionExpression: 'gsi1pk = :pk',
+      ExpressionAttributeValues: { ':pk': TRUNK_USAGE_PARTITION },
+    });
+    const refs = new Map<string, TrunkRef>();
+    for (const entry of entries) {
+      if (typeof entry.tenantId !== 'string' || typeof entry.trunkId !== 'string') continue;
+      const ref = { tenantId: entry.tenantId, trunkId: entry.trunkId };
+      refs.set(`${ref.tenantId}#${ref.trunkId}`, ref);
+      if (typeof entry.sk === 'string' && entry.sk.startsWith('TRUNKUSE#')) await this.moveOffIndex(ref);
+    }
+    const found: { ref: TrunkRef; item: Record<string, unknown> }[] = [];
+    const all = [...refs.values()];
+    for (let i = 0; i < all.length; i += MAX_KEYS_PER_READ) {
+      const chunk = all.slice(i, i + MAX_KEYS_PER_READ);
+      const res = await this.doc.send(
+        new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: chunk.map((r) => trunkUsageKey(r.tenantId, r.trunkId)), ConsistentRead: true } } }),
+      );
+      const items = new Map((res.Responses?.[this.tableName] ?? []).map((item) => [`${String(item.pk)}\n${String(item.sk)}`, item]));
+      const unprocessed = new Set((res.UnprocessedKeys?.[this.tableName]?.Keys ?? []).map((k) => `${String(k.pk)}\n${String(k.sk)}`));
+      for (const ref of chunk) {
+        const key = trunkUsageKey(ref.tenantId, ref.trunkId);
+        const id = `${key.pk}\n${key.sk}`;
+        // Keys the store left unprocessed (throttling) are read one by one.
+        const item = unprocessed.has(id) ? await this.getItem(ref) : items.get(id);
+        if (item) found.push({ ref, item });
+      }
+    }
+    return found;
+  }
+
+  /** A usage item written by an earlier version (on gsi1 itself): its index item first, so gsi1 never loses the trunk, then off the index. */
+  private async moveOffIndex(ref: TrunkRef): Promise<void> {
+    await this.createIndexItem(ref);
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: trunkUsageKey(ref.tenantId, ref.trunkId),
+          UpdateExpression: 'REMOVE gsi1pk, gsi1sk',
+          ConditionExpression: 'attribute_exists(pk)',
+        }),
+      );
+    } catch (err) {
+      if (!isConditionalCheckFailed(err)) throw err;
+    }
   }
 
   private async removeLease(ref: TrunkRef, callRef: string, lease: Pick<TrunkLease, 'dir'> & Partial<TrunkLease>, sameHolder: boolean): Promise<boolean> {
@@ -345,26 +404,37 @@ export class TrunkUsageRepository implements TrunkUsageStore {
     return res.Item;
   }
 
-  /** Creates the usage item with an empty `calls` map (the nested SET needs it); losing the race to another writer is fine. */
+  /**
+   * Creates the usage item with an empty `calls` map (the nested SET needs
+   * it), after its gsi1 index item so the reaper finds every lease; losing
+   * either race to another writer is fine.
+   */
   private async createItem(ref: TrunkRef): Promise<void> {
+    await this.createIndexItem(ref);
+    await this.putIfAbsent({
+      ...trunkUsageKey(ref.tenantId, ref.trunkId),
+      tenantId: ref.tenantId,
+      trunkId: ref.trunkId,
+      inCount: 0,
+      outCount: 0,
+      totalCount: 0,
+      calls: {},
+    });
+  }
+
+  private createIndexItem(ref: TrunkRef): Promise<void> {
+    return this.putIfAbsent({
+      ...trunkUsageIndexKey(ref.tenantId, ref.trunkId),
+      gsi1pk: TRUNK_USAGE_PARTITION,
+      gsi1sk: `${ref.tenantId}#${ref.trunkId}`,
+      tenantId: ref.tenantId,
+      trunkId: ref.trunkId,
+    });
+  }
+
+  private async putIfAbsent(item: Record<string, unknown>): Promise<void> {
     try {
-      await this.doc.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: {
-            ...trunkUsageKey(ref.tenantId, ref.trunkId),
-            gsi1pk: TRUNK_USAGE_PARTITION,
-            gsi1sk: `${ref.tenantId}#${ref.trunkId}`,
-            tenantId: ref.tenantId,
-            trunkId: ref.trunkId,
-            inCount: 0,
-            outCount: 0,
-            totalCount: 0,
-            calls: {},
-          },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
+      await this.doc.send(new PutCommand({ TableName: this.tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }));
     } catch (err) {
       if (!isConditionalCheckFailed(err)) throw err;
     }
