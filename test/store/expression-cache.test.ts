@@ -8,28 +8,20 @@
  */
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDocumentClient, createDynamoClient } from '../../contracts/store/dynamo-client.js';
 import { useExpressionCache } from '../../edge/src/local-stack/dynalite-expression-cache.js';
-import { serveDynalite, type EmbeddedStore } from '../../edge/src/local-stack/embedded-store.js';
-import { ensureTables } from '../../functions/src/store/ensure-table.js';
-
-const TABLE = 'nimbus-expression-cache';
+import { startLocalDynamo, TEST_TABLE as TABLE, type LocalDynamo } from './local-dynamo.js';
 
 describe('the embedded store with its expression cache', () => {
-  let store: EmbeddedStore;
-  let doc: ReturnType<typeof createDocumentClient>;
+  let db: LocalDynamo;
+  let doc: LocalDynamo['doc'];
 
   beforeAll(async () => {
-    store = await serveDynalite();
-    const client = createDynamoClient({ inProcess: store.inProcess });
-    await ensureTables(client, TABLE);
-    client.destroy();
-    doc = createDocumentClient({ inProcess: store.inProcess });
+    db = await startLocalDynamo();
+    doc = db.doc;
   });
 
   afterAll(async () => {
-    doc.destroy();
-    await store.close();
+    await db?.close();
   });
 
   it('is on: the parsers dynalite loads are the cached ones', () => {
