@@ -22,8 +22,8 @@
  *   without a Scan, through a small index item written once with the usage
  *   item. The usage item itself is not on gsi1: every take and release
  *   rewrites it, and with the index's projection (ALL) each write rewrote
- *   its copy in the index too, `calls` and all — under load half of the
- *   store's writes for a trunk call (docs/benchmarks.md). Usage items of an
+ *   its copy in the index too, `calls` and all: two item writes per take or
+ *   release instead of one (docs/benchmarks.md). Usage items of an
  *   earlier version still on gsi1 are moved off by the reaper's next pass.
  * - Leases are held by the edge (and boot) carrying the call; when it dies,
  *   reclaimDeadLeases (run by the reaper) gives them back. Bound: heartbeat
