@@ -28,8 +28,8 @@ export function getHeaders(msg: HasHeaders, name: string): string[] {
   const out: string[] = [];
   for (const h of msg.headers) {
     if (keyOf(h.name) !== key) continue;
-    if (!isListHeader(h.name)) out.push(h.value.trim());
-    else for (const value of splitTopLevel(h.value, ',').segments) out.push(value);
+    // Pushed one by one, not spread: this runs on every lookup of every message.
+    for (const value of splitHeaderValue(h.name, h.value)) out.push(value);
   }
   return out;
 }

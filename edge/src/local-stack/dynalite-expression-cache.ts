@@ -84,8 +84,8 @@ export function useExpressionCache(): boolean {
   return patched === PARSERS.length;
 }
 
-/** `parse` with its successful answers kept by expression key (exported for the tests). */
-export function cachedParse(parse: PegParser['parse']): PegParser['parse'] {
+/** `parse` with its successful answers kept by expression key. */
+function cachedParse(parse: PegParser['parse']): PegParser['parse'] {
   const templates = new Map<string, Template>();
   return (input, options) => {
     const context = options?.context;
@@ -139,34 +139,35 @@ function markUsed(context: ParseContext, names: string[], values: string[]): voi
   if (context.unusedAttrVals) for (const v of values) delete context.unusedAttrVals[v];
 }
 
-function isPlain(value: object): boolean {
-  const proto = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
+/** What `swap` answers for a node it leaves as it is. */
+const KEEP = Symbol('keep');
+
+/**
+ * A deep copy of the plain objects and arrays of a parse, with each node
+ * `swap` answers for replaced by that answer (other objects are shared).
+ */
+function copyTree(node: unknown, swap: (node: object) => unknown): unknown {
+  if (node === null || typeof node !== 'object') return node;
+  const swapped = swap(node);
+  if (swapped !== KEEP) return swapped;
+  if (Array.isArray(node)) return node.map((n) => copyTree(n, swap));
+  const proto = Object.getPrototypeOf(node);
+  if (proto !== Object.prototype && proto !== null) return node;
+  const copy: Record<string, unknown> = Object.create(proto);
+  for (const k of Object.keys(node)) copy[k] = copyTree((node as Record<string, unknown>)[k], swap);
+  return copy;
 }
 
-/** A deep copy of `parsed` in which each of the request's value objects (by identity) is a marker. */
+/** The parse with each of the request's value objects (by identity) as a marker. */
 function toTemplate(parsed: unknown, values: Record<string, AttributeValue>): unknown {
   const placeholderOf = new Map<unknown, string>(Object.entries(values).map(([k, v]) => [v, k]));
-  const walk = (node: unknown): unknown => {
-    if (node === null || typeof node !== 'object') return node;
+  return copyTree(parsed, (node) => {
     const placeholder = placeholderOf.get(node);
-    if (placeholder !== undefined) return new ValueMarker(placeholder);
-    if (Array.isArray(node)) return node.map(walk);
-    if (!isPlain(node)) return node;
-    const copy: Record<string, unknown> = Object.create(Object.getPrototypeOf(node));
-    for (const k of Object.keys(node)) copy[k] = walk((node as Record<string, unknown>)[k]);
-    return copy;
-  };
-  return walk(parsed);
+    return placeholder === undefined ? KEEP : new ValueMarker(placeholder);
+  });
 }
 
 /** A fresh copy of a template with this request's values in place of the markers. */
 function instantiate(shape: unknown, values: Record<string, AttributeValue>): unknown {
-  if (shape === null || typeof shape !== 'object') return shape;
-  if (shape instanceof ValueMarker) return values[shape.placeholder];
-  if (Array.isArray(shape)) return shape.map((s) => instantiate(s, values));
-  if (!isPlain(shape)) return shape;
-  const copy: Record<string, unknown> = Object.create(Object.getPrototypeOf(shape));
-  for (const k of Object.keys(shape)) copy[k] = instantiate((shape as Record<string, unknown>)[k], values);
-  return copy;
+  return copyTree(shape, (node) => (node instanceof ValueMarker ? values[node.placeholder] : KEEP));
 }

@@ -16,15 +16,16 @@
  * user is then read on its own and the bindings by loadBindings, as without
  * this reader.
  */
-import { BatchGetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { CachedDirectory } from '../directory/cached-directory.js';
 import { userFromItem, type DirectoryReader } from '../directory/directory-repository.js';
 import type { UserAccount } from '../directory/user-account.js';
+import { consistentBatchGet, itemKeyId as keyId, MAX_BATCH_GET_KEYS, type BatchGetAnswer } from '../store/batch-get.js';
 import { bindingsKey, userKey, type ItemKey } from '../store/keys.js';
 import type { BindingRepository } from './binding-repository.js';
 
-/** BatchGetItem takes at most 100 keys: two per user. */
-export const MAX_USERS_PER_READ = 50;
+/** Two keys per user. */
+export const MAX_USERS_PER_READ = MAX_BATCH_GET_KEYS / 2;
 
 interface PendingRead {
   tenantId: string;
@@ -32,8 +33,6 @@ interface PendingRead {
   resolve(user: UserAccount | undefined): void;
   reject(err: unknown): void;
 }
-
-const keyId = (k: ItemKey) => `${k.pk}\n${k.sk}`;
 
 export class UserWithBindingsReader {
   /** Reads asked for in this turn of the event loop: one BatchGetItem for all of them. */
@@ -78,18 +77,15 @@ export class UserWithBindingsReader {
     // One key once: BatchGetItem refuses duplicates (two devices of one user in the same moment).
     const keys = new Map<string, ItemKey>();
     for (const p of batch) for (const k of [userKey(p.tenantId, p.ext), bindingsKey(p.tenantId, p.ext)]) keys.set(keyId(k), k);
-    let items: Map<string, Record<string, unknown>>;
-    let unprocessed: Set<string>;
+    let answer: BatchGetAnswer;
     try {
-      const res = await this.doc.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: [...keys.values()], ConsistentRead: true } } }));
-      items = new Map((res.Responses?.[this.tableName] ?? []).map((item) => [keyId(item as ItemKey), item]));
-      unprocessed = new Set((res.UnprocessedKeys?.[this.tableName]?.Keys ?? []).map((k) => keyId(k as ItemKey)));
+      answer = await consistentBatchGet(this.doc, this.tableName, [...keys.values()]);
     } catch (err) {
       for (const p of batch) p.reject(err);
       return;
     }
     for (const p of batch) {
-      this.settle(p, items, unprocessed).then(p.resolve, p.reject);
+      this.settle(p, answer.items, answer.unprocessed).then(p.resolve, p.reject);
     }
   }
 

@@ -29,8 +29,9 @@
  *   reclaimDeadLeases (run by the reaper) gives them back. Bound: heartbeat
  *   TTL + reaper period (reaper.ts) after the edge's last heartbeat.
  */
-import { BatchGetCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { EdgeIdentity } from '../../../contracts/function-events.js';
+import { consistentBatchGet, itemKeyId, MAX_BATCH_GET_KEYS } from '../store/batch-get.js';
 import type { ItemKey } from '../store/keys.js';
 import { queryAll } from '../../../contracts/store/query-all.js';
 
@@ -97,8 +98,6 @@ export const trunkUsageKey = (tenantId: string, trunkId: string): ItemKey => ({ 
 /** The usage item's entry on gsi1 (the usage item itself is not on it). */
 export const trunkUsageIndexKey = (tenantId: string, trunkId: string): ItemKey => ({ pk: `TENANT#${tenantId}`, sk: `TRUNKUSEINDEX#${trunkId}` });
 export const TRUNK_USAGE_PARTITION = 'TRUNKUSE';
-/** BatchGetItem takes at most 100 keys. */
-const MAX_KEYS_PER_READ = 100;
 
 const COUNT_ATTRIBUTE: Record<TrunkDirection, string> = { in: 'inCount', out: 'outCount' };
 
@@ -351,16 +350,11 @@ export class TrunkUsageRepository implements TrunkUsageStore {
     }
     const found: { ref: TrunkRef; item: Record<string, unknown> }[] = [];
     const all = [...refs.values()];
-    for (let i = 0; i < all.length; i += MAX_KEYS_PER_READ) {
-      const chunk = all.slice(i, i + MAX_KEYS_PER_READ);
-      const res = await this.doc.send(
-        new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: chunk.map((r) => trunkUsageKey(r.tenantId, r.trunkId)), ConsistentRead: true } } }),
-      );
-      const items = new Map((res.Responses?.[this.tableName] ?? []).map((item) => [`${String(item.pk)}\n${String(item.sk)}`, item]));
-      const unprocessed = new Set((res.UnprocessedKeys?.[this.tableName]?.Keys ?? []).map((k) => `${String(k.pk)}\n${String(k.sk)}`));
+    for (let i = 0; i < all.length; i += MAX_BATCH_GET_KEYS) {
+      const chunk = all.slice(i, i + MAX_BATCH_GET_KEYS);
+      const { items, unprocessed } = await consistentBatchGet(this.doc, this.tableName, chunk.map((r) => trunkUsageKey(r.tenantId, r.trunkId)));
       for (const ref of chunk) {
-        const key = trunkUsageKey(ref.tenantId, ref.trunkId);
-        const id = `${key.pk}\n${key.sk}`;
+        const id = itemKeyId(trunkUsageKey(ref.tenantId, ref.trunkId));
         // Keys the store left unprocessed (throttling) are read one by one.
         const item = unprocessed.has(id) ? await this.getItem(ref) : items.get(id);
         if (item) found.push({ ref, item });
