@@ -106,15 +106,18 @@ async function readResponseTimes(cwd: string): Promise<number[]> {
  * and the first unclean one, each once `settle` resolves (the overload's
  * leftovers — retransmissions, queued store requests, CDRs — drained; 5 s
  * when the caller cannot tell), so the clean rate is known to within a
- * quarter of the last doubling rather than a half.
+ * quarter of the last doubling rather than a half. A first rung that is
+ * not clean (the reference server's ladder starts at Nimbus's clean rate,
+ * and one failed call there would leave no clean rate at all) is followed
+ * by rungs at half the rate, at most `descend` of them, until one is clean.
  */
 export async function climb(
   start: number,
   max: number,
   rung: (rate: number) => Promise<MeasuredRung>,
-  options: { refine?: number; settle?: () => Promise<void> } = {},
+  options: { refine?: number; descend?: number; settle?: () => Promise<void> } = {},
 ): Promise<MeasuredRung[]> {
-  const { refine = 2, settle = settleFor(5_000) } = options;
+  const { refine = 2, descend = 3, settle = settleFor(5_000) } = options;
   const rungs: MeasuredRung[] = [];
   let clean: number | undefined;
   let unclean: number | undefined;
@@ -126,6 +129,13 @@ export async function climb(
       break;
     }
     clean = rate;
+  }
+  for (let i = 0, rate = Math.round(start / 2); i < descend && clean === undefined && rate >= 1; i++, rate = Math.round(rate / 2)) {
+    await settle();
+    const step = await rung(rate);
+    rungs.push(step);
+    if (step.clean) clean = rate;
+    else unclean = rate;
   }
   for (let i = 0; i < refine && clean !== undefined && unclean !== undefined; i++) {
     const rate = Math.round((clean + unclean) / 2);
