@@ -51,7 +51,7 @@ import { startTestStack, type TestStack } from '../test/support/test-stack.js';
 import { kamailioInstalled, startKamailio } from './bench/kamailio.js';
 import { cpuMsPerFlow, threadTicks } from './bench/thread-cpu.js';
 import { cleanRate, climb, percentiles, runRung, settleFor, type MeasuredRung } from './bench/sipp-ladder.js';
-import { bucketPercentiles, costScraper, perFlow, percentilesBy, total, untilQuiet, type CostCounters } from './bench/stack-costs.js';
+import { bucketPercentiles, costScraper, perFlow, percentilesBy, total, threadLayout, untilQuiet, type CostCounters } from './bench/stack-costs.js';
 
 const [startRate = 10, seconds = 5, pairs = 50] = process.argv.slice(2, 5).map(Number);
 const modes = (process.argv[5] ?? 'authenticated,unauthenticated').split(',') as Mode[];
@@ -271,6 +271,7 @@ const stack = await startTestStack({
     PBX_PIKE_REQUESTS: '0', PBX_AUTH_CONCURRENCY_PER_ADDRESS: '256', PBX_AUTH_QUEUE_PER_ADDRESS: '100000', PBX_METRICS_TOKEN: METRICS_TOKEN,
     // The trunk slot audit sooner than its defaults (60 s, grace 120 s), so trunkLeasesAfterLadder shows it within its wait.
     PBX_SLOT_AUDIT_SECONDS: String(AUDIT_SECONDS), PBX_SLOT_AUDIT_GRACE_SECONDS: String(AUDIT_GRACE_SECONDS),
+    ...threadLayout(),
   },
 });
 try {
@@ -291,6 +292,7 @@ try {
   if (!kamailioInstalled()) console.error('kamailio is not installed: the Kamailio part was skipped');
   console.log(JSON.stringify({
     transport: 'udp', secondsPerRung: seconds, userPairs: pairs, startRate, ...results,
+    threads: { functions: process.env.PBX_FUNCTIONS_THREAD ?? 'true', store: process.env.PBX_STORE_THREAD ?? 'true' },
     cpu: cpus()[0]?.model, cores: cpus().length, node: process.version,
   }, null, 2));
 } finally {

@@ -28,7 +28,7 @@ import { join, resolve } from 'node:path';
 import { startTestStack } from '../test/support/test-stack.js';
 import { startKamailio } from './bench/kamailio.js';
 import { cleanRate, runRung } from './bench/sipp-ladder.js';
-import { costScraper, perFlow, percentilesBy } from './bench/stack-costs.js';
+import { costScraper, perFlow, percentilesBy, threadLayout } from './bench/stack-costs.js';
 import { cpuMsPerFlow, threadTicks } from './bench/thread-cpu.js';
 
 const rates = (process.argv[2] ?? '25,50,100,200').split(',').map(Number);
@@ -65,7 +65,7 @@ async function benchNimbus(dir: string) {
   ];
   const stack = await startTestStack({
     seed: { tenants: [{ id: 'bench', domains: [DOMAIN], users }] },
-    env: { PBX_PIKE_REQUESTS: '0', PBX_AUTH_CONCURRENCY_PER_ADDRESS: '256', PBX_AUTH_QUEUE_PER_ADDRESS: '100000', PBX_METRICS_TOKEN: METRICS_TOKEN },
+    env: { PBX_PIKE_REQUESTS: '0', PBX_AUTH_CONCURRENCY_PER_ADDRESS: '256', PBX_AUTH_QUEUE_PER_ADDRESS: '100000', PBX_METRICS_TOKEN: METRICS_TOKEN, ...threadLayout() },
   });
   const scrape = costScraper(stack.httpPort, METRICS_TOKEN, stack.consumerInvokes);
   try {
@@ -131,6 +131,7 @@ try {
     nimbus: { warmUp, steps: nimbus, cleanRate: nimbusClean },
     ...(kamailio ? { kamailio: { steps: kamailio, cleanRate: kamailioClean } } : { kamailio: 'not installed' }),
     ...(kamailioClean ? { ratioNimbusToKamailio: Number((nimbusClean / kamailioClean).toFixed(4)) } : {}),
+    threads: { functions: process.env.PBX_FUNCTIONS_THREAD ?? 'true', store: process.env.PBX_STORE_THREAD ?? 'true' },
     cpu: cpus()[0]?.model, cores: cpus().length, node: process.version,
   }, null, 2));
 } finally {

@@ -70,6 +70,8 @@ export interface EdgeSettings {
   storePort: number;
   /** PBX_STORE_THREAD: the embedded store on a worker thread of its own (default) or on the main thread. */
   storeThread: boolean;
+  /** PBX_FUNCTIONS_THREAD: the functions the edge invokes on a worker thread of their own (default) or on the main thread. */
+  functionsThread: boolean;
   invoker: 'in-process' | 'lambda';
   functionPrefix: string;
   lambdaEndpoint?: string;
@@ -123,6 +125,8 @@ const edgeSchema = z
     PBX_STORE_PORT: port(0),
     /** The embedded store on its own worker thread, beside the edge and the functions (true), or on the main thread (false). */
     PBX_STORE_THREAD: z.preprocess((v) => (v === '' || v === undefined ? 'true' : v), z.enum(['true', 'false'])),
+    /** The functions the edge invokes on their own worker thread (true), or on the main thread with the edge (false). */
+    PBX_FUNCTIONS_THREAD: z.preprocess((v) => (v === '' || v === undefined ? 'true' : v), z.enum(['true', 'false'])),
     /** How the edge calls functions: in this process (local) or AWS Lambda Invoke (cloud). */
     PBX_INVOKER: z.preprocess((v) => (v === '' || v === undefined ? 'in-process' : v), z.enum(['in-process', 'lambda'])),
     /** Lambda function names are <prefix><function>, e.g. nimbus-dev-register (the CDK stage's prefix). */
@@ -223,6 +227,7 @@ export function parseEdgeSettings(env: Env): Parsed<EdgeSettings> {
       edgeId: e.PBX_EDGE_ID,
       storePort: e.PBX_STORE_PORT,
       storeThread: e.PBX_STORE_THREAD === 'true',
+      functionsThread: e.PBX_FUNCTIONS_THREAD === 'true',
       invoker: e.PBX_INVOKER,
       functionPrefix: e.PBX_FUNCTION_PREFIX,
       ...(e.PBX_LAMBDA_ENDPOINT !== undefined ? { lambdaEndpoint: e.PBX_LAMBDA_ENDPOINT } : {}),

@@ -136,3 +136,14 @@ export async function untilQuiet(scrape: () => Promise<CostCounters>, quietMs = 
     last = now;
   }
 }
+
+/**
+ * The stack's thread layout, as the caller's environment chooses it
+ * (PBX_FUNCTIONS_THREAD, PBX_STORE_THREAD): an A/B of the same commit
+ * without a code change, e.g. `PBX_FUNCTIONS_THREAD=false npx tsx scripts/bench-register.ts`.
+ */
+export function threadLayout(env: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name of ['PBX_FUNCTIONS_THREAD', 'PBX_STORE_THREAD']) if (env[name]) out[name] = env[name]!;
+  return out;
+}

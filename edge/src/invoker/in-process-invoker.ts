@@ -21,7 +21,8 @@ export class InProcessInvoker implements Invoker {
   }
 }
 
-function lambdaContext(name: string): Context {
+/** The Context a Lambda handler gets, for a function hosted in this process (or its functions' thread). */
+export function lambdaContext(name: string): Context {
   const deadline = Date.now() + 30_000;
   return {
     callbackWaitsForEmptyEventLoop: false,

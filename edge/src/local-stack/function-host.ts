@@ -18,6 +18,7 @@ import { InProcessInvoker } from '../invoker/in-process-invoker.js';
 import type { BackgroundHandlers } from './local-background.js';
 
 export interface FunctionHost {
+  /** The functions the edge invokes, on this thread (PBX_FUNCTIONS_THREAD=false; else function-thread.ts hosts them). */
   invoker: InProcessInvoker;
   background: BackgroundHandlers;
   adminApi: AdminApiFunction;

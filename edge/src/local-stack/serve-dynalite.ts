@@ -1,5 +1,6 @@
 import type { RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { MessagePort } from 'node:worker_threads';
 import dynalite from 'dynalite';
 import { RequestListenerHandler, type InProcessStore } from '../../../contracts/store/in-process-store.js';
 import { useExpressionCache } from './dynalite-expression-cache.js';
@@ -10,6 +11,12 @@ export interface EmbeddedStore {
   endpoint: string;
   /** The same store for the clients of this process: no socket, no SigV4 (contracts/store/in-process-store.ts). */
   inProcess: InProcessStore;
+  /**
+   * A port through which another thread of this process reaches the store
+   * in-process (store-thread-client.ts storeOverPort). Only a store on its
+   * own thread has one; the others use `endpoint`.
+   */
+  connect?(): MessagePort;
   close(): Promise<void>;
 }
 

@@ -11,7 +11,8 @@ import { startEdgeOps, type EdgeOps } from '../ops/edge-ops.js';
 import { ShutdownSteps } from '../process-lifecycle.js';
 import { startEdge, type RunningEdge } from '../start-edge.js';
 import { loadAdminToken, type AdminToken } from './admin-token.js';
-import { startEmbeddedStore } from './embedded-store.js';
+import { startEmbeddedStore, type EmbeddedStore } from './embedded-store.js';
+import { startFunctionThread } from './function-thread.js';
 import { startRtpengine } from '../media/rtpengine-process.js';
 import { hostFunctions } from './function-host.js';
 import { startLocalBackground } from './local-background.js';
@@ -62,6 +63,7 @@ export async function startLocalStack(settings: PbxSettings, logger: Logger, par
   try {
     let storeEndpoint = settings.store.dynamoEndpoint;
     let inProcessStore: InProcessStore | undefined;
+    let embeddedStore: EmbeddedStore | undefined;
     if (!storeEndpoint) {
       const embedded = await startEmbeddedStore(edgeSettings.dataDir, edgeSettings.storePort, {
         thread: edgeSettings.storeThread,
@@ -71,6 +73,7 @@ export async function startLocalStack(settings: PbxSettings, logger: Logger, par
       steps.push(() => embedded.close());
       storeEndpoint = embedded.endpoint;
       inProcessStore = embedded.inProcess;
+      embeddedStore = embedded;
     }
     const store = { ...settings.store, dynamoEndpoint: storeEndpoint };
     const bootstrap = new StoreBootstrap(inProcessStore ?? storeEndpoint, store.tableName);
@@ -91,6 +94,7 @@ export async function startLocalStack(settings: PbxSettings, logger: Logger, par
       storeObserver: ops.storeObserver,
       ...(inProcessStore ? { inProcessStore } : {}),
     });
+    const invoker = edgeSettings.functionsThread ? await functionThread(settings, store, secret, adminToken.token, bus, ops, embeddedStore, logger, steps) : functions.invoker;
     const background = startLocalBackground(functions.background, bus, logger, edgeSettings.reaperIntervalSeconds * 1000, edgeSettings.cdrBatchWindowMs);
     steps.push(async () => {
       // Events published so far reach the batchers, the pending batches are written, then anything they published.
@@ -105,7 +109,7 @@ export async function startLocalStack(settings: PbxSettings, logger: Logger, par
         settings: edgeSettings,
         store,
         ...(inProcessStore ? { inProcessStore } : {}),
-        invoker: functions.invoker,
+        invoker,
         bus,
         localBus: bus,
         secret,
@@ -126,6 +130,35 @@ export async function startLocalStack(settings: PbxSettings, logger: Logger, par
     await steps.run();
     throw err;
   }
+}
+
+/**
+ * The functions the edge invokes, on their own thread (function-thread.ts).
+ * Closed after the edge stops invoking and before the store closes (the
+ * steps run last first).
+ */
+async function functionThread(
+  settings: PbxSettings,
+  store: PbxSettings['store'],
+  nonceSecret: string,
+  adminToken: string | undefined,
+  bus: InProcessBus,
+  ops: EdgeOps,
+  embeddedStore: EmbeddedStore | undefined,
+  logger: Logger,
+  steps: ShutdownSteps,
+) {
+  const thread = await startFunctionThread({
+    store,
+    registrar: { ...settings.registrar, nonceSecret },
+    ...(adminToken !== undefined ? { adminToken } : {}),
+    bus,
+    storeObserver: ops.storeObserver,
+    ...(embeddedStore ? { embeddedStore } : {}),
+    onExit: (err) => logger.fatal({ err }, 'the functions thread ended: the PBX cannot register or route calls until it is restarted'),
+  });
+  steps.push(() => thread.close());
+  return thread.invoker;
 }
 
 /** rtpengine: the one PBX_RTPENGINE_NG names, else a child process when installed (PBX_RTPENGINE=auto), else none. */

@@ -12,8 +12,9 @@
  * fails like a refused connection, so the SDK reports it as it would over
  * TCP; the thread's death is logged through `onExit`, never silent.
  */
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import { HttpResponse, type HttpHandler, type HttpHandlerOptions, type HttpRequest } from '@smithy/core/protocols';
+import type { InProcessStore } from '../../../contracts/store/in-process-store.js';
 import type { EmbeddedStore } from './serve-dynalite.js';
 import type { FromStoreThread, StoreThreadRequest, ToStoreThread } from './store-thread-messages.js';
 
@@ -44,7 +45,8 @@ class StoreThreadHandler implements HttpHandler {
   private nextId = 1;
   private gone: string | undefined;
 
-  constructor(private readonly worker: Worker) {}
+  /** `thread`: the store's Worker, or a port it answers on (connectStore). */
+  constructor(private readonly thread: Pick<MessagePort, 'postMessage'>) {}
 
   handle(request: HttpRequest, options: HttpHandlerOptions = {}): Promise<{ response: HttpResponse }> {
     if (this.gone) return Promise.reject(refused(this.gone));
@@ -69,7 +71,7 @@ class StoreThreadHandler implements HttpHandler {
         headers: request.headers,
         body: requestBody(request.body),
       };
-      this.worker.postMessage(message satisfies ToStoreThread);
+      this.thread.postMessage(message satisfies ToStoreThread);
     });
   }
 
@@ -145,6 +147,11 @@ export async function startStoreThread(options: StoreThreadOptions = {}): Promis
   return {
     endpoint,
     inProcess: { endpoint, requestHandler: handler },
+    connect: () => {
+      const { port1, port2 } = new MessageChannel();
+      worker.postMessage({ type: 'connect', port: port2 } satisfies ToStoreThread, [port2]);
+      return port1;
+    },
     close: async () => {
       if (closing) return;
       closing = true;
@@ -158,6 +165,30 @@ export async function startStoreThread(options: StoreThreadOptions = {}): Promis
       handler.stop('the in-process store is closed');
       await worker.terminate();
       if (error) throw new Error(`embedded store: ${error}`);
+    },
+  };
+}
+
+/**
+ * The store for the clients of another thread of this process (the
+ * functions' thread), through a port that `EmbeddedStore.connect` gave: the
+ * same in-process path as the stack's thread has, no socket, no SigV4.
+ * `close` fails what is still waiting and lets the port go.
+ */
+export function storeOverPort(port: MessagePort, endpoint: string): InProcessStore & { readonly inFlight: number; close(): void } {
+  const handler = new StoreThreadHandler(port);
+  port.on('message', (message: FromStoreThread) => {
+    if (message.type === 'response' || message.type === 'failed') handler.answer(message);
+  });
+  return {
+    endpoint,
+    requestHandler: handler,
+    get inFlight() {
+      return handler.inFlight;
+    },
+    close: () => {
+      handler.stop('the in-process store is closed');
+      port.close();
     },
   };
 }

@@ -1,4 +1,5 @@
 /** What the stack's thread and the store's thread say to each other (store-thread-client.ts, store-thread.ts). */
+import type { MessagePort } from 'node:worker_threads';
 
 /** One DynamoDB request as the SDK serialized it (an HttpRequest's parts); `body` is the JSON text. */
 export interface StoreThreadRequest {
@@ -11,7 +12,17 @@ export interface StoreThreadRequest {
   body?: string | Uint8Array;
 }
 
-export type ToStoreThread = StoreThreadRequest | { type: 'close' };
+/**
+ * Another thread of this process becomes a client (the functions' thread,
+ * function-thread.ts): the store answers requests posted on `port` there,
+ * as it answers the stack's thread.
+ */
+export interface StoreThreadConnect {
+  type: 'connect';
+  port: MessagePort;
+}
+
+export type ToStoreThread = StoreThreadRequest | StoreThreadConnect | { type: 'close' };
 
 export type FromStoreThread =
   | { type: 'ready'; endpoint: string }
