@@ -3,11 +3,14 @@
  * (edge/src/local-stack/function-thread.ts), against the embedded store on
  * its thread, as `npm start` runs them: REGISTERs answered there and their
  * bindings in the store, the store requests counted on the stack's side, a
- * password change heard through the stack's bus, a function's error, and a
- * close that lets an invocation under way answer.
+ * password change heard through the stack's bus, a ban published to it, a
+ * CDR batch written by the background's consumer there, a function's
+ * error, and a close that lets an invocation under way answer.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { directoryChangedEvent } from '../../contracts/bus/directory-events.js';
+import { callEvent } from '../../contracts/bus/call-events.js';
+import { toEventBridgeEnvelope } from '../../contracts/bus/event-routes.js';
 import { InProcessBus } from '../../contracts/bus/in-process-bus.js';
 import type { PbxEvent } from '../../contracts/bus/pbx-event.js';
 import type { RegisterResult } from '../../contracts/function-events.js';
@@ -106,6 +109,23 @@ describe('the functions on their own thread', () => {
     for (let i = 0; i < 5; i++) expect((await registerWith('1002', 'wrong-password', attacker)).auth?.outcome).toBe('failed');
     await bus.drain();
     expect(published.filter((e) => e.detailType === 'ban.added').map((e) => e.detail.address)).toEqual([attacker]);
+  });
+
+  it('runs the background functions there too: a CDR batch is written to the store', async () => {
+    const T = (second: number) => new Date(Date.UTC(2026, 11, 8, 12, 0, second)).toISOString();
+    const caller = { ext: '1001' };
+    const callee = { ext: '1002' };
+    const base = { tenantId: 'acme', callId: 'cid-thread-1', callRef: 'thread-cdr-1' };
+    const events = [
+      callEvent('call.attempt', { ...base, fromTag: 'ft', direction: 'internal', caller, callee, startTime: T(0), edgeId: 'edge-a', bootId: 'boot-1', slots: [] }, T(0)),
+      callEvent('call.end', { ...base, direction: 'internal', caller, callee, startTime: T(0), endTime: T(9), disposition: 'failed', status: 486, hangupBy: 'callee' }, T(9)),
+    ];
+    const records = events.map((event, i) => ({ messageId: `m-${i}`, body: JSON.stringify(toEventBridgeEnvelope(event, `e-${i}`)) }));
+
+    expect(await thread.background.cdr({ Records: records }, {} as never)).toEqual({ batchItemFailures: [] });
+    const doc = createDocumentClient({ inProcess: store.inProcess });
+    expect(await createStores(doc, TABLE).cdrs.getCdr('acme', 'thread-cdr-1')).toMatchObject({ state: 'closed', status: 486, hangupBy: 'callee' });
+    doc.destroy();
   });
 
   it('rejects the invocation with the function’s own error, and keeps serving', async () => {

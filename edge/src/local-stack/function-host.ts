@@ -20,6 +20,7 @@ import type { BackgroundHandlers } from './local-background.js';
 export interface FunctionHost {
   /** The functions the edge invokes, on this thread (PBX_FUNCTIONS_THREAD=false; else function-thread.ts hosts them). */
   invoker: InProcessInvoker;
+  /** The bus consumers and schedules, on this thread (PBX_FUNCTIONS_THREAD=false). */
   background: BackgroundHandlers;
   adminApi: AdminApiFunction;
 }

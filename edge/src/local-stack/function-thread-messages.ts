@@ -2,6 +2,7 @@
 import type { MessagePort } from 'node:worker_threads';
 import type { PbxEvent } from '../../../contracts/bus/pbx-event.js';
 import type { FunctionName } from '../../../contracts/function-events.js';
+import type { BackgroundName } from '../../../functions/src/index.js';
 import type { RegistrarSettings } from '../../../contracts/settings/registrar-settings.js';
 import type { StoreSettings } from '../../../contracts/settings/store-settings.js';
 
@@ -21,6 +22,8 @@ export type StoreTiming = [operation: string, seconds: number, ok: boolean];
 export type ToFunctionThread =
   /** `event` is the JSON text Lambda Invoke would carry. */
   | { type: 'invoke'; id: number; name: FunctionName; event: string }
+  /** A bus consumer's batch or a schedule's run (local-background.ts), as EventBridge, SQS or a schedule would invoke it. */
+  | { type: 'run-background'; id: number; name: BackgroundName; event: string }
   /** A directory.changed event of the stack's bus: the thread's warm caches drop what it names. */
   | { type: 'directory-changed'; event: PbxEvent }
   | { type: 'close' };

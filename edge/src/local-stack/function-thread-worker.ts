@@ -1,6 +1,7 @@
 /**
  * The functions' own thread (worker side): the middy-wrapped handlers the
- * edge invokes, with a functions runtime of their own — as a Lambda
+ * edge invokes and the background ones (bus consumers, schedules), with a
+ * functions runtime of their own — as a Lambda
  * container has its own — built from the settings the stack's thread hands
  * over. It reaches the embedded store in-process through the port the
  * store's thread answers on, sends what its functions publish and how long
@@ -14,7 +15,7 @@ import type { EventBus } from '../../../contracts/bus/event-bus.js';
 import { InProcessBus } from '../../../contracts/bus/in-process-bus.js';
 import type { FunctionName } from '../../../contracts/function-events.js';
 import type { StoreObserver } from '../../../contracts/store/store-timing.js';
-import { createFunctionHandlers, createFunctionsRuntime } from '../../../functions/src/index.js';
+import { createBackgroundHandlers, createFunctionHandlers, createFunctionsRuntime, type BackgroundName } from '../../../functions/src/index.js';
 import { lambdaContext } from '../invoker/in-process-invoker.js';
 import type { FromFunctionThread, FunctionThreadData, StoreTiming, ToFunctionThread } from './function-thread-messages.js';
 import { storeOverPort } from './store-thread-client.js';
@@ -55,14 +56,15 @@ const runtime = createFunctionsRuntime({
   // The store and the SIP side share this machine's cores (function-host.ts).
   cdrWriteConcurrency: 1,
 });
-const handlers = createFunctionHandlers(runtime) as Record<FunctionName, (event: unknown, context: ReturnType<typeof lambdaContext>) => Promise<unknown>>;
+type Handler = (event: unknown, context: ReturnType<typeof lambdaContext>) => Promise<unknown>;
+const handlers = createFunctionHandlers(runtime) as Record<FunctionName, Handler>;
+const background: Record<BackgroundName, Handler> = createBackgroundHandlers(runtime);
 
 const running = new Set<Promise<void>>();
 /** How long a closing thread waits for store requests still under way. */
 const CLOSE_WAIT_MS = 5_000;
 
-function invoke(id: number, name: FunctionName, eventText: string): void {
-  const handler = handlers[name];
+function invoke(id: number, name: string, handler: Handler | undefined, eventText: string): void {
   const run = (async () => {
     try {
       if (!handler) throw new Error(`function ${name} is not available in this build`);
@@ -78,7 +80,8 @@ function invoke(id: number, name: FunctionName, eventText: string): void {
 }
 
 port.on('message', (message: ToFunctionThread) => {
-  if (message.type === 'invoke') invoke(message.id, message.name, message.event);
+  if (message.type === 'invoke') invoke(message.id, message.name, handlers[message.name], message.event);
+  else if (message.type === 'run-background') invoke(message.id, message.name, background[message.name], message.event);
   else if (message.type === 'directory-changed') void changes.publish([message.event]);
   else if (message.type === 'close') {
     void (async () => {

@@ -6,8 +6,10 @@
  * routes and answers, and the functions run beside it — as Lambda runs them
  * beside the edge in the cloud: the event and the result cross as JSON
  * text, the thread has its own warm caches, and what it publishes reaches
- * the stack's bus. The background functions (CDR batches, reaper, rollups)
- * and the admin API stay on the stack's thread (function-host.ts).
+ * the stack's bus. The background functions (CDR batches, trunk status,
+ * reaper, rollups) run there too: local-background.ts still collects their
+ * batches and keeps their schedules on the stack's thread. Only the admin
+ * API stays on the stack's thread (function-host.ts).
  *
  * A function that throws rejects its invocation with the function's error
  * name and message (Lambda's FunctionError). If the thread ends on its own,
@@ -19,15 +21,19 @@ import { Worker } from 'node:worker_threads';
 import { DIRECTORY_CHANGED_DETAIL_TYPE } from '../../../contracts/bus/directory-events.js';
 import type { InProcessBus } from '../../../contracts/bus/in-process-bus.js';
 import type { FunctionEvents, FunctionName, FunctionResults } from '../../../contracts/function-events.js';
+import type { BackgroundName } from '../../../functions/src/index.js';
 import type { RegistrarSettings } from '../../../contracts/settings/registrar-settings.js';
 import type { StoreSettings } from '../../../contracts/settings/store-settings.js';
 import type { StoreObserver } from '../../../contracts/store/store-timing.js';
 import type { Invoker } from '../invoker/invoker.js';
 import type { FromFunctionThread, FunctionThreadData, ToFunctionThread } from './function-thread-messages.js';
+import type { BackgroundHandlers } from './local-background.js';
 import type { EmbeddedStore } from './serve-dynalite.js';
 
 export interface FunctionThread {
   invoker: Invoker;
+  /** The bus consumers and scheduled functions, run on the thread (local-background.ts delivers to them). */
+  background: BackgroundHandlers;
   /** Invocations under way answer first; then the thread ends. */
   close(): Promise<void>;
 }
@@ -121,19 +127,25 @@ export async function startFunctionThread(options: FunctionThreadOptions): Promi
     });
   });
 
-  const invoker: Invoker = {
-    invoke<N extends FunctionName>(name: N, event: FunctionEvents[N]): Promise<FunctionResults[N]> {
-      if (gone) return Promise.reject(new Error(gone));
-      const id = nextId++;
-      return new Promise<FunctionResults[N]>((resolve, reject) => {
-        pending.set(id, { resolve: resolve as (result: unknown) => void, reject });
-        post({ type: 'invoke', id, name, event: JSON.stringify(event) });
-      });
-    },
+  const call = (message: (id: number) => ToFunctionThread): Promise<unknown> => {
+    if (gone) return Promise.reject(new Error(gone));
+    const id = nextId++;
+    return new Promise((resolve, reject) => {
+      pending.set(id, { resolve, reject });
+      post(message(id));
+    });
   };
+  const invoker: Invoker = {
+    invoke: <N extends FunctionName>(name: N, event: FunctionEvents[N]) =>
+      call((id) => ({ type: 'invoke', id, name, event: JSON.stringify(event) })) as Promise<FunctionResults[N]>,
+  };
+  // The thread builds each run's Context itself: the caller's cannot cross (it holds functions).
+  const runBackground = (name: BackgroundName) => (event: unknown) => call((id) => ({ type: 'run-background', id, name, event: JSON.stringify(event) }));
+  const background: BackgroundHandlers = { cdr: runBackground('cdr'), 'trunk-status': runBackground('trunk-status'), reaper: runBackground('reaper'), rollup: runBackground('rollup') };
 
   return {
     invoker,
+    background,
     close: async () => {
       if (closing) return;
       closing = true;

@@ -94,8 +94,9 @@ export async function startLocalStack(settings: PbxSettings, logger: Logger, par
       storeObserver: ops.storeObserver,
       ...(inProcessStore ? { inProcessStore } : {}),
     });
-    const invoker = edgeSettings.functionsThread ? await functionThread(settings, store, secret, adminToken.token, bus, ops, embeddedStore, logger, steps) : functions.invoker;
-    const background = startLocalBackground(functions.background, bus, logger, edgeSettings.reaperIntervalSeconds * 1000, edgeSettings.cdrBatchWindowMs);
+    const thread = edgeSettings.functionsThread ? await functionThread(settings, store, secret, adminToken.token, bus, ops, embeddedStore, logger, steps) : undefined;
+    const invoker = thread?.invoker ?? functions.invoker;
+    const background = startLocalBackground(thread?.background ?? functions.background, bus, logger, edgeSettings.reaperIntervalSeconds * 1000, edgeSettings.cdrBatchWindowMs);
     steps.push(async () => {
       // Events published so far reach the batchers, the pending batches are written, then anything they published.
       await bus.drain();
@@ -133,9 +134,10 @@ export async function startLocalStack(settings: PbxSettings, logger: Logger, par
 }
 
 /**
- * The functions the edge invokes, on their own thread (function-thread.ts).
- * Closed after the edge stops invoking and before the store closes (the
- * steps run last first).
+ * The functions the edge invokes and the background ones, on their own
+ * thread (function-thread.ts). Closed after the edge stops invoking and the
+ * background delivered its last batches, before the store closes (the steps
+ * run last first).
  */
 async function functionThread(
   settings: PbxSettings,
@@ -158,7 +160,7 @@ async function functionThread(
     onExit: (err) => logger.fatal({ err }, 'the functions thread ended: the PBX cannot register or route calls until it is restarted'),
   });
   steps.push(() => thread.close());
-  return thread.invoker;
+  return thread;
 }
 
 /** rtpengine: the one PBX_RTPENGINE_NG names, else a child process when installed (PBX_RTPENGINE=auto), else none. */
