@@ -94,7 +94,9 @@ export async function startLocalStack(settings: PbxSettings, logger: Logger, par
       storeObserver: ops.storeObserver,
       ...(inProcessStore ? { inProcessStore } : {}),
     });
-    const thread = edgeSettings.functionsThread ? await functionThread(settings, store, secret, adminToken.token, bus, ops, embeddedStore, logger, steps) : undefined;
+    const thread = edgeSettings.functionsThread
+      ? await functionThread({ settings, store, nonceSecret: secret, adminToken: adminToken.token, bus, ops, embeddedStore, logger }, steps)
+      : undefined;
     const invoker = thread?.invoker ?? functions.invoker;
     const background = startLocalBackground(thread?.background ?? functions.background, bus, logger, edgeSettings.reaperIntervalSeconds * 1000, edgeSettings.cdrBatchWindowMs);
     steps.push(async () => {
@@ -140,16 +142,19 @@ export async function startLocalStack(settings: PbxSettings, logger: Logger, par
  * run last first).
  */
 async function functionThread(
-  settings: PbxSettings,
-  store: PbxSettings['store'],
-  nonceSecret: string,
-  adminToken: string | undefined,
-  bus: InProcessBus,
-  ops: EdgeOps,
-  embeddedStore: EmbeddedStore | undefined,
-  logger: Logger,
+  parts: {
+    settings: PbxSettings;
+    store: PbxSettings['store'];
+    nonceSecret: string;
+    adminToken: string | undefined;
+    bus: InProcessBus;
+    ops: EdgeOps;
+    embeddedStore: EmbeddedStore | undefined;
+    logger: Logger;
+  },
   steps: ShutdownSteps,
 ) {
+  const { settings, store, nonceSecret, adminToken, bus, ops, embeddedStore, logger } = parts;
   const thread = await startFunctionThread({
     store,
     registrar: { ...settings.registrar, nonceSecret },

@@ -45,7 +45,7 @@ class StoreThreadHandler implements HttpHandler {
   private nextId = 1;
   private gone: string | undefined;
 
-  /** `thread`: the store's Worker, or a port it answers on (connectStore). */
+  /** `thread`: the store's Worker, or a port it answers on (EmbeddedStore.connect). */
   constructor(private readonly thread: Pick<MessagePort, 'postMessage'>) {}
 
   handle(request: HttpRequest, options: HttpHandlerOptions = {}): Promise<{ response: HttpResponse }> {
