@@ -7,10 +7,12 @@
  * Three kinds of process, so the edge's memory is its own:
  * - the store (dynalite, scripts/bench/store-process.ts), seeded with one
  *   tenant of `clients` users;
- * - the PBX as `npm start` runs it (edge and in-process functions,
- *   test/support/pbx-process.ts) with PBX_DYNAMODB_ENDPOINT at that store,
- *   flood control off and the per-address limits opened for the load, and
- *   `--inspect` on loopback so this script can ask V8 for a full GC;
+ * - the PBX as `npm start` runs it (edge and in-process functions on their
+ *   thread, test/support/pbx-process.ts; PBX_FUNCTIONS_THREAD=false in this
+ *   script's environment keeps them on the main thread) with
+ *   PBX_DYNAMODB_ENDPOINT at that store, flood control off and the
+ *   per-address limits opened for the load, and `--inspect` on loopback so
+ *   this script can ask V8 for a full GC, on every thread;
  * - client processes (scripts/bench/ws-client-worker.ts) holding the
  *   WebSocket flows from 127.0.1.x source addresses.
  * The edge's RSS is read from /proc/<pid>/status (VmRSS) and its heap from
@@ -102,8 +104,49 @@ async function inspect(inspectPort: number, methods: string[], onEvent?: (method
   socket.close();
 }
 
-/** Two full garbage collections (V8 frees in the second what the first's finalizers released). */
-const collectGarbage = (inspectPort: number) => inspect(inspectPort, ['HeapProfiler.collectGarbage', 'HeapProfiler.collectGarbage']);
+/**
+ * Two full garbage collections (V8 frees in the second what the first's
+ * finalizers released), on the main thread and on every worker thread of the
+ * edge (the functions' thread: its isolate's garbage is RSS too). The workers
+ * are reached through the main session's NodeWorker domain.
+ */
+async function collectGarbage(inspectPort: number): Promise<void> {
+  await inspect(inspectPort, ['HeapProfiler.collectGarbage', 'HeapProfiler.collectGarbage']);
+  await collectGarbageInWorkers(inspectPort);
+}
+
+async function collectGarbageInWorkers(inspectPort: number): Promise<void> {
+  const [target] = (await (await fetch(`http://127.0.0.1:${inspectPort}/json/list`)).json()) as Array<{ webSocketDebuggerUrl: string }>;
+  const socket = new WebSocket(target.webSocketDebuggerUrl);
+  await new Promise((r, f) => socket.once('open', r).once('error', f));
+  type Message = { id?: number; method?: string; params?: { sessionId?: string; message?: string } };
+  const sessions: string[] = [];
+  const answered = new Set<string>();
+  socket.on('message', (data: Buffer) => {
+    const message = JSON.parse(data.toString()) as Message;
+    if (message.method === 'NodeWorker.attachedToWorker' && message.params?.sessionId) sessions.push(message.params.sessionId);
+    if (message.method === 'NodeWorker.receivedMessageFromWorker') {
+      const inner = JSON.parse(message.params?.message ?? '{}') as { id?: number };
+      if (inner.id !== undefined) answered.add(`${message.params?.sessionId}/${inner.id}`);
+    }
+  });
+  const until = async (done: () => boolean, ms = 10_000) => {
+    for (const started = Date.now(); !done() && Date.now() - started < ms; ) await sleep(20);
+  };
+  // Attaching reports every worker already running, one attachedToWorker event each.
+  socket.send(JSON.stringify({ id: 1, method: 'NodeWorker.enable', params: { waitForDebuggerOnStart: false } }));
+  await sleep(500);
+  for (const sessionId of sessions) {
+    for (const id of [1, 2]) {
+      const message = JSON.stringify({ id, method: 'HeapProfiler.collectGarbage' });
+      socket.send(JSON.stringify({ id: 100 + id, method: 'NodeWorker.sendMessageToWorker', params: { sessionId, message } }));
+      await until(() => answered.has(`${sessionId}/${id}`));
+    }
+  }
+  socket.send(JSON.stringify({ id: 2, method: 'NodeWorker.disable' }));
+  await sleep(100);
+  socket.close();
+}
 
 /** With BENCH_WS_HEAP_SNAPSHOTS=<dir>: the edge's heap snapshot (open it in Chrome DevTools → Memory), to see where a flow's bytes go. */
 async function heapSnapshot(inspectPort: number, name: string): Promise<void> {

@@ -129,6 +129,8 @@ export async function startFunctionThread(options: FunctionThreadOptions): Promi
 
   const call = (message: (id: number) => ToFunctionThread): Promise<unknown> => {
     if (gone) return Promise.reject(new Error(gone));
+    // Once closing, only the invocations already under way are answered.
+    if (closing) return Promise.reject(new Error('the functions thread is closed'));
     const id = nextId++;
     return new Promise((resolve, reject) => {
       pending.set(id, { resolve, reject });
