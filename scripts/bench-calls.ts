@@ -271,7 +271,7 @@ const stack = await startTestStack({
     PBX_PIKE_REQUESTS: '0', PBX_AUTH_CONCURRENCY_PER_ADDRESS: '256', PBX_AUTH_QUEUE_PER_ADDRESS: '100000', PBX_METRICS_TOKEN: METRICS_TOKEN,
     // The trunk slot audit sooner than its defaults (60 s, grace 120 s), so trunkLeasesAfterLadder shows it within its wait.
     PBX_SLOT_AUDIT_SECONDS: String(AUDIT_SECONDS), PBX_SLOT_AUDIT_GRACE_SECONDS: String(AUDIT_GRACE_SECONDS),
-    ...threadLayout(),
+    ...threadLayout().stackEnv,
   },
 });
 try {
@@ -292,7 +292,7 @@ try {
   if (!kamailioInstalled()) console.error('kamailio is not installed: the Kamailio part was skipped');
   console.log(JSON.stringify({
     transport: 'udp', secondsPerRung: seconds, userPairs: pairs, startRate, ...results,
-    threads: { functions: process.env.PBX_FUNCTIONS_THREAD ?? 'true', store: process.env.PBX_STORE_THREAD ?? 'true' },
+    threads: threadLayout().printed,
     cpu: cpus()[0]?.model, cores: cpus().length, node: process.version,
   }, null, 2));
 } finally {

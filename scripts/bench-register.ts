@@ -65,7 +65,7 @@ async function benchNimbus(dir: string) {
   ];
   const stack = await startTestStack({
     seed: { tenants: [{ id: 'bench', domains: [DOMAIN], users }] },
-    env: { PBX_PIKE_REQUESTS: '0', PBX_AUTH_CONCURRENCY_PER_ADDRESS: '256', PBX_AUTH_QUEUE_PER_ADDRESS: '100000', PBX_METRICS_TOKEN: METRICS_TOKEN, ...threadLayout() },
+    env: { PBX_PIKE_REQUESTS: '0', PBX_AUTH_CONCURRENCY_PER_ADDRESS: '256', PBX_AUTH_QUEUE_PER_ADDRESS: '100000', PBX_METRICS_TOKEN: METRICS_TOKEN, ...threadLayout().stackEnv },
   });
   const scrape = costScraper(stack.httpPort, METRICS_TOKEN, stack.consumerInvokes);
   try {
@@ -131,7 +131,7 @@ try {
     nimbus: { warmUp, steps: nimbus, cleanRate: nimbusClean },
     ...(kamailio ? { kamailio: { steps: kamailio, cleanRate: kamailioClean } } : { kamailio: 'not installed' }),
     ...(kamailioClean ? { ratioNimbusToKamailio: Number((nimbusClean / kamailioClean).toFixed(4)) } : {}),
-    threads: { functions: process.env.PBX_FUNCTIONS_THREAD ?? 'true', store: process.env.PBX_STORE_THREAD ?? 'true' },
+    threads: threadLayout().printed,
     cpu: cpus()[0]?.model, cores: cpus().length, node: process.version,
   }, null, 2));
 } finally {

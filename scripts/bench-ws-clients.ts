@@ -82,11 +82,17 @@ async function startStore(dir: string): Promise<{ endpoint: string; child: Child
   return { endpoint: (JSON.parse(line) as { endpoint: string }).endpoint, child };
 }
 
-/** Calls the edge's inspector (--inspect on loopback, Chrome DevTools Protocol) once per method, in order. */
-async function inspect(inspectPort: number, methods: string[], onEvent?: (method: string, params: { chunk?: string }) => void): Promise<void> {
+/** A session on the edge's main thread through its inspector (--inspect on loopback, Chrome DevTools Protocol). */
+async function openInspector(inspectPort: number): Promise<WebSocket> {
   const [target] = (await (await fetch(`http://127.0.0.1:${inspectPort}/json/list`)).json()) as Array<{ webSocketDebuggerUrl: string }>;
   const socket = new WebSocket(target.webSocketDebuggerUrl, { maxPayload: 2 ** 30 });
   await new Promise((r, f) => socket.once('open', r).once('error', f));
+  return socket;
+}
+
+/** Calls the edge's inspector once per method, in order. */
+async function inspect(inspectPort: number, methods: string[], onEvent?: (method: string, params: { chunk?: string }) => void): Promise<void> {
+  const socket = await openInspector(inspectPort);
   for (const [id, method] of methods.entries()) {
     socket.send(JSON.stringify({ id, method }));
     await new Promise<void>((done) => {
@@ -116,9 +122,7 @@ async function collectGarbage(inspectPort: number): Promise<void> {
 }
 
 async function collectGarbageInWorkers(inspectPort: number): Promise<void> {
-  const [target] = (await (await fetch(`http://127.0.0.1:${inspectPort}/json/list`)).json()) as Array<{ webSocketDebuggerUrl: string }>;
-  const socket = new WebSocket(target.webSocketDebuggerUrl);
-  await new Promise((r, f) => socket.once('open', r).once('error', f));
+  const socket = await openInspector(inspectPort);
   type Message = { id?: number; method?: string; params?: { sessionId?: string; message?: string } };
   const sessions: string[] = [];
   const answered = new Set<string>();

@@ -121,30 +121,24 @@ export async function climb(
   const rungs: MeasuredRung[] = [];
   let clean: number | undefined;
   let unclean: number | undefined;
-  for (let rate = start; rate <= max; rate *= 2) {
-    const step = await rung(rate);
-    rungs.push(step);
-    if (!step.clean) {
-      unclean = rate;
-      break;
-    }
-    clean = rate;
-  }
-  for (let i = 0, rate = Math.round(start / 2); i < descend && clean === undefined && rate >= 1; i++, rate = Math.round(rate / 2)) {
-    await settle();
+  /** One rung at `rate`; it moves the clean or the unclean bound. */
+  const measure = async (rate: number) => {
     const step = await rung(rate);
     rungs.push(step);
     if (step.clean) clean = rate;
     else unclean = rate;
+    return step.clean;
+  };
+  for (let rate = start; rate <= max; rate *= 2) if (!(await measure(rate))) break;
+  for (let i = 0, rate = Math.round(start / 2); i < descend && clean === undefined && rate >= 1; i++, rate = Math.round(rate / 2)) {
+    await settle();
+    await measure(rate);
   }
   for (let i = 0; i < refine && clean !== undefined && unclean !== undefined; i++) {
     const rate = Math.round((clean + unclean) / 2);
     if (rate <= clean || rate >= unclean) break;
     await settle();
-    const step = await rung(rate);
-    rungs.push(step);
-    if (step.clean) clean = rate;
-    else unclean = rate;
+    await measure(rate);
   }
   return rungs;
 }

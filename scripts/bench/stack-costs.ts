@@ -141,9 +141,10 @@ export async function untilQuiet(scrape: () => Promise<CostCounters>, quietMs = 
  * The stack's thread layout, as the caller's environment chooses it
  * (PBX_FUNCTIONS_THREAD, PBX_STORE_THREAD): an A/B of the same commit
  * without a code change, e.g. `PBX_FUNCTIONS_THREAD=false npx tsx scripts/bench-register.ts`.
+ * `stackEnv` is what the stack is started with; `printed` names both, defaults included.
  */
-export function threadLayout(env: NodeJS.ProcessEnv = process.env): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const name of ['PBX_FUNCTIONS_THREAD', 'PBX_STORE_THREAD']) if (env[name]) out[name] = env[name]!;
-  return out;
+export function threadLayout(env: NodeJS.ProcessEnv = process.env) {
+  const stackEnv: Record<string, string> = {};
+  for (const name of ['PBX_FUNCTIONS_THREAD', 'PBX_STORE_THREAD']) if (env[name]) stackEnv[name] = env[name]!;
+  return { stackEnv, printed: { functions: env.PBX_FUNCTIONS_THREAD || 'true', store: env.PBX_STORE_THREAD || 'true' } };
 }

@@ -17,6 +17,9 @@ import type { AdminApiFunction } from '../http/admin-api-bridge.js';
 import { InProcessInvoker } from '../invoker/in-process-invoker.js';
 import type { BackgroundHandlers } from './local-background.js';
 
+/** The store and the SIP side share this machine's cores: one CDR write at a time, so an INVITE's read never waits behind a batch. */
+export const LOCAL_CDR_WRITE_CONCURRENCY = 1;
+
 export interface FunctionHost {
   /** The functions the edge invokes, on this thread (PBX_FUNCTIONS_THREAD=false; else function-thread.ts hosts them). */
   invoker: InProcessInvoker;
@@ -44,8 +47,7 @@ export function hostFunctions(options: {
     bus: options.bus,
     // The in-process bus delivers directory.changed here too: the warm directory cache drops changed entries at once.
     ...(options.bus instanceof InProcessBus ? { directoryChanges: options.bus } : {}),
-    // The store and the SIP side share this machine's cores: one CDR write at a time, so an INVITE's read never waits behind a batch.
-    cdrWriteConcurrency: 1,
+    cdrWriteConcurrency: LOCAL_CDR_WRITE_CONCURRENCY,
   });
   return {
     invoker: new InProcessInvoker(createFunctionHandlers(runtime)),

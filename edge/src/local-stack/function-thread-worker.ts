@@ -17,6 +17,7 @@ import type { FunctionName } from '../../../contracts/function-events.js';
 import type { StoreObserver } from '../../../contracts/store/store-timing.js';
 import { createBackgroundHandlers, createFunctionHandlers, createFunctionsRuntime, type BackgroundName } from '../../../functions/src/index.js';
 import { lambdaContext } from '../invoker/in-process-invoker.js';
+import { LOCAL_CDR_WRITE_CONCURRENCY } from './function-host.js';
 import type { FromFunctionThread, FunctionThreadData, StoreTiming, ToFunctionThread } from './function-thread-messages.js';
 import { storeOverPort } from './store-thread-client.js';
 
@@ -53,8 +54,7 @@ const runtime = createFunctionsRuntime({
   ...(data.adminToken !== undefined ? { adminToken: data.adminToken } : {}),
   bus,
   directoryChanges: changes,
-  // The store and the SIP side share this machine's cores (function-host.ts).
-  cdrWriteConcurrency: 1,
+  cdrWriteConcurrency: LOCAL_CDR_WRITE_CONCURRENCY,
 });
 type Handler = (event: unknown, context: ReturnType<typeof lambdaContext>) => Promise<unknown>;
 const handlers = createFunctionHandlers(runtime) as Record<FunctionName, Handler>;
